@@ -1,0 +1,19 @@
+// Decodes a serialized ModelProto into the IR (internal; io::Load is the public entry).
+#pragma once
+
+#include <memory>
+
+#include "onnxkit/ir.h"
+#include "onnxkit/tensor.h"
+
+namespace onnxkit::io_internal {
+
+// Decodes `bytes` (which `bytes` itself keeps alive: tensors alias it). Errors name the byte
+// offset and the field path.
+StatusOr<std::unique_ptr<Model>> DecodeModel(const Bytes& bytes);
+
+// Limits that keep hostile files from exhausting the stack.
+inline constexpr int kMaxGraphDepth = 64;
+inline constexpr int kMaxTypeDepth = 64;
+
+}  // namespace onnxkit::io_internal

@@ -1,0 +1,42 @@
+// What every subcommand shares: loading its model argument, writing its output, and
+// turning a Status into a message on stderr and an exit code.
+//
+// Exit codes: 0 fine, 1 the model has a problem, 2 usage or I/O error.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "onnxkit/io.h"
+#include "onnxkit/ir.h"
+
+namespace onnxkit::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitModelProblem = 1;
+inline constexpr int kExitUsage = 2;
+
+// Exit code for a failed Status: I/O failures are 2, a model that cannot be read is 1.
+int ExitCodeFor(const Status& status);
+// Prints "onnxkit <command>: error: <message>" to stderr and returns the exit code for it.
+int Report(std::string_view command, const Status& status);
+
+// Loads `path` ("-" = stdin).
+StatusOr<std::unique_ptr<Model>> LoadModel(const std::string& path);
+
+// Refuses to overwrite `input` with `output` unless `in_place`.
+Status CheckOutputPath(const std::string& input, const std::string& output, bool in_place);
+
+// A subcommand: registers itself on `app` and sets `*exit_code` when it runs.
+using Register = std::function<void(CLI::App& app, int* exit_code)>;
+const std::vector<Register>& Commands();
+
+// Adds a command to the table that main() reads; used once per cmd_*.cc file.
+struct CommandRegistration {
+  explicit CommandRegistration(Register r);
+};
+
+}  // namespace onnxkit::cli
