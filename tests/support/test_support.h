@@ -1,0 +1,43 @@
+// Shared helpers for the tests: where the corpus is, running the CLI, temporary folders,
+// and protobuf as the oracle for "equal field for field".
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace onnxkit::testing {
+
+std::filesystem::path CorpusDir();
+// The folder holding copies of corpus/models with their generated weights.
+std::filesystem::path WeightsDir();
+// Every *.onnx below `dir`, sorted.
+std::vector<std::filesystem::path> OnnxFilesUnder(const std::filesystem::path& dir);
+std::string ReadFile(const std::filesystem::path& path);
+void WriteFile(const std::filesystem::path& path, const std::string& bytes);
+
+// A fresh empty folder, removed when the object dies.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct CliResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+// Runs the onnxkit executable with `args` (no shell), optionally feeding `stdin_bytes`.
+CliResult RunCli(const std::vector<std::string>& args, const std::string& stdin_bytes = "");
+
+// Parses `bytes` with libonnx's protobuf classes and serializes them again: the bytes a
+// lossless writer must produce. Returns false if protobuf cannot parse them.
+bool ProtobufReserialize(const std::string& bytes, std::string* out);
+
+}  // namespace onnxkit::testing
