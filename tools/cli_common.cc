@@ -11,6 +11,7 @@ int ExitCodeFor(const Status& status) {
   switch (status.code()) {
     case absl::StatusCode::kOk: return kExitOk;
     case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kFailedPrecondition:
     case absl::StatusCode::kInternal:
     case absl::StatusCode::kUnavailable: return kExitUsage;
     default: return kExitModelProblem;

@@ -2,6 +2,8 @@
 // file and an external side file.
 #include <fmt/format.h>
 
+#include <filesystem>
+
 #include "cli_common.h"
 
 namespace onnxkit::cli {
@@ -36,32 +38,50 @@ StatusOr<uint64_t> ParseSize(const std::string& text) {
   return value * scale;
 }
 
+// Usage errors (exit 2) are found before the model is read.
 int Run(const ConvertArgs& args) {
+  auto usage_error = [](const Status& status) {
+    Report("convert", status);
+    return kExitUsage;
+  };
   if (args.external && args.inline_data) {
-    return Report("convert", absl::InvalidArgumentError(
-                                 "--external-data and --inline-data exclude each other"));
+    return usage_error(
+        absl::InvalidArgumentError("--external-data and --inline-data exclude each other"));
+  }
+  if (args.external && args.output == "-") {
+    return usage_error(absl::InvalidArgumentError(
+        "--external-data needs an output file (the side file goes next to it), not '-'"));
   }
   Status path_ok = CheckOutputPath(args.input, args.output, args.in_place);
-  if (!path_ok.ok()) {
-    Report("convert", path_ok);
-    return kExitUsage;
-  }
-  auto model = LoadModel(args.input);
-  if (!model.ok()) return Report("convert", model.status());
+  if (!path_ok.ok()) return usage_error(path_ok);
   SaveOptions options;
   if (args.inline_data) options.external_data = SaveOptions::ExternalData::kInline;
   if (args.external) {
     options.external_data = SaveOptions::ExternalData::kExternal;
     options.external_file = args.external_file;
     auto threshold = ParseSize(args.threshold);
-    if (!threshold.ok()) {
-      Report("convert", threshold.status());
-      return kExitUsage;
-    }
+    if (!threshold.ok()) return usage_error(threshold.status());
     options.size_threshold = *threshold;
     options.alignment = args.alignment;
+    // The side file must not overwrite the input either.
+    std::string side_name = args.external_file.empty()
+                                ? std::filesystem::path(args.output).filename().string() + ".data"
+                                : args.external_file;
+    std::string side = (std::filesystem::path(args.output).parent_path() / side_name).string();
+    if (std::filesystem::path(side).lexically_normal() ==
+        std::filesystem::path(args.output).lexically_normal()) {
+      return usage_error(absl::InvalidArgumentError(fmt::format(
+          "--external-data={} would be the output file itself; choose another name", side_name)));
+    }
+    Status side_ok = CheckOutputPath(args.input, side, args.in_place);
+    if (!side_ok.ok()) return usage_error(side_ok);
   }
+  auto model = LoadModel(args.input);
+  if (!model.ok()) return Report("convert", model.status());
   Status saved = SaveFile(**model, args.output, options);
+  // FailedPrecondition: the request cannot be done as asked (e.g. external references that
+  // would not reach their data from the output's folder): a usage error.
+  if (saved.code() == absl::StatusCode::kFailedPrecondition) return usage_error(saved);
   if (!saved.ok()) return Report("convert", saved);
   return kExitOk;
 }

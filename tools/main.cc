@@ -2,6 +2,8 @@
 // cmd_*.cc file, parses its flags, calls the library, and renders.
 #include <CLI/CLI.hpp>
 
+#include <iostream>
+
 #include "cli_common.h"
 
 #ifndef ONNXKIT_VERSION
@@ -14,6 +16,18 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = onnxkit::cli::kExitOk;
   for (const auto& reg : onnxkit::cli::Commands()) reg(app, &exit_code);
+  // CLI11 reports an unknown command as a missing one; name it instead.
+  std::string known;
+  bool is_command = false;
+  for (const CLI::App* sub : app.get_subcommands({})) {
+    known += " " + sub->get_name();
+    is_command |= argc > 1 && sub->get_name() == argv[1];
+  }
+  if (argc > 1 && argv[1][0] != '-' && !is_command) {
+    std::cerr << "onnxkit: error: unknown command '" << argv[1] << "' (commands:" << known
+              << ")\n";
+    return onnxkit::cli::kExitUsage;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

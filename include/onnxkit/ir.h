@@ -303,7 +303,9 @@ struct Function {
   std::string name;
   std::string domain;
   std::string doc_string;
-  std::vector<std::string> attributes;  // formal attribute names
+  std::vector<std::string> attributes;  // formal attribute names (no default)
+  // Formal attributes with a default value (FunctionProto.attribute_proto, IR 9).
+  std::vector<Attribute> attribute_defaults;
   std::vector<OpsetImport> opset_import;
   std::unique_ptr<Graph> body = std::make_unique<Graph>();
   Preserved preserved;

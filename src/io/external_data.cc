@@ -96,13 +96,15 @@ StatusOr<std::string> ResolveLocation(const std::string& location, const fs::pat
   return resolved.string();
 }
 
-Status ResolveOne(const Tensor& t, const fs::path& base) {
+}  // namespace
+
+StatusOr<ExternalLocation> LocateExternalData(const Tensor& t, const std::string& base_dir) {
   if (t.has_raw_data()) {
     return absl::InvalidArgumentError(
         "data_location is EXTERNAL but the tensor also carries inline raw_data");
   }
   ONNXKIT_ASSIGN_OR_RETURN(Reference ref, ParseReference(t));
-  ONNXKIT_ASSIGN_OR_RETURN(std::string file, ResolveLocation(ref.location, base));
+  ONNXKIT_ASSIGN_OR_RETURN(std::string file, ResolveLocation(ref.location, fs::path(base_dir)));
   std::error_code ec;
   uint64_t file_size = fs::file_size(file, ec);
   if (ec) return absl::NotFoundError(fmt::format("{}: {}", file, ec.message()));
@@ -124,16 +126,9 @@ Status ResolveOne(const Tensor& t, const fs::path& base) {
         "external data length {} disagrees with the tensor's size: {}{} is {} bytes", length,
         DataTypeName(t.data_type), DimsToString(t.dims), expected));
   }
-  auto location = std::make_shared<ExternalLocation>();
-  location->file = std::move(file);
-  location->offset = offset;
-  location->length = length;
-  // The loader owns the model; attaching the location is part of loading it.
-  const_cast<Tensor&>(t).external = std::move(location);
-  return absl::OkStatus();
+  return ExternalLocation{std::move(file), offset, length};
 }
 
-}  // namespace
 
 Status ResolveExternalData(Model& model, const std::string& base_dir) {
   Status first;
@@ -145,8 +140,14 @@ Status ResolveExternalData(Model& model, const std::string& base_dir) {
           "(set LoadOptions::base_dir)", site.description));
       return;
     }
-    Status s = ResolveOne(t, fs::path(base_dir));
-    if (!s.ok()) first = Status(s.code(), fmt::format("{}: {}", site.description, StatusMessage(s)));
+    auto location = LocateExternalData(t, base_dir);
+    if (!location.ok()) {
+      first = Status(location.status().code(),
+                     fmt::format("{}: {}", site.description, StatusMessage(location.status())));
+      return;
+    }
+    // The loader owns the model; attaching the location is part of loading it.
+    const_cast<Tensor&>(t).external = std::make_shared<ExternalLocation>(*std::move(location));
   });
   return first;
 }

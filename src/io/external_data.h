@@ -12,6 +12,11 @@
 
 namespace onnxkit::io_internal {
 
+// Checks one external tensor's reference and says where its bytes are. Error codes:
+// PermissionDenied for locations that leave the folder, NotFound for missing files,
+// OutOfRange for ranges past the end, InvalidArgument for malformed references.
+StatusOr<ExternalLocation> LocateExternalData(const Tensor& tensor, const std::string& base_dir);
+
 // Checks every external tensor of `model` and records where its bytes are.
 Status ResolveExternalData(Model& model, const std::string& base_dir);
 

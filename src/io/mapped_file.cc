@@ -75,7 +75,8 @@ StatusOr<Bytes> MapFile(const std::string& path) {
   struct stat st;
   if (fstat(fd.get(), &st) != 0) return ErrnoError(path, "cannot stat");
   if (S_ISDIR(st.st_mode)) {
-    return absl::InvalidArgumentError(fmt::format("{}: is a directory, not a model file", path));
+    return absl::FailedPreconditionError(
+        fmt::format("{}: is a directory, not a model file", path));
   }
   if (!S_ISREG(st.st_mode)) return ReadAll(fd.get(), path);
   return MapRange(fd.get(), path, 0, static_cast<uint64_t>(st.st_size));

@@ -41,6 +41,8 @@ class ModelDecoder {
   explicit ModelDecoder(const Bytes& bytes) : bytes_(bytes), d_(bytes.view()) {}
 
   StatusOr<std::unique_ptr<Model>> Run();
+  // True when the bytes decode as a GraphProto with at least one node.
+  bool DecodesAsGraph();
 
  private:
   using Scope = absl::flat_hash_map<std::string, Value*>;
@@ -48,7 +50,8 @@ class ModelDecoder {
   void ReadModel(Span s, Model& m);
   void ReadGraph(Span s, Graph& g);
   void ReadFunction(Span s, Function& fn);
-  void ReadTrainingInfo(Span s, TrainingInfo& t);
+  void ReadTrainingInfo(Span s, TrainingInfo& t, Graph* main);
+  void ReadTrainingInfos(std::vector<PendingGraph>& pending, Model& m);
   void ReadNodeFields(Span s, Node& n, std::vector<std::string>& inputs,
                       std::vector<std::string>& outputs, std::vector<PendingGraph>& subgraphs);
   void ReadAttribute(Span s, Attribute& a, std::vector<PendingGraph>& subgraphs);
@@ -88,9 +91,16 @@ StatusOr<std::unique_ptr<Model>> ModelDecoder::Run() {
   return model;
 }
 
+bool ModelDecoder::DecodesAsGraph() {
+  Graph g;
+  const auto* begin = reinterpret_cast<const uint8_t*>(bytes_.data());
+  ReadGraph(Span{begin, begin + bytes_.size()}, g);
+  return d_.ok() && g.node_count() > 0;
+}
+
 void ModelDecoder::ReadModel(Span s, Model& m) {
   Field f;
-  Span graph_bytes{nullptr, nullptr};
+  std::vector<PendingGraph> training;
   while (d_.Next(s, f)) {
     switch (f.number) {
       case 1: m.ir_version = d_.Int64(s, f); m.preserved.Mark(1); break;
@@ -121,8 +131,9 @@ void ModelDecoder::ReadModel(Span s, Model& m) {
         Pop();
         break;
       case 20:
-        Push("training_info", static_cast<int64_t>(m.training_info.size()));
-        ReadTrainingInfo(Sub(s, f), m.training_info.emplace_back());
+        // Read after the main graph: training graphs see its values.
+        Push("training_info", static_cast<int64_t>(training.size()));
+        training.push_back({nullptr, Sub(s, f), SnapshotPath()});
         Pop();
         break;
       case 25: {
@@ -136,7 +147,29 @@ void ModelDecoder::ReadModel(Span s, Model& m) {
       default: d_.Unknown(s, f, m.preserved.unknown_fields); break;
     }
   }
-  (void)graph_bytes;
+  ReadTrainingInfos(training, m);
+}
+
+void ModelDecoder::ReadTrainingInfos(std::vector<PendingGraph>& pending, Model& m) {
+  if (pending.empty() || !d_.ok()) return;
+  // The initialization and algorithm graphs read the main graph's inputs and initializers
+  // (and the algorithm its other values) by name.
+  scopes_.emplace_back();
+  if (m.graph) {
+    Scope& scope = scopes_.back();
+    for (const Value* v : m.graph->values()) {
+      if (v->kind() != Value::Kind::kUndefined) scope.emplace(v->name(), const_cast<Value*>(v));
+    }
+  }
+  auto saved = d_.path();
+  for (PendingGraph& p : pending) {
+    d_.set_path(p.path);
+    TrainingInfo& t = m.training_info.emplace_back();
+    ReadTrainingInfo(p.bytes, t, m.graph.get());
+    if (!d_.ok()) break;
+  }
+  d_.set_path(std::move(saved));
+  scopes_.pop_back();
 }
 
 void ModelDecoder::ReadOpset(Span s, OpsetImport& o) {
@@ -177,7 +210,7 @@ void ModelDecoder::ReadAnnotation(Span s, TensorAnnotation& a) {
   }
 }
 
-void ModelDecoder::ReadTrainingInfo(Span s, TrainingInfo& t) {
+void ModelDecoder::ReadTrainingInfo(Span s, TrainingInfo& t, Graph* main) {
   Field f;
   while (d_.Next(s, f)) {
     switch (f.number) {
@@ -185,7 +218,7 @@ void ModelDecoder::ReadTrainingInfo(Span s, TrainingInfo& t) {
       case 2: {
         auto& slot = f.number == 1 ? t.initialization : t.algorithm;
         Push(f.number == 1 ? "initialization" : "algorithm");
-        slot = std::make_unique<Graph>();
+        slot = std::make_unique<Graph>(main);
         ReadGraph(Sub(s, f), *slot);
         Pop();
         break;
@@ -345,7 +378,11 @@ void ModelDecoder::ReadTensor(Span s, Tensor& t) {
   Field f;
   while (d_.Next(s, f)) {
     switch (f.number) {
-      case 1: d_.RepeatedVarint(s, f, t.dims); break;
+      case 1:
+        Push("dims");
+        d_.RepeatedVarint(s, f, t.dims);
+        Pop();
+        break;
       case 2: t.data_type = d_.Int32(s, f); t.preserved.Mark(2); break;
       case 3: {
         Span ss = Sub(s, f);
@@ -721,6 +758,14 @@ void ModelDecoder::ReadFunction(Span s, Function& fn) {
         Pop();
         break;
       case 10: fn.domain = d_.String(s, f); fn.preserved.Mark(10); break;
+      case 11:
+        // IR 9's attribute_proto. libonnx 1.12 does not know it; it is read here because
+        // it declares attributes, and written right after field 10, where protobuf's
+        // canonical order puts it too.
+        Push("attribute_proto", static_cast<int64_t>(fn.attribute_defaults.size()));
+        ReadAttribute(Sub(s, f), fn.attribute_defaults.emplace_back(), subgraphs);
+        Pop();
+        break;
       default: d_.Unknown(s, f, fn.preserved.unknown_fields); break;
     }
   }
@@ -752,6 +797,11 @@ void ModelDecoder::ReadFunction(Span s, Function& fn) {
 StatusOr<std::unique_ptr<Model>> DecodeModel(const Bytes& bytes) {
   ModelDecoder decoder(bytes);
   return decoder.Run();
+}
+
+bool LooksLikeGraphProto(const Bytes& bytes) {
+  ModelDecoder decoder(bytes);
+  return decoder.DecodesAsGraph();
 }
 
 }  // namespace onnxkit::io_internal

@@ -12,6 +12,10 @@ namespace onnxkit::io_internal {
 // offset and the field path.
 StatusOr<std::unique_ptr<Model>> DecodeModel(const Bytes& bytes);
 
+// True when `bytes` decode as a GraphProto with nodes (used to explain why they are not a
+// ModelProto).
+bool LooksLikeGraphProto(const Bytes& bytes);
+
 // Limits that keep hostile files from exhausting the stack.
 inline constexpr int kMaxGraphDepth = 64;
 inline constexpr int kMaxTypeDepth = 64;

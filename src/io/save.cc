@@ -56,8 +56,11 @@ class AtomicFile {
     buf.push_back('\0');
     fd_ = ::mkstemp(buf.data());
     if (fd_ < 0) {
-      return absl::PermissionDeniedError(
-          fmt::format("{}: cannot create a temporary file: {}", target_, strerror(errno)));
+      // An I/O error (exit code 2 in the CLI), not a problem of the model.
+      std::string message =
+          fmt::format("{}: cannot create a temporary file: {}", target_, strerror(errno));
+      return errno == ENOENT || errno == ENOTDIR ? absl::NotFoundError(message)
+                                                 : absl::InternalError(message);
     }
     temp_ = buf.data();
     ::fchmod(fd_, 0644);
@@ -117,6 +120,10 @@ Status WriteSideFile(const Model& model, const fs::path& model_path, const SaveO
         "external data file '{}' must be a relative path inside the model's folder", name));
   }
   fs::path side = model_path.parent_path() / name;
+  if (side.lexically_normal() == model_path.lexically_normal()) {
+    return absl::InvalidArgumentError(
+        fmt::format("external data file '{}' is the model file itself; choose another name", name));
+  }
   AtomicFile file(side.string());
   ONNXKIT_RETURN_IF_ERROR(file.Open());
   FdSink sink(file.fd(), side.string());
@@ -154,6 +161,31 @@ Status WriteSideFile(const Model& model, const fs::path& model_path, const SaveO
   return file.Commit();
 }
 
+// External references that are written as they are (kKeep) are relative to the output's
+// folder. Refuses a reference that would not reach the file the tensor's bytes are in (the
+// output goes to another folder than the model came from): the saved model would have lost
+// its data.
+Status CheckKeptReferences(const Model& model, const fs::path& model_path,
+                           const TensorRewrites& rewrites) {
+  fs::path folder = model_path.parent_path().empty() ? fs::path(".") : model_path.parent_path();
+  Status status;
+  ForEachTensor(model, [&](const Tensor& t, const TensorSite& site) {
+    if (!status.ok() || !t.is_external() || !t.external || rewrites.contains(&t)) return;
+    std::string location;
+    for (const StringPair& kv : t.external_data) {
+      if (kv.key == "location") location = kv.value;
+    }
+    std::error_code ec;
+    if (!location.empty() && fs::equivalent(folder / location, t.external->file, ec)) return;
+    status = absl::FailedPreconditionError(fmt::format(
+        "{}: its data is in {}, which the location '{}' does not reach from the output's "
+        "folder '{}'; move the data along (SaveOptions::ExternalData::kExternal, "
+        "--external-data) or inline it (kInline, --inline-data)",
+        site.description, t.external->file, location, folder.string()));
+  });
+  return status;
+}
+
 }  // namespace
 
 Status SaveFile(const Model& model, const std::string& path, const SaveOptions& options) {
@@ -170,6 +202,9 @@ Status SaveFile(const Model& model, const std::string& path, const SaveOptions& 
     }
     FdSink sink(STDOUT_FILENO, "<stdout>");
     return io_internal::EncodeModel(model, rewrites, sink);
+  }
+  if (options.external_data == Mode::kKeep) {
+    ONNXKIT_RETURN_IF_ERROR(CheckKeptReferences(model, fs::path(path), rewrites));
   }
   if (options.external_data == Mode::kExternal) {
     ONNXKIT_RETURN_IF_ERROR(WriteSideFile(model, fs::path(path), options, rewrites));

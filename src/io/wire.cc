@@ -23,7 +23,15 @@ Decoder::Decoder(std::string_view bytes)
 
 std::string Decoder::Path() const {
   std::string out;
-  for (const PathStep& step : path_) {
+  // Deeply nested models would give paths of kilobytes: keep the outer and inner steps.
+  constexpr size_t kEnds = 6;
+  for (size_t i = 0; i < path_.size(); ++i) {
+    if (path_.size() > 2 * kEnds + 1 && i == kEnds) {
+      out += fmt::format(".…({} steps)…", path_.size() - 2 * kEnds);
+      i = path_.size() - kEnds - 1;
+      continue;
+    }
+    const PathStep& step = path_[i];
     if (!out.empty()) out += '.';
     out += step.name;
     if (step.index >= 0) out += fmt::format("[{}]", step.index);

@@ -171,7 +171,6 @@ class ModelEncoder {
     e_.Raw(p.unknown_fields);
   }
 
- private:
   void String(uint32_t field, const std::string& v, const Preserved& p) {
     if (p.Has(static_cast<int>(field)) || !v.empty()) e_.BytesField(field, v);
   }
@@ -261,6 +260,7 @@ class ModelEncoder {
     String(8, fn.doc_string, p);
     for (const OpsetImport& o : fn.opset_import) e_.Message(9, [&] { Opset(o); });
     String(10, fn.domain, p);
+    for (const Attribute& a : fn.attribute_defaults) e_.Message(11, [&] { Attr(a); });
     e_.Raw(p.unknown_fields);
   }
 
@@ -400,6 +400,7 @@ class ModelEncoder {
     e_.Raw(s.preserved.unknown_fields);
   }
 
+ private:
   Emitter& e_;
   const TensorRewrites& rewrites_;
 };
@@ -440,12 +441,31 @@ std::string EncodeModelToString(const Model& model) {
   return out;
 }
 
-std::string EncodeValueInfo(std::string_view name, const ValueInfo& info) {
+namespace {
+template <typename Body>
+std::string EncodeOne(Body&& body) {
   std::string out;
   StringSink sink(out);
   TensorRewrites none;
-  (void)TwoPass(sink, [&](Emitter& e) { ModelEncoder(e, none).ValueInfo(name, info); });
+  (void)TwoPass(sink, [&](Emitter& e) {
+    ModelEncoder encoder(e, none);
+    body(encoder);
+  });
   return out;
+}
+}  // namespace
+
+std::string EncodeValueInfo(std::string_view name, const ValueInfo& info) {
+  return EncodeOne([&](ModelEncoder& m) { m.ValueInfo(name, info); });
+}
+std::string EncodeNode(const Node& node) {
+  return EncodeOne([&](ModelEncoder& m) { m.Node(node); });
+}
+std::string EncodeType(const Type& type) {
+  return EncodeOne([&](ModelEncoder& m) { m.Type(type); });
+}
+std::string EncodeTensor(const Tensor& tensor) {
+  return EncodeOne([&](ModelEncoder& m) { m.Tensor(tensor, nullptr); });
 }
 
 }  // namespace onnxkit::io_internal

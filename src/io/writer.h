@@ -35,7 +35,10 @@ using TensorRewrites = absl::flat_hash_map<const Tensor*, TensorRewrite>;
 
 Status EncodeModel(const Model& model, const TensorRewrites& rewrites, ByteSink& out);
 std::string EncodeModelToString(const Model& model);
-// A ValueInfoProto on its own (used to compare declarations).
+// Single messages, for comparing declarations and for handing IR pieces to libonnx.
 std::string EncodeValueInfo(std::string_view name, const ValueInfo& info);
+std::string EncodeNode(const Node& node);
+std::string EncodeType(const Type& type);
+std::string EncodeTensor(const Tensor& tensor);
 
 }  // namespace onnxkit::io_internal

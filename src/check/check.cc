@@ -1,0 +1,223 @@
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "check/context.h"
+
+namespace onnxkit {
+
+std::string_view SeverityName(Severity severity) {
+  switch (severity) {
+    case Severity::kNote: return "note";
+    case Severity::kWarning: return "warning";
+    case Severity::kError: return "error";
+  }
+  return "error";
+}
+
+std::string Location::Path() const {
+  if (graph.empty()) return value.empty() ? "model" : value;
+  if (!node_name.empty()) return graph + "/" + node_name;
+  if (node_index >= 0) return fmt::format("{}/#{}", graph, node_index);
+  if (!value.empty()) return graph + "/" + value;
+  return graph;
+}
+
+size_t Diagnostics::Count(Severity severity) const {
+  size_t n = 0;
+  for (const Diagnostic& d : items) n += d.severity == severity ? 1 : 0;
+  return n;
+}
+
+namespace check_internal {
+
+std::string NodeLabel(const Node& node, int64_t index) {
+  return node.name.empty() ? fmt::format("#{}", index) : node.name;
+}
+
+Context::Context(const Model& model, Diagnostics& out) : model_(model), out_(out) {
+  if (model.graph) {
+    AddGraph(*model.graph, GraphScope::Kind::kMain, "main", nullptr, &model.opset_import,
+             nullptr, nullptr);
+  }
+  for (size_t i = 0; i < model.training_info.size(); ++i) {
+    const TrainingInfo& t = model.training_info[i];
+    if (t.initialization) {
+      AddGraph(*t.initialization, GraphScope::Kind::kTraining,
+               fmt::format("training[{}].initialization", i), nullptr, &model.opset_import,
+               nullptr, nullptr);
+    }
+    if (t.algorithm) {
+      AddGraph(*t.algorithm, GraphScope::Kind::kTraining,
+               fmt::format("training[{}].algorithm", i), nullptr, &model.opset_import, nullptr,
+               nullptr);
+    }
+  }
+  for (size_t i = 0; i < model.functions.size(); ++i) {
+    const Function& fn = *model.functions[i];
+    std::string path = fn.name.empty() ? fmt::format("fn:#{}", i) : "fn:" + fn.name;
+    AddGraph(*fn.body, GraphScope::Kind::kFunction, path, &fn, &fn.opset_import, nullptr,
+             nullptr);
+  }
+}
+
+void Context::AddGraph(const Graph& g, GraphScope::Kind kind, std::string path,
+                       const Function* fn, const std::vector<OpsetImport>* opsets,
+                       const Node* owner, const Attribute* attribute) {
+  scope_index_[&g] = graphs_.size();
+  graphs_.push_back({&g, kind, path, fn, opsets, owner, attribute});
+  int64_t index = 0;
+  for (const Node* n : g.nodes()) index_[n] = index++;
+  for (const Node* n : g.nodes()) {
+    std::string label = NodeLabel(*n, index_[n]);
+    for (const Attribute& a : n->attributes) {
+      if (a.g) {
+        AddGraph(*a.g, GraphScope::Kind::kSubgraph, fmt::format("{}/{}.{}", path, label, a.name),
+                 fn, opsets, n, &a);
+      }
+      for (size_t i = 0; i < a.graphs.size(); ++i) {
+        AddGraph(*a.graphs[i], GraphScope::Kind::kSubgraph,
+                 fmt::format("{}/{}.{}[{}]", path, label, a.name, i), fn, opsets, n, &a);
+      }
+    }
+  }
+}
+
+std::optional<int64_t> Context::OpsetVersion(const GraphScope& scope,
+                                             std::string_view domain) const {
+  auto normal = [](std::string_view d) { return d == "ai.onnx" ? std::string_view() : d; };
+  for (const OpsetImport& o : *scope.opsets) {
+    if (normal(o.domain) == normal(domain)) return o.version;
+  }
+  return std::nullopt;
+}
+
+void Context::Report(Severity severity, std::string code, Location where, std::string message) {
+  out_.items.push_back({severity, std::move(code), std::move(message), std::move(where)});
+}
+
+const GraphScope* Context::ScopeOf(const Graph* graph) const {
+  auto it = scope_index_.find(graph);
+  return it == scope_index_.end() ? nullptr : &graphs_[it->second];
+}
+
+int64_t Context::IndexOf(const Node& node) const {
+  auto it = index_.find(&node);
+  return it == index_.end() ? -1 : it->second;
+}
+
+Location Context::NodeLocation(const GraphScope& scope, const Node& node) const {
+  Location loc;
+  loc.graph = scope.path;
+  loc.node_index = IndexOf(node);
+  loc.node_name = node.name;
+  loc.op_type = node.op_type;
+  loc.opset_version = OpsetVersion(scope, node.domain).value_or(0);
+  return loc;
+}
+
+Location Context::ValueLocation(const GraphScope& scope, std::string_view value) const {
+  Location loc;
+  loc.graph = scope.path;
+  loc.value = std::string(value);
+  return loc;
+}
+
+Location Context::GraphLocation(const GraphScope& scope) const {
+  Location loc;
+  loc.graph = scope.path;
+  return loc;
+}
+
+namespace {
+struct Group {
+  const char* name;
+  void (*run)(Context&);
+};
+constexpr Group kGroups[] = {
+    {"model", CheckModelRules},         {"structure", CheckStructureRules},
+    {"schema", CheckSchemaRules},       {"types", CheckTypeRules},
+    {"tensors", CheckTensorRules},      {"functions", CheckFunctionRules},
+    {"external-data", CheckExternalDataRules}, {"lint", CheckLintRules},
+};
+}  // namespace
+
+}  // namespace check_internal
+
+const std::vector<std::string>& RuleGroups() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const auto& g : check_internal::kGroups) out.emplace_back(g.name);
+    return out;
+  }();
+  return names;
+}
+
+Diagnostics Check(const Model& model, const CheckOptions& options) {
+  Diagnostics out;
+  check_internal::Context context(model, out);
+  for (const auto& group : check_internal::kGroups) {
+    if (!options.rules.empty() &&
+        std::find(options.rules.begin(), options.rules.end(), group.name) == options.rules.end()) {
+      continue;
+    }
+    group.run(context);
+  }
+  if (options.warnings_as_errors) {
+    for (Diagnostic& d : out.items) {
+      if (d.severity == Severity::kWarning) d.severity = Severity::kError;
+    }
+  }
+  return out;
+}
+
+namespace {
+std::string Context(const Location& loc) {
+  std::string out = loc.Path();
+  if (!loc.op_type.empty()) {
+    out += loc.opset_version > 0 ? fmt::format(" ({}, opset {})", loc.op_type, loc.opset_version)
+                                 : fmt::format(" ({})", loc.op_type);
+  }
+  if (!loc.slot.empty()) out += ", " + loc.slot;
+  return out;
+}
+}  // namespace
+
+std::string FormatDiagnostic(const Diagnostic& d, std::string_view file, bool color) {
+  const char* tint = "";
+  const char* reset = color ? "\033[0m" : "";
+  const char* bold = color ? "\033[1m" : "";
+  if (color) {
+    tint = d.severity == Severity::kError     ? "\033[1;31m"
+           : d.severity == Severity::kWarning ? "\033[1;35m"
+                                              : "\033[1;36m";
+  }
+  return fmt::format("{}{}[{}]{}: {}{}: {}{}: {}", tint, SeverityName(d.severity), d.code, reset,
+                     bold, file, Context(d.location), reset, d.message);
+}
+
+std::string DiagnosticsToJson(const Diagnostics& diagnostics, std::string_view file) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const Diagnostic& d : diagnostics.items) {
+    nlohmann::ordered_json loc;
+    loc["path"] = d.location.Path();
+    if (!d.location.graph.empty()) loc["graph"] = d.location.graph;
+    if (d.location.node_index >= 0) loc["node_index"] = d.location.node_index;
+    if (!d.location.node_name.empty()) loc["node"] = d.location.node_name;
+    if (!d.location.op_type.empty()) loc["op_type"] = d.location.op_type;
+    if (d.location.opset_version > 0) loc["opset"] = d.location.opset_version;
+    if (!d.location.value.empty()) loc["value"] = d.location.value;
+    if (!d.location.slot.empty()) loc["slot"] = d.location.slot;
+    nlohmann::ordered_json item;
+    item["file"] = std::string(file);
+    item["severity"] = std::string(SeverityName(d.severity));
+    item["code"] = d.code;
+    item["message"] = d.message;
+    item["location"] = std::move(loc);
+    out.push_back(std::move(item));
+  }
+  return out.dump(2);
+}
+
+}  // namespace onnxkit

@@ -1,0 +1,91 @@
+// What every rule group works with (internal): the model, the list of its graphs with their
+// paths and opset imports, and the sink for diagnostics.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "onnxkit/check.h"
+#include "onnxkit/ir.h"
+
+namespace onnxkit::check_internal {
+
+// One graph of the model, with what a rule needs to know about where it sits.
+struct GraphScope {
+  enum class Kind { kMain, kSubgraph, kFunction, kTraining };
+  const Graph* graph;
+  Kind kind;
+  std::string path;                            // Location::graph
+  const Function* function = nullptr;          // the function whose body this is (or contains)
+  const std::vector<OpsetImport>* opsets;      // the imports that govern this graph's nodes
+  const Node* owner = nullptr;                 // kSubgraph: the node holding the attribute
+  const Attribute* owner_attribute = nullptr;  // kSubgraph: which attribute
+};
+
+class Context {
+ public:
+  Context(const Model& model, Diagnostics& out);
+
+  const Model& model() const { return model_; }
+  const std::vector<GraphScope>& graphs() const { return graphs_; }
+  // The imported version of `domain` in this scope ("" and "ai.onnx" are one domain).
+  std::optional<int64_t> OpsetVersion(const GraphScope& scope, std::string_view domain) const;
+
+  void Report(Severity severity, std::string code, Location where, std::string message);
+  void Error(std::string code, Location where, std::string message) {
+    Report(Severity::kError, std::move(code), std::move(where), std::move(message));
+  }
+  void Warning(std::string code, Location where, std::string message) {
+    Report(Severity::kWarning, std::move(code), std::move(where), std::move(message));
+  }
+
+  Location NodeLocation(const GraphScope& scope, const Node& node) const;
+  Location ValueLocation(const GraphScope& scope, std::string_view value) const;
+  Location GraphLocation(const GraphScope& scope) const;
+
+  // The node's index in its graph (computed once per graph).
+  int64_t IndexOf(const Node& node) const;
+  // The scope of a graph of this model (nullptr for a graph that is not part of it).
+  const GraphScope* ScopeOf(const Graph* graph) const;
+  // The group whose codes a graph's structural problems get: "functions" for function
+  // bodies (and their sub-graphs), "structure" otherwise.
+  static std::string_view StructureGroup(const GraphScope& scope) {
+    return scope.function ? "functions" : "structure";
+  }
+
+ private:
+  void AddGraph(const Graph& g, GraphScope::Kind kind, std::string path, const Function* fn,
+                const std::vector<OpsetImport>* opsets, const Node* owner,
+                const Attribute* attribute);
+  const Model& model_;
+  Diagnostics& out_;
+  std::vector<GraphScope> graphs_;
+  absl::flat_hash_map<const Node*, int64_t> index_;
+  absl::flat_hash_map<const Graph*, size_t> scope_index_;
+};
+
+// The structural rules of one graph (SSA, order, cycles, scoping, names), with codes of
+// `group`: shared by "structure" and "functions".
+void CheckGraphStructure(Context& c, const GraphScope& scope, std::string_view group);
+
+// "If_0" or "#3" for a node without a name.
+std::string NodeLabel(const Node& node, int64_t index);
+
+// The rule groups.
+void CheckModelRules(Context& c);
+void CheckStructureRules(Context& c);
+void CheckSchemaRules(Context& c);
+void CheckTypeRules(Context& c);
+void CheckTensorRules(Context& c);
+void CheckFunctionRules(Context& c);
+void CheckExternalDataRules(Context& c);
+void CheckLintRules(Context& c);
+
+// Runs the "types" rules and returns every value's type as they know it (declared or
+// inferred); used by InferShapes.
+std::vector<std::pair<const Value*, Type>> InferTypes(Context& c);
+
+}  // namespace onnxkit::check_internal

@@ -1,0 +1,339 @@
+// Rule group "structure": the graph as a DAG of named values.
+//
+// Cases, each reported where it arises:
+//  1. a name defined twice in one graph (SSA), duplicate graph inputs or initializers;
+//  2. an input that names nothing in scope (undefined), an empty op_type, a node without
+//     outputs, an empty name where a name is required (graph inputs/outputs, initializers,
+//     required node inputs and outputs);
+//  3. a node that uses a value produced later (not topological) or a cycle, and a sub-graph
+//     node that reads an outer value its enclosing node does not yet see;
+//  4. a sub-graph that redefines an outer name (no shadowing), or lists a name both as input
+//     and initializer; an IR < 4 main graph whose initializer is not an input;
+//  5. a graph output that nothing produces.
+// Function bodies get the same rules with "functions." codes (see function_rules.cc).
+#include <fmt/format.h>
+#include <onnx/defs/schema.h>
+
+#include <algorithm>
+#include <functional>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "check/context.h"
+#include "schema/schemas.h"
+
+namespace onnxkit::check_internal {
+namespace {
+
+std::string Code(std::string_view group, std::string_view name) {
+  return fmt::format("{}.{}", group, name);
+}
+
+// Names a graph defines itself: inputs, initializers and node outputs.
+absl::flat_hash_set<std::string> DefinedNames(const Graph& g) {
+  absl::flat_hash_set<std::string> names;
+  for (const Value* v : g.inputs()) names.insert(v->name());
+  for (const Value* v : g.initializers()) names.insert(v->name());
+  for (const Value* v : g.sparse_initializers()) names.insert(v->name());
+  for (const Node* n : g.nodes()) {
+    for (const Value* v : n->outputs()) {
+      if (v) names.insert(v->name());
+    }
+  }
+  return names;
+}
+
+void CheckDefinitions(Context& c, const GraphScope& s, std::string_view group) {
+  const Graph& g = *s.graph;
+  absl::flat_hash_set<std::string> inputs, initializers, defined;
+  for (const Value* v : g.inputs()) {
+    if (v->name().empty()) {
+      c.Error(Code(group, "empty-name"), c.GraphLocation(s), "a graph input has an empty name");
+    } else if (!inputs.insert(v->name()).second) {
+      c.Error(Code(group, "duplicate-input"), c.ValueLocation(s, v->name()),
+              fmt::format("graph input '{}' is listed more than once", v->name()));
+    }
+    defined.insert(v->name());
+  }
+  for (size_t i = 0; i < g.initializers().size(); ++i) {
+    const Value* v = g.initializers()[i];
+    if (v->name().empty()) {
+      c.Error(Code(group, "empty-name"), c.ValueLocation(s, fmt::format("initializer#{}", i)),
+              fmt::format("initializer {} has an empty name", i));
+      continue;
+    }
+    if (!initializers.insert(v->name()).second) {
+      c.Error(Code(group, "duplicate-initializer"), c.ValueLocation(s, v->name()),
+              fmt::format("initializer '{}' appears more than once", v->name()));
+    }
+    if (v->is_graph_input() && s.kind == GraphScope::Kind::kSubgraph) {
+      c.Error(Code(group, "input-is-initializer"), c.GraphLocation(s),
+              fmt::format("'{}' is both an input and an initializer of this sub-graph (allowed "
+                          "only in the main graph)", v->name()));
+    }
+    if (!v->is_graph_input() && s.kind == GraphScope::Kind::kMain && c.model().ir_version > 0 &&
+        c.model().ir_version < 4) {
+      c.Error(Code(group, "initializer-not-input"), c.ValueLocation(s, v->name()),
+              fmt::format("initializer '{}' is not a graph input (IR {} requires every "
+                          "initializer to be listed as an input)", v->name(),
+                          c.model().ir_version));
+    }
+    defined.insert(v->name());
+  }
+  for (const Node* n : g.nodes()) {
+    for (size_t i = 0; i < n->outputs().size(); ++i) {
+      const Value* v = n->output(i);
+      if (!v) continue;
+      if (!defined.insert(v->name()).second) {
+        Location loc = c.NodeLocation(s, *n);
+        loc.slot = fmt::format("output {}", i);
+        c.Error(Code(group, "ssa"), loc,
+                fmt::format("'{}' is already defined in this graph: a name has one producer",
+                            v->name()));
+      }
+    }
+  }
+}
+
+void CheckShadowing(Context& c, const GraphScope& s, std::string_view group) {
+  if (s.kind != GraphScope::Kind::kSubgraph) return;
+  absl::flat_hash_set<std::string> outer;
+  for (const Graph* p = s.graph->parent(); p; p = p->parent()) {
+    for (const std::string& name : DefinedNames(*p)) outer.insert(name);
+  }
+  auto message = [](const std::string& name) {
+    return fmt::format("'{}' is already defined in an enclosing graph (sub-graphs may not "
+                       "shadow outer names)", name);
+  };
+  for (const Value* v : s.graph->inputs()) {
+    if (outer.contains(v->name())) {
+      c.Error(Code(group, "shadows-outer"), c.ValueLocation(s, v->name()), message(v->name()));
+    }
+  }
+  for (const Node* n : s.graph->nodes()) {
+    for (const Value* v : n->outputs()) {
+      if (v && outer.contains(v->name())) {
+        c.Error(Code(group, "shadows-outer"), c.NodeLocation(s, *n), message(v->name()));
+      }
+    }
+  }
+}
+
+// The formal parameter that slot `index` of a node binds to (nullptr past the end).
+const onnx::OpSchema::FormalParameter* FormalAt(
+    const std::vector<onnx::OpSchema::FormalParameter>& formals, size_t index) {
+  if (formals.empty()) return nullptr;
+  if (index < formals.size()) return &formals[index];
+  const auto& last = formals.back();
+  return last.GetOption() == onnx::OpSchema::Variadic ? &last : nullptr;
+}
+
+void CheckNode(Context& c, const GraphScope& s, const Node& n, std::string_view group) {
+  Location loc = c.NodeLocation(s, n);
+  if (n.op_type.empty()) c.Error(Code(group, "empty-op-type"), loc, "the node has no op_type");
+  bool any_output =
+      std::any_of(n.outputs().begin(), n.outputs().end(), [](const Value* v) { return v; });
+  if (!any_output) {
+    c.Error(Code(group, "node-without-outputs"), loc,
+            n.inputs().empty() ? "the node has neither inputs nor outputs"
+                               : "the node has no outputs");
+  }
+  for (size_t i = 0; i < n.inputs().size(); ++i) {
+    const Value* v = n.input(i);
+    if (!v || v->kind() != Value::Kind::kUndefined) continue;
+    Location at = loc;
+    at.slot = fmt::format("input {}", i);
+    std::string why;
+    if (s.function && c.model().graph && c.model().graph->Lookup(v->name())) {
+      why = " (it is a main-graph value, but a function body has no outer scope)";
+    }
+    c.Error(Code(group, "undefined-input"), at,
+            fmt::format("input '{}' is defined nowhere in scope{}", v->name(), why));
+  }
+  auto version = c.OpsetVersion(s, n.domain);
+  const onnx::OpSchema* schema = version ? schema::Find(n.op_type, *version, n.domain) : nullptr;
+  if (!schema) return;
+  for (size_t i = 0; i < n.inputs().size(); ++i) {
+    const auto* formal = FormalAt(schema->inputs(), i);
+    if (!n.input(i) && formal && formal->GetOption() == onnx::OpSchema::Single) {
+      Location at = loc;
+      at.slot = fmt::format("input {} ({})", i, formal->GetName());
+      c.Error(Code(group, "empty-required-input"), at,
+              fmt::format("required input '{}' is given the empty name", formal->GetName()));
+    }
+  }
+  for (size_t i = 0; i < n.outputs().size(); ++i) {
+    const auto* formal = FormalAt(schema->outputs(), i);
+    if (!n.output(i) && formal && formal->GetOption() == onnx::OpSchema::Single) {
+      Location at = loc;
+      at.slot = fmt::format("output {} ({})", i, formal->GetName());
+      c.Error(Code(group, "empty-required-output"), at,
+              fmt::format("required output '{}' has an empty name", formal->GetName()));
+    }
+  }
+}
+
+// Calls fn(value) for every value the node reads, directly or inside its sub-graphs.
+void ForEachRead(const Node& n, const std::function<void(const Value*, bool direct)>& fn) {
+  for (const Value* v : n.inputs()) {
+    if (v) fn(v, true);
+  }
+  for (const Attribute& a : n.attributes) {
+    auto sub = [&](const Graph& g) {
+      for (const Node* inner : g.nodes()) {
+        ForEachRead(*inner, [&](const Value* v, bool) { fn(v, false); });
+      }
+      for (const Value* v : g.outputs()) fn(v, false);
+    };
+    if (a.g) sub(*a.g);
+    for (const auto& g : a.graphs) sub(*g);
+  }
+}
+
+// Strongly connected components of the "reads from" relation among a graph's nodes
+// (iterative Tarjan: deep graphs must not overflow the stack).
+std::vector<std::vector<const Node*>> Cycles(
+    const std::vector<const Node*>& nodes,
+    const absl::flat_hash_map<const Node*, std::vector<const Node*>>& deps) {
+  absl::flat_hash_map<const Node*, int> index, low;
+  absl::flat_hash_set<const Node*> on_stack;
+  std::vector<const Node*> stack;
+  std::vector<std::vector<const Node*>> out;
+  int counter = 0;
+  struct Frame {
+    const Node* node;
+    size_t next;
+  };
+  for (const Node* root : nodes) {
+    if (index.contains(root)) continue;
+    std::vector<Frame> frames{{root, 0}};
+    index[root] = low[root] = counter++;
+    stack.push_back(root);
+    on_stack.insert(root);
+    while (!frames.empty()) {
+      Frame& f = frames.back();
+      const auto& edges = deps.at(f.node);
+      if (f.next < edges.size()) {
+        const Node* w = edges[f.next++];
+        if (!index.contains(w)) {
+          index[w] = low[w] = counter++;
+          stack.push_back(w);
+          on_stack.insert(w);
+          frames.push_back({w, 0});
+        } else if (on_stack.contains(w)) {
+          low[f.node] = std::min(low[f.node], index[w]);
+        }
+        continue;
+      }
+      const Node* v = f.node;
+      frames.pop_back();
+      if (!frames.empty()) low[frames.back().node] = std::min(low[frames.back().node], low[v]);
+      if (low[v] != index[v]) continue;
+      std::vector<const Node*> component;
+      const Node* w;
+      do {
+        w = stack.back();
+        stack.pop_back();
+        on_stack.erase(w);
+        component.push_back(w);
+      } while (w != v);
+      bool self_loop = std::find(deps.at(v).begin(), deps.at(v).end(), v) != deps.at(v).end();
+      if (component.size() > 1 || self_loop) out.push_back(std::move(component));
+    }
+  }
+  return out;
+}
+
+void CheckOrder(Context& c, const GraphScope& s, std::string_view group) {
+  const Graph& g = *s.graph;
+  std::vector<const Node*> nodes(g.nodes().begin(), g.nodes().end());
+  absl::flat_hash_map<const Node*, std::vector<const Node*>> deps;
+  for (const Node* n : nodes) {
+    auto& list = deps[n];
+    ForEachRead(*n, [&](const Value* v, bool) {
+      if (v->graph() == &g && v->producer()) list.push_back(v->producer());
+    });
+  }
+  absl::flat_hash_set<const Node*> in_cycle;
+  for (auto& component : Cycles(nodes, deps)) {
+    std::sort(component.begin(), component.end(),
+              [&](const Node* a, const Node* b) { return c.IndexOf(*a) < c.IndexOf(*b); });
+    std::string members;
+    for (const Node* m : component) {
+      members += (members.empty() ? "" : " -> ") + NodeLabel(*m, c.IndexOf(*m));
+      in_cycle.insert(m);
+    }
+    c.Error(Code(group, "cycle"), c.NodeLocation(s, *component.front()),
+            fmt::format("the node is on a cycle: {} -> {}", members,
+                        NodeLabel(*component.front(), c.IndexOf(*component.front()))));
+  }
+  for (const Node* n : nodes) {
+    if (in_cycle.contains(n)) continue;
+    for (size_t i = 0; i < n->inputs().size(); ++i) {
+      const Value* v = n->input(i);
+      if (!v || v->graph() != &g || !v->producer()) continue;
+      if (c.IndexOf(*v->producer()) >= c.IndexOf(*n)) {
+        Location at = c.NodeLocation(s, *n);
+        at.slot = fmt::format("input {}", i);
+        c.Error(Code(group, "not-topological"), at,
+                fmt::format("'{}' is produced later, by {} (sorting the nodes would fix this)",
+                            v->name(), NodeLabel(*v->producer(), c.IndexOf(*v->producer()))));
+      }
+    }
+  }
+}
+
+// A sub-graph node may read an outer value only if it is defined before the node that
+// holds the sub-graph.
+void CheckOuterReads(Context& c, const GraphScope& s, std::string_view group) {
+  if (s.kind != GraphScope::Kind::kSubgraph) return;
+  for (const Node* n : s.graph->nodes()) {
+    for (const Value* v : n->inputs()) {
+      if (!v || v->graph() == s.graph || !v->producer()) continue;
+      // The node of v's graph that (through sub-graphs) holds this one.
+      const GraphScope* scope = &s;
+      while (scope && scope->owner && scope->owner->graph() != v->graph()) {
+        scope = c.ScopeOf(scope->owner->graph());
+      }
+      if (!scope || !scope->owner) continue;
+      const Node* holder = scope->owner;
+      if (c.IndexOf(*v->producer()) >= c.IndexOf(*holder)) {
+        c.Error(Code(group, "outer-value-defined-later"), c.NodeLocation(s, *n),
+                fmt::format("reads '{}', which the enclosing graph defines only after {} (by {})",
+                            v->name(), NodeLabel(*holder, c.IndexOf(*holder)),
+                            NodeLabel(*v->producer(), c.IndexOf(*v->producer()))));
+      }
+    }
+  }
+}
+
+void CheckOutputs(Context& c, const GraphScope& s, std::string_view group) {
+  for (const Value* v : s.graph->outputs()) {
+    if (v->name().empty()) {
+      c.Error(Code(group, "empty-name"), c.GraphLocation(s), "a graph output has an empty name");
+    } else if (v->kind() == Value::Kind::kUndefined) {
+      c.Error(Code(group, "output-not-produced"), c.ValueLocation(s, v->name()),
+              fmt::format("output '{}' is produced by no node and is neither an input nor an "
+                          "initializer", v->name()));
+    }
+  }
+}
+
+}  // namespace
+
+void CheckGraphStructure(Context& c, const GraphScope& scope, std::string_view group) {
+  CheckDefinitions(c, scope, group);
+  CheckShadowing(c, scope, group);
+  for (const Node* n : scope.graph->nodes()) CheckNode(c, scope, *n, group);
+  CheckOrder(c, scope, group);
+  CheckOuterReads(c, scope, group);
+  CheckOutputs(c, scope, group);
+}
+
+void CheckStructureRules(Context& c) {
+  for (const GraphScope& s : c.graphs()) {
+    if (!s.function) CheckGraphStructure(c, s, "structure");
+  }
+}
+
+}  // namespace onnxkit::check_internal

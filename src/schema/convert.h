@@ -1,0 +1,20 @@
+// Conversions between IR pieces and libonnx's protobuf classes (internal), for handing
+// nodes and types to libonnx's schema and inference functions.
+#pragma once
+
+#include <onnx/onnx_pb.h>
+
+#include "onnxkit/ir.h"
+
+namespace onnxkit::schema {
+
+onnx::TypeProto ToOnnx(const Type& type);
+onnx::TensorProto ToOnnx(const Tensor& tensor);
+// The node with its attributes; inputs and outputs by name.
+onnx::NodeProto ToOnnx(const Node& node);
+Type FromOnnx(const onnx::TypeProto& type);
+
+// The IR type of an initializer (tensor of its data type and dims).
+Type TypeOfTensor(const Tensor& tensor);
+
+}  // namespace onnxkit::schema

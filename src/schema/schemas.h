@@ -1,0 +1,27 @@
+// Op schemas from the linked libonnx, looked up for our IR (internal; shared by check, dump
+// and inference). Keeps libonnx's headers out of everything else.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace onnx {
+class OpSchema;
+}
+
+namespace onnxkit::schema {
+
+// "ai.onnx" is another spelling of the default domain "".
+std::string_view NormalDomain(std::string_view domain);
+// The domains the ONNX standard defines (default, ai.onnx.ml, training, preview.training).
+bool IsStandardDomain(std::string_view domain);
+// The newest opset version of `domain` the linked libonnx knows (nullopt: unknown domain).
+std::optional<int64_t> KnownMaxVersion(std::string_view domain);
+
+// The schema of `op_type` in `domain` that applies at opset `version` (nullptr if none).
+const onnx::OpSchema* Find(std::string_view op_type, int64_t version, std::string_view domain);
+// The newest schema of `op_type` in `domain` at any version (nullptr if the op is unknown).
+const onnx::OpSchema* FindAnyVersion(std::string_view op_type, std::string_view domain);
+
+}  // namespace onnxkit::schema

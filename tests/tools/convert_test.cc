@@ -1,0 +1,162 @@
+// onnxkit convert: '-' for standard input and output, never overwriting the input without
+// --in-place, and outputs that appear whole or not at all.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "onnxkit/io.h"
+#include "support/test_support.h"
+
+namespace onnxkit {
+namespace {
+
+namespace fs = std::filesystem;
+using ::onnxkit::testing::CorpusDir;
+using ::onnxkit::testing::ReadFile;
+using ::onnxkit::testing::RunCli;
+using ::onnxkit::testing::TempDir;
+using ::onnxkit::testing::WriteFile;
+using ::testing::HasSubstr;
+
+// Large enough for pipes to fill up, canonical so that a lossless copy is byte-equal.
+const fs::path kModel = CorpusDir() / "models/squeezenet1_1.onnx";
+
+std::vector<std::string> FilesIn(const fs::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string Canonical(const fs::path& file) {
+  std::string out;
+  EXPECT_TRUE(testing::ProtobufReserialize(ReadFile(file), &out));
+  return out;
+}
+
+TEST(Convert, StdinToStdout) {
+  auto r = RunCli({"convert", "-", "-o", "-"}, ReadFile(kModel));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.out == Canonical(kModel)) << r.out.size() << " bytes";
+  EXPECT_TRUE(r.err.empty()) << r.err;
+}
+
+TEST(Convert, FileToStdoutAndStdinToFile) {
+  TempDir dir;
+  auto r = RunCli({"convert", kModel.string(), "-o", "-"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.out == Canonical(kModel));
+
+  r = RunCli({"convert", "-", "-o", (dir / "out.onnx").string()}, ReadFile(kModel));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.out.empty());
+  EXPECT_TRUE(ReadFile(dir / "out.onnx") == Canonical(kModel));
+}
+
+TEST(Convert, InvalidStdinIsNamedAsStdin) {
+  TempDir dir;
+  auto r = RunCli({"convert", "-", "-o", (dir / "out.onnx").string()}, "not a model\n");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("<stdin>"));
+  EXPECT_TRUE(fs::is_empty(dir.path()));
+}
+
+TEST(Convert, RefusesToOverwriteTheInputWithoutInPlace) {
+  TempDir dir;
+  fs::path in = dir / "in.onnx";
+  fs::copy_file(kModel, in);
+  fs::create_hard_link(in, dir / "hard_link.onnx");
+  const std::string before = ReadFile(in);
+  // The same file however it is spelled, and a side file landing on it.
+  std::vector<std::vector<std::string>> attempts = {
+      {"-o", in.string()},
+      {"-o", (dir / "." / "in.onnx").string()},
+      {"-o", (dir / "hard_link.onnx").string()},
+      {"-o", (dir / "out.onnx").string(), "--external-data=in.onnx"},
+  };
+  for (const auto& extra : attempts) {
+    std::vector<std::string> args = {"convert", in.string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto r = RunCli(args);
+    EXPECT_EQ(r.exit_code, 2) << ::testing::PrintToString(extra);
+    EXPECT_THAT(r.err, HasSubstr("--in-place"));
+  }
+  EXPECT_TRUE(ReadFile(in) == before);
+  EXPECT_EQ(FilesIn(dir.path()), (std::vector<std::string>{"hard_link.onnx", "in.onnx"}));
+}
+
+TEST(Convert, InPlaceRewritesTheInput) {
+  TempDir dir;
+  fs::path in = dir / "model.onnx";
+  fs::copy_file(kModel, in);
+  auto original = LoadFile(kModel.string());
+  ASSERT_TRUE(original.ok());
+
+  auto r = RunCli({"convert", in.string(), "-o", in.string(), "--in-place", "--external-data"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(FilesIn(dir.path()), (std::vector<std::string>{"model.onnx", "model.onnx.data"}));
+  EXPECT_LT(fs::file_size(in), fs::file_size(kModel) / 10);
+  auto converted = LoadFile(in.string());
+  ASSERT_TRUE(converted.ok()) << converted.status();
+  int external = 0;
+  for (const Value* v : (*converted)->graph->initializers())
+    external += v->initializer()->is_external();
+  EXPECT_GT(external, 0);
+
+  // And back, in place again: the original model.
+  r = RunCli({"convert", in.string(), "-o", in.string(), "--in-place", "--inline-data"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(ReadFile(in) == Canonical(kModel));
+}
+
+// A conversion that fails while writing leaves no output, no side file and no temporary
+// file, and an existing output untouched.
+TEST(Convert, FailedWriteLeavesNothingBehind) {
+  TempDir dir;
+  // Loads, but W (float32[2,3]) has 5 values: its bytes cannot be written out.
+  fs::path bad = CorpusDir() / "invalid/tensor_float_data_count.onnx";
+  WriteFile(dir / "out.onnx", "previous contents");
+  auto r = RunCli({"convert", bad.string(), "-o", (dir / "out.onnx").string(), "--external-data",
+                   "--size-threshold=0"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("'W'"));
+  EXPECT_EQ(FilesIn(dir.path()), std::vector<std::string>{"out.onnx"});
+  EXPECT_EQ(ReadFile(dir / "out.onnx"), "previous contents");
+}
+
+TEST(Convert, InvalidInputLeavesNoOutput) {
+  TempDir dir;
+  WriteFile(dir / "out.onnx", "previous contents");
+  auto r = RunCli({"convert", (CorpusDir() / "invalid/fmt_truncated_mid_tensor.onnx").string(),
+                   "-o", (dir / "out.onnx").string()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(FilesIn(dir.path()), std::vector<std::string>{"out.onnx"});
+  EXPECT_EQ(ReadFile(dir / "out.onnx"), "previous contents");
+}
+
+TEST(Convert, UsageErrorsExitTwoBeforeReadingTheModel) {
+  TempDir dir;
+  std::string out = (dir / "out.onnx").string();
+  std::vector<std::vector<std::string>> attempts = {
+      {"--external-data", "--inline-data", "-o", out},
+      {"--external-data", "-o", "-"},
+      {"--external-data", "--size-threshold=12 parsecs", "-o", out},
+      {"--external-data=out.onnx", "-o", out},
+  };
+  for (const auto& extra : attempts) {
+    // The input does not exist: a usage error must be found first.
+    std::vector<std::string> args = {"convert", (dir / "missing.onnx").string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto r = RunCli(args);
+    EXPECT_EQ(r.exit_code, 2) << ::testing::PrintToString(extra);
+    EXPECT_THAT(r.err, ::testing::Not(HasSubstr("missing.onnx"))) << r.err;
+    EXPECT_TRUE(r.out.empty());
+  }
+  EXPECT_TRUE(fs::is_empty(dir.path()));
+}
+
+}  // namespace
+}  // namespace onnxkit

@@ -1,0 +1,55 @@
+// onnxkit infer-shapes: write inferred types and shapes into a model.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <iostream>
+
+#include "cli_common.h"
+#include "onnxkit/infer.h"
+
+namespace onnxkit::cli {
+namespace {
+
+struct InferArgs {
+  std::string input;
+  std::string output;
+  bool in_place = false;
+};
+
+int Run(const InferArgs& args) {
+  if (Status s = CheckOutputPath(args.input, args.output, args.in_place); !s.ok()) {
+    Report("infer-shapes", s);
+    return kExitUsage;
+  }
+  auto model = LoadModel(args.input);
+  if (!model.ok()) return Report("infer-shapes", model.status());
+  Diagnostics diagnostics;
+  InferStats stats = InferShapes(**model, diagnostics);
+  bool color = isatty(STDERR_FILENO) != 0;
+  for (const Diagnostic& d : diagnostics.items) {
+    std::cerr << FormatDiagnostic(d, args.input, color) << "\n";
+  }
+  if (diagnostics.has_errors()) {
+    std::cerr << fmt::format("onnxkit infer-shapes: {} error(s); nothing written\n",
+                             diagnostics.Count(Severity::kError));
+    return kExitModelProblem;
+  }
+  if (Status s = SaveFile(**model, args.output); !s.ok()) return Report("infer-shapes", s);
+  if (args.output != "-") {
+    std::cerr << fmt::format("{} value(s) typed\n", stats.values_typed);
+  }
+  return kExitOk;
+}
+
+const CommandRegistration kRegistration([](CLI::App& app, int* exit_code) {
+  auto args = std::make_shared<InferArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "infer-shapes", "Infer types and shapes and write them into the model's value_info");
+  cmd->add_option("model", args->input, "Input model ('-' for stdin)")->required();
+  cmd->add_option("-o,--output", args->output, "Output model ('-' for stdout)")->required();
+  cmd->add_flag("--in-place", args->in_place, "Allow the output to overwrite the input");
+  cmd->callback([args, exit_code] { *exit_code = Run(*args); });
+});
+
+}  // namespace
+}  // namespace onnxkit::cli
