@@ -16,7 +16,8 @@
 #include <list>
 #include <memory>
 #include <optional>
-#include <ranges>
+#include <cstddef>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,45 @@ namespace onnxkit {
 
 class Graph;
 class Node;
+
+// A view of a container of std::unique_ptr<T> that yields T*: how a Graph hands out the
+// nodes and values it owns. (Not std::views::transform: clang 14 cannot compile
+// libstdc++ 12's ranges, and consumers of this header may use either compiler.)
+template <typename T, typename Iterator>
+class PointerRange {
+ public:
+  class iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = T*;
+    using difference_type = std::ptrdiff_t;
+    using pointer = T**;
+    using reference = T*;
+    iterator() = default;
+    explicit iterator(Iterator it) : it_(it) {}
+    T* operator*() const { return it_->get(); }
+    iterator& operator++() {
+      ++it_;
+      return *this;
+    }
+    iterator operator++(int) {
+      iterator old = *this;
+      ++it_;
+      return old;
+    }
+    bool operator==(const iterator& other) const { return it_ == other.it_; }
+    bool operator!=(const iterator& other) const { return it_ != other.it_; }
+
+   private:
+    Iterator it_{};
+  };
+  PointerRange(Iterator begin, Iterator end) : begin_(begin), end_(end) {}
+  iterator begin() const { return iterator(begin_); }
+  iterator end() const { return iterator(end_); }
+
+ private:
+  Iterator begin_, end_;
+};
 
 // TensorShapeProto.Dimension: a number, a symbol, or unknown.
 struct Dim {
@@ -223,9 +263,11 @@ class Graph {
   Graph* parent() const { return parent_; }
   void set_parent(Graph* parent) { parent_ = parent; }
 
-  auto nodes() const {
-    return nodes_ | std::views::transform([](const std::unique_ptr<Node>& n) { return n.get(); });
-  }
+  using NodeRange = PointerRange<Node, std::list<std::unique_ptr<Node>>::const_iterator>;
+  using ValueRange = PointerRange<Value, std::vector<std::unique_ptr<Value>>::const_iterator>;
+
+  // The nodes in order, as Node*.
+  NodeRange nodes() const { return {nodes_.begin(), nodes_.end()}; }
   size_t node_count() const { return nodes_.size(); }
   const std::vector<Value*>& inputs() const { return inputs_; }
   const std::vector<Value*>& outputs() const { return outputs_; }
@@ -233,9 +275,7 @@ class Graph {
   const std::vector<Value*>& sparse_initializers() const { return sparse_initializers_; }
   const std::vector<Value*>& value_info() const { return value_info_; }
   // Every value this graph owns, in creation order.
-  auto values() const {
-    return values_ | std::views::transform([](const std::unique_ptr<Value>& v) { return v.get(); });
-  }
+  ValueRange values() const { return {values_.begin(), values_.end()}; }
 
   // Construction and mutation. Each keeps producers and use lists consistent.
   Value* AddInput(std::string value_name, ValueInfo info = {});

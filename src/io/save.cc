@@ -186,6 +186,24 @@ Status CheckKeptReferences(const Model& model, const fs::path& model_path,
   return status;
 }
 
+// A device or pipe (/dev/null, a FIFO) cannot be replaced by renaming: it is written to.
+bool IsSpecialFile(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+}
+
+Status WriteToSpecialFile(const Model& model, const TensorRewrites& rewrites,
+                          const std::string& path) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return absl::NotFoundError(fmt::format("{}: cannot open: {}", path, strerror(errno)));
+  }
+  FdSink sink(fd, path);
+  Status status = io_internal::EncodeModel(model, rewrites, sink);
+  ::close(fd);
+  return status;
+}
+
 }  // namespace
 
 Status SaveFile(const Model& model, const std::string& path, const SaveOptions& options) {
@@ -209,6 +227,7 @@ Status SaveFile(const Model& model, const std::string& path, const SaveOptions& 
   if (options.external_data == Mode::kExternal) {
     ONNXKIT_RETURN_IF_ERROR(WriteSideFile(model, fs::path(path), options, rewrites));
   }
+  if (IsSpecialFile(path)) return WriteToSpecialFile(model, rewrites, path);
   AtomicFile file(path);
   ONNXKIT_RETURN_IF_ERROR(file.Open());
   FdSink sink(file.fd(), path);

@@ -158,5 +158,12 @@ TEST(Convert, UsageErrorsExitTwoBeforeReadingTheModel) {
   EXPECT_TRUE(fs::is_empty(dir.path()));
 }
 
+TEST(Convert, WritesIntoADeviceInsteadOfReplacingIt) {
+  // Renaming a temporary file over /dev/null would replace the device (as root).
+  auto r = RunCli({"convert", (CorpusDir() / "models/srcnn_x3.onnx").string(), "-o", "/dev/null"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::is_character_file("/dev/null"));
+}
+
 }  // namespace
 }  // namespace onnxkit

@@ -1,0 +1,103 @@
+// Inspecting a model: a Netron-like view as text or JSON (`onnxkit dump`) and a short
+// summary (`onnxkit info`).
+//
+// The dump shows everything a reader needs to understand a model without a viewer: model
+// properties, opset imports, graph inputs and outputs with their types, every node in graph
+// order with the op schema it resolves to (the since-version of the schema for the imported
+// opset, or why there is none), inputs and outputs labelled with the schema's formal
+// parameter names, typed attributes, sub-graphs (recursively), initializers with a value
+// preview and min/max/mean, sparse initializers, model-local functions and training graphs.
+//
+// Weights are read only as far as the summary needs them: statistics are computed for
+// tensors up to `DumpOptions::stats_limit` bytes while the total stays within
+// `stats_budget`; larger tensors say that their statistics were skipped and where their
+// data lives. A dump of a model with gigabytes of external data therefore reads little of it.
+//
+// The output is deterministic: the same model and options give the same bytes. The JSON
+// form is one object whose keys come in a fixed order; the text form is a rendering of the
+// same document.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "onnxkit/ir.h"
+
+namespace onnxkit {
+
+struct DumpOptions {
+  enum class Initializers {
+    kNone,     // no initializer listing (counts and total size only)
+    kSummary,  // type, size, a few values and statistics within the limits below
+    kFull,     // every value, and statistics for every numeric tensor whatever its size
+  };
+  Initializers initializers = Initializers::kSummary;
+  // Only nodes with one of these names (empty = no filter).
+  std::vector<std::string> node_names;
+  // Only nodes with one of these op types (empty = no filter). With both filters a node must
+  // pass both. Filters apply in every graph (sub-graphs and function bodies too); a node that
+  // does not match but holds a sub-graph with a match is kept, marked as context.
+  std::vector<std::string> op_types;
+  // How many levels of sub-graphs (If/Loop/Scan bodies, graph attributes) to expand:
+  // 0 expands none, -1 all.
+  int max_depth = -1;
+  // kSummary: tensors larger than this many bytes get no statistics (their data is not read
+  // beyond the first few values of the preview).
+  uint64_t stats_limit = uint64_t{16} << 20;
+  // kSummary: once statistics have read this many bytes in total, the remaining tensors get
+  // none, so that a model of many mid-sized tensors is not read in full either.
+  uint64_t stats_budget = uint64_t{64} << 20;
+};
+
+// The dump as text (ends with a newline).
+std::string DumpText(const Model& model, const DumpOptions& options = {});
+// The dump as one JSON object (pretty-printed, ends with a newline).
+std::string DumpJson(const Model& model, const DumpOptions& options = {});
+
+// A short summary of a model. Computing it reads no tensor data.
+struct ModelInfo {
+  struct Opset {
+    std::string domain;  // as in the file ("" is the default domain)
+    int64_t version = 0;
+  };
+  struct Io {
+    std::string name;
+    std::string type;  // TypeToString, "?" when undeclared
+  };
+  struct OpCount {
+    std::string op;  // "Conv"; "domain.Op" outside the default domain
+    int64_t count = 0;
+  };
+
+  int64_t ir_version = 0;
+  std::string producer_name;
+  std::string producer_version;
+  std::vector<Opset> opsets;
+  // Main graph inputs without an initializer, and its outputs.
+  std::vector<Io> inputs;
+  std::vector<Io> outputs;
+  // Graph inputs that also have an initializer (an overridable default; IR 3 style).
+  int64_t initializer_inputs = 0;
+  // Nodes of the main graph and of its sub-graphs at any depth.
+  int64_t node_count = 0;
+  int64_t subgraph_node_count = 0;  // the part of node_count inside sub-graphs
+  // Op histogram over the same nodes: count descending, then op name.
+  std::vector<OpCount> op_histogram;
+  int64_t function_count = 0;
+  int64_t function_node_count = 0;  // nodes in function bodies (not inlined into the above)
+  int64_t training_info_count = 0;
+  // Dense initializers (main graph and sub-graphs) and sparse ones (values stored).
+  int64_t initializer_count = 0;
+  int64_t sparse_initializer_count = 0;
+  int64_t parameter_count = 0;              // elements of dense initializers + stored sparse values
+  uint64_t inline_bytes = 0;                // initializer data inside the model file
+  uint64_t external_bytes = 0;              // initializer data in external files
+  std::vector<std::string> external_files;  // distinct locations, sorted
+};
+
+ModelInfo GetModelInfo(const Model& model);
+std::string InfoText(const ModelInfo& info);
+std::string InfoJson(const ModelInfo& info);
+
+}  // namespace onnxkit

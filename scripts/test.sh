@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: set up, build (Release), run ctest; then the same
+# suite built with AddressSanitizer + UndefinedBehaviorSanitizer; then a bounded libFuzzer
+# run (clang) over load + check + infer-shapes + save.
+#
+#   bash scripts/test.sh            everything
+#   ONNXKIT_QUICK=1 bash scripts/test.sh   only the Release build and its tests
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=${ONNXKIT_JOBS:-2}
+
+bash scripts/setup.sh
+
+echo "== Release build and tests"
+cmake -S . -B build -G Ninja
+cmake --build build -j"$jobs"
+ctest --test-dir build --output-on-failure -j"$jobs"
+
+if [ -n "${ONNXKIT_QUICK:-}" ]; then exit 0; fi
+
+echo "== AddressSanitizer + UndefinedBehaviorSanitizer build and tests"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+cmake -S . -B build-asan -G Ninja -DONNXKIT_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake --build build-asan -j"$jobs"
+ctest --test-dir build-asan --output-on-failure -j"$jobs"
+
+echo "== libFuzzer smoke run (clang)"
+cmake -S . -B build-fuzz -G Ninja -DONNXKIT_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DONNXKIT_FUZZ_SECONDS="${ONNXKIT_FUZZ_SECONDS:-60}"
+cmake --build build-fuzz -j"$jobs" --target load_check_fuzzer
+ctest --test-dir build-fuzz --output-on-failure

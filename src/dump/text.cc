@@ -1,0 +1,587 @@
+// DumpText: the dump document rendered for people.
+//
+// Layout: a header (model, graph, inputs, outputs), then the nodes in graph order, each as
+// a header line (#index op name, domain and schema version) with indented lines for its
+// inputs, attributes (sub-graphs nested below their attribute) and outputs; then
+// initializers, functions and training graphs. Names that would be ambiguous in this layout
+// (empty, or with spaces, quotes or control characters) are quoted.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdint>
+
+#include "dump/document.h"
+#include "dump/schema_names.h"
+#include "onnxkit/dump.h"
+
+namespace onnxkit {
+namespace {
+
+using dump_internal::Json;
+
+constexpr size_t kWrapColumn = 100;
+constexpr size_t kMaxAlign = 32;
+// Attribute lists longer than this are cut in text (the JSON form has them all).
+constexpr size_t kMaxListItems = 64;
+
+std::string Quote(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        if (u < 0x20 || u == 0x7f) {
+          out += fmt::format("\\x{:02x}", u);
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+// A name as is when it reads unambiguously between two-space separators, quoted otherwise.
+std::string Name(std::string_view s) {
+  bool plain = !s.empty() && std::none_of(s.begin(), s.end(), [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return u <= 0x20 || u == 0x7f || c == '"' || c == '\\';
+  });
+  return plain ? std::string(s) : Quote(s);
+}
+
+// The same for a JSON string of the document.
+std::string QuoteOf(const Json& s) { return Quote(s.get<std::string>()); }
+std::string NameOf(const Json& s) { return Name(s.get<std::string>()); }
+
+// Display width in code points (good enough to align UTF-8 names).
+size_t Width(std::string_view s) {
+  return static_cast<size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
+}
+
+std::string PadTo(const std::string& s, size_t width) {
+  size_t w = Width(s);
+  return w >= width ? s : s + std::string(width - w, ' ');
+}
+
+// Numbers as JSON holds them: integers exactly, floats shortest round-trip.
+std::string Scalar(const Json& v) {
+  // is_number_integer() is true for unsigned numbers too: ask the narrower question first.
+  if (v.is_number_unsigned()) return fmt::format("{}", v.get<uint64_t>());
+  if (v.is_number_integer()) return fmt::format("{}", v.get<int64_t>());
+  if (v.is_number_float()) return fmt::format("{}", v.get<double>());
+  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+  if (v.is_string()) return v.get<std::string>();  // "nan", "inf", "-inf"
+  if (v.is_array() && v.size() == 2) return fmt::format("({},{})", Scalar(v[0]), Scalar(v[1]));
+  if (v.is_null()) return "-";
+  return v.dump();
+}
+
+// Statistics with four significant digits: they summarise, the values section is exact.
+std::string Approx(const Json& v) {
+  if (v.is_number_float()) return fmt::format("{:.4g}", v.get<double>());
+  return Scalar(v);
+}
+
+// Only compared with the number of values shown, so saturating is enough.
+int64_t ElementCount(const Json& dims) {
+  int64_t count = 1;
+  for (const Json& d : dims) {
+    const int64_t dim = d.get<int64_t>();
+    if (dim <= 0) return 0;
+    count = count > INT64_MAX / dim ? INT64_MAX : count * dim;
+  }
+  return count;
+}
+
+std::string DimsText(const Json& dims) {
+  std::string out;
+  for (const Json& d : dims) {
+    if (!out.empty()) out += ',';
+    out += Scalar(d);
+  }
+  return out;
+}
+
+std::string TypeText(const Json& tensor) {
+  return fmt::format("{}[{}]", tensor["dtype"].get<std::string>(), DimsText(tensor["dims"]));
+}
+
+std::string ValueList(const Json& values, const std::string& dtype, int64_t total) {
+  std::string out = "[";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i) out += ',';
+    out += dtype == "string" ? Quote(values[i].get<std::string>()) : Scalar(values[i]);
+  }
+  if (static_cast<int64_t>(values.size()) < total) out += values.empty() ? "…" : ",…";
+  return out + "]";
+}
+
+// "float32[4] [1,1,3,3]": the type, then the values the summary holds.
+std::string TensorText(const Json& t) {
+  std::string out = TypeText(t);
+  if (t.contains("values")) {
+    out += " " + ValueList(t["values"], t["dtype"], ElementCount(t["dims"]));
+  }
+  if (t.contains("error")) out += " (unreadable: " + t["error"].get<std::string>() + ")";
+  return out;
+}
+
+std::string SparseText(const Json& s) {
+  const std::string dims = DimsText(s["dims"]);
+  const Json& values = s["values"];
+  if (values.is_null()) return fmt::format("sparse [{}] (no values)", dims);
+  std::string out = fmt::format("sparse {}[{}] nnz {}", values["dtype"].get<std::string>(), dims,
+                                ElementCount(values["dims"]));
+  if (values.contains("values")) {
+    out += " values " + ValueList(values["values"], values["dtype"], ElementCount(values["dims"]));
+  }
+  const Json& indices = s["indices"];
+  if (!indices.is_null() && indices.contains("values")) {
+    out +=
+        " indices " + ValueList(indices["values"], indices["dtype"], ElementCount(indices["dims"]));
+  }
+  return out;
+}
+
+std::string DomainText(const Json& domain) {
+  return dump_internal::DisplayDomain(domain.get<std::string>());
+}
+
+std::string OpsetsText(const Json& opsets) {
+  std::string out;
+  for (const Json& o : opsets) {
+    if (!out.empty()) out += ", ";
+    out += fmt::format("{} {}", DomainText(o["domain"]), o["version"].get<int64_t>());
+  }
+  return out.empty() ? "none" : out;
+}
+
+std::string ResolutionText(const Json& r) {
+  const std::string kind = r["kind"];
+  if (kind == "schema") {
+    return fmt::format("v{}{}", r["since_version"].get<int>(),
+                       r.contains("deprecated") ? " deprecated" : "");
+  }
+  if (kind == "local function") return "(local function)";
+  return fmt::format("(no schema: {})", r["reason"].get<std::string>());
+}
+
+std::string ConstantText(const Json& c) {
+  const std::string source = c["source"];
+  if (source == "sparse initializer") return "sparse const";
+  const std::string word = source == "initializer" ? "const" : source;
+  return fmt::format("{} {}", word, TensorText(c));
+}
+
+class TextRenderer {
+ public:
+  std::string Render(const Json& doc) {
+    full_ = doc["options"]["initializers"] == "full";
+    ModelHeader(doc);
+    if (doc["graph"].is_null()) {
+      Line(0, "graph  (none)");
+    } else {
+      const Json& g = doc["graph"];
+      std::string header = "graph  " + NameOf(g["name"]);
+      if (g.contains("doc_string")) header += "  doc " + QuoteOf(g["doc_string"]);
+      Line(0, header);
+      Graph(g, 0, /*main=*/true);
+    }
+    Functions(doc["functions"]);
+    Training(doc["training_info"]);
+    return std::move(out_);
+  }
+
+ private:
+  void Line(size_t indent, std::string_view text) {
+    out_.append(indent, ' ');
+    out_.append(text);
+    out_ += '\n';
+  }
+
+  // Items separated by two spaces, wrapped before kWrapColumn.
+  void Wrapped(size_t indent, const std::vector<std::string>& items) {
+    std::string line;
+    for (const std::string& item : items) {
+      if (!line.empty() && indent + Width(line) + 2 + Width(item) > kWrapColumn) {
+        Line(indent, line);
+        line.clear();
+      }
+      line += (line.empty() ? "" : "  ") + item;
+    }
+    if (!line.empty()) Line(indent, line);
+  }
+
+  void ModelHeader(const Json& doc) {
+    const Json& m = doc["model"];
+    std::string line = fmt::format("model  ir {}", m["ir_version"].get<int64_t>());
+    const std::string producer = fmt::format("{} {}", m["producer_name"].get<std::string>(),
+                                             m["producer_version"].get<std::string>());
+    if (producer != " ") line += " · producer " + producer;
+    if (!m["domain"].get<std::string>().empty()) line += " · domain " + NameOf(m["domain"]);
+    if (m["model_version"].get<int64_t>() != 0) {
+      line += fmt::format(" · model_version {}", m["model_version"].get<int64_t>());
+    }
+    line += " · opsets " + OpsetsText(doc["opset_import"]);
+    Line(0, line);
+    if (!m["doc_string"].get<std::string>().empty()) Line(0, "doc  " + QuoteOf(m["doc_string"]));
+    const Json& props = m["metadata_props"];
+    if (!props.empty()) {
+      Line(0, fmt::format("metadata ({})", props.size()));
+      size_t width = 0;
+      for (const Json& kv : props) width = std::max(width, Width(NameOf(kv["key"])));
+      for (const Json& kv : props) {
+        Line(2, PadTo(NameOf(kv["key"]), std::min(width, kMaxAlign)) + "  " + QuoteOf(kv["value"]));
+      }
+    }
+    const Json& options = doc["options"];
+    std::string filter;
+    for (const Json& n : options["node"]) filter += " --node " + NameOf(n);
+    for (const Json& o : options["op"]) filter += " --op " + NameOf(o);
+    if (!filter.empty()) Line(0, "filter " + filter);
+  }
+
+  void Decls(size_t indent, const std::string& title, const Json& decls, bool always) {
+    if (decls.empty() && !always) return;
+    Line(indent, fmt::format("{} ({})", title, decls.size()));
+    size_t width = 0;
+    for (const Json& d : decls) {
+      if (!d.is_null()) width = std::max(width, Width(NameOf(d["name"])));
+    }
+    for (const Json& d : decls) {
+      if (d.is_null()) {
+        Line(indent + 2, "(omitted)");
+        continue;
+      }
+      std::string line = PadTo(NameOf(d["name"]), std::min(width, kMaxAlign)) + "  " +
+                         (d["type"].is_null() ? "?" : d["type"].get<std::string>());
+      if (d.contains("initializer")) line += "  (has initializer)";
+      if (d.contains("doc_string")) line += "  doc " + QuoteOf(d["doc_string"]);
+      Line(indent + 2, line);
+    }
+  }
+
+  // A graph's sections; `indent` is where its section titles start.
+  void Graph(const Json& g, size_t indent, bool main) {
+    Decls(indent, "inputs", g["inputs"], main);
+    Decls(indent, "outputs", g["outputs"], main);
+    if (g["value_info_count"].get<size_t>() > 0) {
+      const size_t count = g["value_info_count"];
+      Line(indent, fmt::format("value_info  {} {}", count, count == 1 ? "entry" : "entries"));
+    }
+    const size_t total = g["node_count"];
+    const Json& nodes = g["nodes"];
+    if (nodes.size() == total) {
+      Line(indent, fmt::format("nodes ({})", total));
+    } else {
+      Line(indent, fmt::format("nodes ({} of {} shown)", nodes.size(), total));
+    }
+    for (const Json& n : nodes) Node(n, indent + 2);
+    Initializers(g, indent);
+    SparseInitializers(g, indent);
+  }
+
+  void Node(const Json& n, size_t indent) {
+    std::string header =
+        fmt::format("#{} {}  {}  {} {}", n["index"].get<size_t>(), NameOf(n["op_type"]),
+                    NameOf(n["name"]), DomainText(n["domain"]), ResolutionText(n["resolution"]));
+    if (n.contains("context")) header += "  [context: holds matching nodes]";
+    Line(indent, header);
+    const size_t detail = indent + 4;
+    if (n.contains("doc_string")) Line(detail, "doc " + QuoteOf(n["doc_string"]));
+    std::vector<std::string> inputs;
+    for (const Json& in : n["inputs"]) {
+      std::string item = in["label"].get<std::string>() + "=";
+      item += in["name"].is_null() ? "(omitted)" : NameOf(in["name"]);
+      if (in.contains("constant")) item += " (" + ConstantText(in["constant"]) + ")";
+      inputs.push_back(std::move(item));
+    }
+    Wrapped(detail, inputs);
+    Attributes(n["attributes"], detail);
+    std::vector<std::string> outputs;
+    for (const Json& out : n["outputs"]) {
+      std::string item = out["label"].get<std::string>() + "=";
+      item += out["name"].is_null() ? "(omitted)" : NameOf(out["name"]);
+      if (out.contains("type") && !out["type"].is_null())
+        item += " " + out["type"].get<std::string>();
+      outputs.push_back(std::move(item));
+    }
+    if (!outputs.empty()) {
+      outputs.front() = "-> " + outputs.front();
+      Wrapped(detail, outputs);
+    }
+  }
+
+  void Attributes(const Json& attributes, size_t indent) {
+    std::vector<std::string> items;
+    for (const Json& a : attributes) {
+      const std::string type = a["type"];
+      if (!a.contains("ref") && (type == "graph" || type == "graphs")) continue;
+      items.push_back(AttributeText(a));
+    }
+    Wrapped(indent, items);
+    // Sub-graphs after the plain attributes, each nested under its attribute's name.
+    for (const Json& a : attributes) {
+      const std::string type = a["type"];
+      if (a.contains("ref") || a["value"].is_null()) continue;
+      const std::string name = NameOf(a["name"]);
+      if (type == "graph") {
+        Subgraph(name + "=", a["value"], indent);
+      } else if (type == "graphs") {
+        Line(indent, fmt::format("{}=graphs ({})", name, a["value"].size()));
+        for (size_t i = 0; i < a["value"].size(); ++i) {
+          Subgraph(fmt::format("[{}] ", i), a["value"][i], indent + 2);
+        }
+      }
+    }
+  }
+
+  void Subgraph(const std::string& label, const Json& g, size_t indent) {
+    const size_t count = g["node_count"];
+    std::string header = fmt::format("{}graph {} ({} node{}", label, NameOf(g["name"]), count,
+                                     count == 1 ? "" : "s");
+    if (g.contains("expanded")) {
+      Line(indent, header + ", not expanded)");
+      return;
+    }
+    Line(indent, header + ")");
+    Graph(g, indent + 4, /*main=*/false);
+  }
+
+  static std::string List(const Json& values, bool quote) {
+    std::string out = "[";
+    for (size_t i = 0; i < values.size() && i < kMaxListItems; ++i) {
+      if (i) out += ',';
+      out += quote ? Quote(values[i].get<std::string>()) : Scalar(values[i]);
+    }
+    if (values.size() > kMaxListItems) out += fmt::format(",… ({} values)", values.size());
+    return out + "]";
+  }
+
+  static std::string AttributeText(const Json& a) {
+    const std::string name = NameOf(a["name"]);
+    if (a.contains("ref")) return fmt::format("{}=@{}", name, NameOf(a["ref"]));
+    const std::string type = a["type"];
+    const Json& v = a["value"];
+    if (v.is_null()) return name + "=?";
+    if (a.contains("dtype")) return fmt::format("{}={}", name, a["dtype"].get<std::string>());
+    if (type == "string") return name + "=" + Quote(v.get<std::string>());
+    if (type == "float" || type == "int") return name + "=" + Scalar(v);
+    if (type == "floats" || type == "ints") return name + "=" + List(v, false);
+    if (type == "strings") return name + "=" + List(v, true);
+    if (type == "tensor") return name + "=" + TensorText(v);
+    if (type == "sparse_tensor") return name + "=" + SparseText(v);
+    if (type == "type_proto") return name + "=" + v.get<std::string>();
+    std::vector<std::string> parts;
+    for (const Json& e : v) {
+      if (type == "tensors") parts.push_back(TensorText(e));
+      if (type == "sparse_tensors") parts.push_back(SparseText(e));
+      if (type == "type_protos") parts.push_back(e.get<std::string>());
+    }
+    std::string joined;
+    for (const std::string& p : parts) joined += (joined.empty() ? "" : ", ") + p;
+    return name + "=[" + joined + "]";
+  }
+
+  static std::string StatsText(const Json& t) {
+    if (t.contains("stats_skipped")) {
+      return "stats skipped (" + t["stats_skipped"].get<std::string>() + ")";
+    }
+    if (!t.contains("stats")) return "";
+    const Json& s = t["stats"];
+    std::string out =
+        fmt::format("min {} max {} mean {}", Approx(s["min"]), Approx(s["max"]), Approx(s["mean"]));
+    if (s.contains("nan") && s["nan"].get<int64_t>() > 0)
+      out += fmt::format(" nan {}", Scalar(s["nan"]));
+    if (s.contains("inf") && s["inf"].get<int64_t>() > 0)
+      out += fmt::format(" inf {}", Scalar(s["inf"]));
+    return out;
+  }
+
+  void Initializers(const Json& g, size_t indent) {
+    const size_t count = g["initializer_count"];
+    if (count == 0) return;
+    const std::string bytes = dump_internal::FormatBytes(g["initializer_bytes"]);
+    if (!g.contains("initializers")) {
+      Line(indent, fmt::format("initializers ({} · {}, not listed)", count, bytes));
+      return;
+    }
+    const Json& list = g["initializers"];
+    if (list.size() == count) {
+      Line(indent, fmt::format("initializers ({} · {})", count, bytes));
+    } else {
+      Line(indent, fmt::format("initializers ({} of {} listed · {})", list.size(), count, bytes));
+    }
+    // A table: name, type and size columns aligned, then the variable-length rest.
+    std::vector<std::vector<std::string>> rows;
+    for (const Json& t : list) rows.push_back(InitializerColumns(t));
+    std::vector<size_t> widths(3, 0);
+    for (const auto& row : rows) {
+      for (size_t c = 0; c < widths.size(); ++c) widths[c] = std::max(widths[c], Width(row[c]));
+    }
+    for (size_t i = 0; i < rows.size(); ++i) {
+      std::string line;
+      for (size_t c = 0; c < rows[i].size(); ++c) {
+        if (rows[i][c].empty()) continue;
+        if (!line.empty()) line += "  ";
+        line += c < widths.size() && c + 1 < rows[i].size()
+                    ? PadTo(rows[i][c], std::min(widths[c], kMaxAlign))
+                    : rows[i][c];
+      }
+      while (!line.empty() && line.back() == ' ') line.pop_back();
+      Line(indent + 2, line);
+      AllValues(list[i], indent + 6);
+    }
+  }
+
+  // Name, type, size, then notes: where the data lives, statistics, a value preview.
+  std::vector<std::string> InitializerColumns(const Json& t) const {
+    std::vector<std::string> row = {
+        NameOf(t["name"]), TypeText(t),
+        t.contains("bytes") ? dump_internal::FormatBytes(t["bytes"]) : std::string("?")};
+    if (t.contains("graph_input")) row.push_back("(graph input)");
+    if (t.contains("external")) {
+      const Json& e = t["external"];
+      row.push_back(fmt::format("external {} @ {}", NameOf(e["location"]), Scalar(e["offset"])));
+    }
+    row.push_back(StatsText(t));
+    if (t.contains("error")) row.push_back("unreadable: " + t["error"].get<std::string>());
+    if (t.contains("doc_string")) row.push_back("doc " + QuoteOf(t["doc_string"]));
+    if (t.contains("values") && !ListsAllValues(t)) {
+      row.push_back(full_ ? ValueList(t["values"], t["dtype"], ElementCount(t["dims"]))
+                          : Preview(t));
+    }
+    return row;
+  }
+
+  // The summary's preview: like the statistics, four significant digits.
+  static std::string Preview(const Json& t) {
+    const Json& values = t["values"];
+    const bool strings = t["dtype"] == "string";
+    std::string out = "[";
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (i) out += ", ";
+      out += strings ? QuoteOf(values[i]) : Approx(values[i]);
+    }
+    if (static_cast<int64_t>(values.size()) < ElementCount(t["dims"])) {
+      out += values.empty() ? "…" : ", …";
+    }
+    return out + "]";
+  }
+
+  // --initializers=full lists more than a few values on wrapped lines below the entry.
+  bool ListsAllValues(const Json& t) const {
+    return full_ && t.contains("values") && t["values"].size() > dump_internal::kConstantValues;
+  }
+
+  void AllValues(const Json& t, size_t indent) {
+    if (!ListsAllValues(t)) return;
+    const bool strings = t["dtype"] == "string";
+    std::string row;
+    for (const Json& v : t["values"]) {
+      std::string item = strings ? QuoteOf(v) : Scalar(v);
+      if (!row.empty() && indent + Width(row) + 1 + Width(item) > kWrapColumn) {
+        Line(indent, row);
+        row.clear();
+      }
+      row += (row.empty() ? "" : " ") + item;
+    }
+    if (!row.empty()) Line(indent, row);
+  }
+
+  void SparseInitializers(const Json& g, size_t indent) {
+    if (!g.contains("sparse_initializer_count")) return;
+    const size_t count = g["sparse_initializer_count"];
+    if (!g.contains("sparse_initializers")) {
+      Line(indent, fmt::format("sparse initializers ({}, not listed)", count));
+      return;
+    }
+    Line(indent, fmt::format("sparse initializers ({})", count));
+    for (const Json& s : g["sparse_initializers"]) {
+      Line(indent + 2, NameOf(s["name"]) + "  " + SparseText(s));
+    }
+  }
+
+  void Functions(const Json& functions) {
+    if (functions.empty()) return;
+    Line(0, fmt::format("functions ({})", functions.size()));
+    for (const Json& f : functions) {
+      auto names = [](const Json& list) {
+        std::string out;
+        for (const Json& n : list) out += (out.empty() ? "" : ", ") + Name(n.get<std::string>());
+        return out;
+      };
+      Line(2, fmt::format("{}.{}({}) -> ({})", NameOf(f["domain"]), NameOf(f["name"]),
+                          names(f["inputs"]), names(f["outputs"])));
+      if (f.contains("doc_string")) Line(6, "doc " + QuoteOf(f["doc_string"]));
+      std::string attributes = names(f["attributes"]);
+      for (const Json& a : f["attribute_defaults"]) {
+        attributes += (attributes.empty() ? "" : ", ") + AttributeText(a);
+      }
+      if (!attributes.empty()) Line(6, "attributes  " + attributes);
+      Line(6, "opsets  " + OpsetsText(f["opset_import"]));
+      const size_t total = f["node_count"];
+      if (f["nodes"].size() == total) {
+        Line(6, fmt::format("nodes ({})", total));
+      } else {
+        Line(6, fmt::format("nodes ({} of {} shown)", f["nodes"].size(), total));
+      }
+      for (const Json& n : f["nodes"]) Node(n, 8);
+    }
+  }
+
+  void Training(const Json& training) {
+    if (training.empty()) return;
+    Line(0, fmt::format("training_info ({})", training.size()));
+    for (size_t i = 0; i < training.size(); ++i) {
+      const Json& t = training[i];
+      TrainingGraph(fmt::format("#{} initialization", i), t["initialization"],
+                    t["initialization_binding"]);
+      TrainingGraph(fmt::format("#{} algorithm", i), t["algorithm"], t["update_binding"]);
+    }
+  }
+
+  void TrainingGraph(const std::string& title, const Json& g, const Json& bindings) {
+    if (g.is_null()) {
+      Line(2, title + "  (none)");
+      return;
+    }
+    Line(2, fmt::format("{}  graph {}", title, NameOf(g["name"])));
+    if (!bindings.empty()) {
+      std::string text;
+      for (const Json& kv : bindings) {
+        text += fmt::format("{}{} <- {}", text.empty() ? "" : ", ", NameOf(kv["key"]),
+                            NameOf(kv["value"]));
+      }
+      Line(6, "bindings  " + text);
+    }
+    Graph(g, 6, /*main=*/false);
+  }
+
+  std::string out_;
+  bool full_ = false;  // --initializers=full: values exact and complete
+};
+
+}  // namespace
+
+std::string DumpText(const Model& model, const DumpOptions& options) {
+  return TextRenderer().Render(dump_internal::BuildDocument(model, options));
+}
+
+}  // namespace onnxkit
