@@ -8,6 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=${ONNXKIT_JOBS:-2}
+# Share the compiler cache between clones at different paths.
+export CCACHE_BASEDIR="$PWD"
 
 bash scripts/setup.sh
 

@@ -94,7 +94,7 @@ bool IsListType(AttrType t) {
 class NodeSchemaChecker {
  public:
   NodeSchemaChecker(Context& c, const GraphScope& s, const Node& n, const OpSchema& schema)
-      : c_(c), s_(s), n_(n), schema_(schema), loc_(c.NodeLocation(s, n)) {}
+      : c_(c), s_(s), n_(n), schema_(schema) {}
 
   void Run() {
     if (schema_.Deprecated()) {
@@ -109,7 +109,7 @@ class NodeSchemaChecker {
 
  private:
   void Error(std::string_view name, std::string message, std::string slot = "") {
-    Location at = loc_;
+    Location at = c_.NodeLocation(s_, n_);
     at.slot = std::move(slot);
     c_.Error(fmt::format("schema.{}", name), at, std::move(message));
   }
@@ -136,7 +136,7 @@ class NodeSchemaChecker {
     std::set<std::string> seen;
     const auto& declared = schema_.attributes();
     for (const Attribute& a : n_.attributes) {
-      std::string slot = fmt::format("attribute '{}'", a.name);
+      std::string slot = "attribute '" + a.name + "'";
       if (!seen.insert(a.name).second) {
         Error("duplicate-attribute", fmt::format("attribute '{}' is given more than once", a.name),
               slot);
@@ -230,7 +230,7 @@ class NodeSchemaChecker {
       }
       onnx::DataType dt;
       try {
-        dt = onnx::Utils::DataTypeUtils::ToType(schema::ToOnnx(*type));
+        dt = schema::TypeId(schema::ToOnnx(*type));
       } catch (const std::exception&) {
         continue;
       }
@@ -306,7 +306,6 @@ class NodeSchemaChecker {
   const GraphScope& s_;
   const Node& n_;
   const OpSchema& schema_;
-  Location loc_;
 };
 
 class SchemaRules {

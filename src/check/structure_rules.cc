@@ -129,19 +129,20 @@ const onnx::OpSchema::FormalParameter* FormalAt(
 }
 
 void CheckNode(Context& c, const GraphScope& s, const Node& n, std::string_view group) {
-  Location loc = c.NodeLocation(s, n);
-  if (n.op_type.empty()) c.Error(Code(group, "empty-op-type"), loc, "the node has no op_type");
+  if (n.op_type.empty()) {
+    c.Error(Code(group, "empty-op-type"), c.NodeLocation(s, n), "the node has no op_type");
+  }
   bool any_output =
       std::any_of(n.outputs().begin(), n.outputs().end(), [](const Value* v) { return v; });
   if (!any_output) {
-    c.Error(Code(group, "node-without-outputs"), loc,
+    c.Error(Code(group, "node-without-outputs"), c.NodeLocation(s, n),
             n.inputs().empty() ? "the node has neither inputs nor outputs"
                                : "the node has no outputs");
   }
   for (size_t i = 0; i < n.inputs().size(); ++i) {
     const Value* v = n.input(i);
     if (!v || v->kind() != Value::Kind::kUndefined) continue;
-    Location at = loc;
+    Location at = c.NodeLocation(s, n);
     at.slot = fmt::format("input {}", i);
     std::string why;
     if (s.function && c.model().graph && c.model().graph->Lookup(v->name())) {
@@ -156,7 +157,7 @@ void CheckNode(Context& c, const GraphScope& s, const Node& n, std::string_view 
   for (size_t i = 0; i < n.inputs().size(); ++i) {
     const auto* formal = FormalAt(schema->inputs(), i);
     if (!n.input(i) && formal && formal->GetOption() == onnx::OpSchema::Single) {
-      Location at = loc;
+      Location at = c.NodeLocation(s, n);
       at.slot = fmt::format("input {} ({})", i, formal->GetName());
       c.Error(Code(group, "empty-required-input"), at,
               fmt::format("required input '{}' is given the empty name", formal->GetName()));
@@ -165,7 +166,7 @@ void CheckNode(Context& c, const GraphScope& s, const Node& n, std::string_view 
   for (size_t i = 0; i < n.outputs().size(); ++i) {
     const auto* formal = FormalAt(schema->outputs(), i);
     if (!n.output(i) && formal && formal->GetOption() == onnx::OpSchema::Single) {
-      Location at = loc;
+      Location at = c.NodeLocation(s, n);
       at.slot = fmt::format("output {} ({})", i, formal->GetName());
       c.Error(Code(group, "empty-required-output"), at,
               fmt::format("required output '{}' has an empty name", formal->GetName()));

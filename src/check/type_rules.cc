@@ -22,6 +22,7 @@
 #include <cstring>
 #include <map>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/node_hash_map.h"
 #include "check/context.h"
 #include "schema/convert.h"
@@ -179,29 +180,44 @@ class TypeRules {
 
   // Inputs bound to one homogeneous type variable must agree; inputs must be of a kind the
   // parameter allows.
+  // Whether `allowed` (libonnx type strings) has a type of the same kind as `type`
+  // ("tensor(", "seq(", …); an empty set allows everything.
+  static bool KindAllowed(const onnx::DataTypeSet& allowed, std::string_view type) {
+    if (allowed.empty()) return true;
+    std::string_view kind = type.substr(0, type.find('('));
+    for (const auto& t : allowed) {
+      std::string_view candidate(*t);
+      if (candidate.substr(0, candidate.find('(')) == kind) return true;
+    }
+    return false;
+  }
+
+  // Inputs bound to one homogeneous type variable must agree; inputs must be of a kind the
+  // parameter allows.
   bool CheckInputBindings(const GraphScope& s, const Node& n, const OpSchema& schema,
                           const std::vector<const onnx::TypeProto*>& types) {
-    std::map<std::string, std::pair<std::string, size_t>> bound;
+    // Type variable -> (type, input index) of its first binding.
+    absl::flat_hash_map<std::string_view, std::pair<const std::string*, size_t>> bound;
     const auto& formals = schema.inputs();
     bool ok = true;
+    auto at = [&](size_t i, const OpSchema::FormalParameter& formal) {
+      Location loc = c_.NodeLocation(s, n);
+      loc.slot = fmt::format("input {} ({})", i, formal.GetName());
+      return loc;
+    };
     for (size_t i = 0; i < types.size() && !formals.empty(); ++i) {
       if (!types[i]) continue;
       const auto& formal = i < formals.size() ? formals[i] : formals.back();
       if (i >= formals.size() && formal.GetOption() != OpSchema::Variadic) break;
-      std::string type;
+      const std::string* type;
       try {
-        type = *onnx::Utils::DataTypeUtils::ToType(*types[i]);
+        type = schema::TypeId(*types[i]);
       } catch (const std::exception&) {
         continue;
       }
-      Location at = c_.NodeLocation(s, n);
-      at.slot = fmt::format("input {} ({})", i, formal.GetName());
-      std::string kind = type.substr(0, type.find('('));
-      bool kind_allowed = formal.GetTypes().empty();
-      for (const auto& t : formal.GetTypes()) kind_allowed |= t->substr(0, t->find('(')) == kind;
-      if (!kind_allowed) {
-        c_.Error("types.kind-mismatch", at,
-                 fmt::format("input '{}' is {}, but {} takes {}", n.input(i)->name(), type,
+      if (!KindAllowed(formal.GetTypes(), *type)) {
+        c_.Error("types.kind-mismatch", at(i, formal),
+                 fmt::format("input '{}' is {}, but {} takes {}", n.input(i)->name(), *type,
                              n.op_type, formal.GetTypeStr()));
         ok = false;
         continue;
@@ -209,11 +225,12 @@ class TypeRules {
       bool homogeneous = formal.GetOption() != OpSchema::Variadic || formal.GetIsHomogeneous();
       if (!homogeneous) continue;
       auto [it, first] = bound.emplace(formal.GetTypeStr(), std::make_pair(type, i));
+      // libonnx interns type strings: equal types have equal pointers.
       if (!first && it->second.first != type) {
-        c_.Error("types.type-mismatch", at,
+        c_.Error("types.type-mismatch", at(i, formal),
                  fmt::format("inputs {} ({}) and {} ({}) both bind type {} of {}",
-                             it->second.second, it->second.first, i, type, formal.GetTypeStr(),
-                             n.op_type));
+                             it->second.second, *it->second.first, i, *type,
+                             formal.GetTypeStr(), n.op_type));
         ok = false;
       }
     }
@@ -260,7 +277,7 @@ class TypeRules {
     const auto& allowed = formal.GetTypes();
     onnx::DataType dt;
     try {
-      dt = onnx::Utils::DataTypeUtils::ToType(type);
+      dt = schema::TypeId(type);
     } catch (const std::exception&) {
       return;
     }

@@ -45,7 +45,9 @@ class ModelDecoder {
   bool DecodesAsGraph();
 
  private:
-  using Scope = absl::flat_hash_map<std::string, Value*>;
+  // Keyed by views of the Values' own names: Values do not move and are not renamed while
+  // loading, and no name is copied.
+  using Scope = absl::flat_hash_map<std::string_view, Value*>;
 
   void ReadModel(Span s, Model& m);
   void ReadGraph(Span s, Graph& g);
@@ -588,7 +590,7 @@ Value* ModelDecoder::Resolve(const std::string& name, Graph& g) {
     if (found != it->end()) return found->second;
   }
   Value* v = g.AddUndefined(name);
-  scopes_.back().emplace(name, v);
+  scopes_.back().emplace(v->name(), v);
   return v;
 }
 
@@ -674,7 +676,7 @@ void ModelDecoder::ReadGraph(Span s, Graph& g) {
   Scope& scope = scopes_.back();
   for (size_t i = 0; i < inputs.size(); ++i) {
     Value* v = g.AddInput(inputs[i].name);
-    scope.emplace(inputs[i].name, v);
+    scope.emplace(v->name(), v);
     Declare(v, std::move(inputs[i].info), g.input_info_overrides, i);
   }
   for (Tensor& t : initializers) {
@@ -682,19 +684,18 @@ void ModelDecoder::ReadGraph(Span s, Graph& g) {
     if (it != scope.end() && it->second->is_graph_input() && !it->second->initializer()) {
       g.AttachInitializer(it->second, std::move(t));
     } else {
-      std::string name = t.name;
       Value* v = g.AddInitializer(std::move(t));
-      scope.emplace(std::move(name), v);
+      scope.emplace(v->name(), v);
     }
   }
   for (auto& [name, st] : sparse) {
     Value* v = g.AddSparseInitializer(name, std::move(st));
-    scope.emplace(name, v);
+    scope.emplace(v->name(), v);
   }
   for (size_t i = 0; i < nodes.size(); ++i) {
     for (const std::string& name : node_outputs[i]) {
       Value* v = g.AddNodeOutput(nodes[i].node, name);
-      if (v) scope.emplace(name, v);
+      if (v) scope.emplace(v->name(), v);
     }
   }
   for (PendingNode& pn : nodes) {
@@ -775,11 +776,14 @@ void ModelDecoder::ReadFunction(Span s, Function& fn) {
   scopes_.clear();
   scopes_.emplace_back();
   Scope& scope = scopes_.back();
-  for (const std::string& name : inputs) scope.emplace(name, g.AddInput(name));
+  for (const std::string& name : inputs) {
+    Value* v = g.AddInput(name);
+    scope.emplace(v->name(), v);
+  }
   for (size_t i = 0; i < nodes.size(); ++i) {
     for (const std::string& name : node_outputs[i]) {
       Value* v = g.AddNodeOutput(nodes[i].node, name);
-      if (v) scope.emplace(name, v);
+      if (v) scope.emplace(v->name(), v);
     }
   }
   for (PendingNode& pn : nodes) {

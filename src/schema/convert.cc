@@ -1,12 +1,70 @@
 #include "schema/convert.h"
 
+#include <onnx/defs/data_type_utils.h>
+
+#include "absl/container/flat_hash_map.h"
 #include "io/writer.h"
 
 namespace onnxkit::schema {
 
+namespace {
+void ShapeToOnnx(const Shape& shape, onnx::TensorShapeProto* out) {
+  for (const Dim& d : shape.dims) {
+    auto* dim = out->add_dim();
+    if (d.kind == Dim::Kind::kValue) dim->set_dim_value(d.value);
+    if (d.kind == Dim::Kind::kParam) dim->set_dim_param(d.param);
+    if (!d.denotation.empty()) dim->set_denotation(d.denotation);
+  }
+}
+
+// Built field by field rather than through the wire format: inference asks for a type per
+// value, and this is the checker's hottest conversion.
+void TypeToOnnx(const Type& type, onnx::TypeProto* out) {
+  if (!type.denotation.empty()) out->set_denotation(type.denotation);
+  const Type* element = type.element_type();
+  switch (type.kind) {
+    case Type::Kind::kTensor: {
+      auto* t = out->mutable_tensor_type();
+      if (type.inner_preserved.Has(1) || type.elem_type != 0) t->set_elem_type(type.elem_type);
+      if (type.shape) ShapeToOnnx(*type.shape, t->mutable_shape());
+      break;
+    }
+    case Type::Kind::kSparseTensor: {
+      auto* t = out->mutable_sparse_tensor_type();
+      if (type.inner_preserved.Has(1) || type.elem_type != 0) t->set_elem_type(type.elem_type);
+      if (type.shape) ShapeToOnnx(*type.shape, t->mutable_shape());
+      break;
+    }
+    case Type::Kind::kSequence: {
+      auto* t = out->mutable_sequence_type();
+      if (element) TypeToOnnx(*element, t->mutable_elem_type());
+      break;
+    }
+    case Type::Kind::kOptional: {
+      auto* t = out->mutable_optional_type();
+      if (element) TypeToOnnx(*element, t->mutable_elem_type());
+      break;
+    }
+    case Type::Kind::kMap: {
+      auto* t = out->mutable_map_type();
+      t->set_key_type(type.elem_type);
+      if (element) TypeToOnnx(*element, t->mutable_value_type());
+      break;
+    }
+    case Type::Kind::kOpaque: {
+      auto* t = out->mutable_opaque_type();
+      t->set_domain(type.opaque_domain);
+      t->set_name(type.opaque_name);
+      break;
+    }
+    case Type::Kind::kNone: break;
+  }
+}
+}  // namespace
+
 onnx::TypeProto ToOnnx(const Type& type) {
   onnx::TypeProto out;
-  out.ParseFromString(io_internal::EncodeType(type));
+  TypeToOnnx(type, &out);
   return out;
 }
 
@@ -16,10 +74,56 @@ onnx::TensorProto ToOnnx(const Tensor& tensor) {
   return out;
 }
 
+namespace {
+bool IsScalarOrList(const Attribute& a) {
+  return !a.t && !a.g && !a.sparse_tensor && !a.tp && a.tensors.empty() && a.graphs.empty() &&
+         a.sparse_tensors.empty() && a.type_protos.empty();
+}
+
+void ScalarAttributeToOnnx(const Attribute& a, onnx::AttributeProto* out) {
+  out->set_name(a.name);
+  if (!a.ref_attr_name.empty()) out->set_ref_attr_name(a.ref_attr_name);
+  if (a.preserved.Has(20) || a.type != AttributeType::kUndefined) {
+    out->set_type(static_cast<onnx::AttributeProto::AttributeType>(a.type));
+  }
+  if (a.preserved.Has(2)) out->set_f(a.f);
+  if (a.preserved.Has(3)) out->set_i(a.i);
+  if (a.preserved.Has(4)) out->set_s(a.s);
+  for (float f : a.floats) out->add_floats(f);
+  for (int64_t i : a.ints) out->add_ints(i);
+  for (const std::string& s : a.strings) out->add_strings(s);
+}
+}  // namespace
+
 onnx::NodeProto ToOnnx(const Node& node) {
   onnx::NodeProto out;
-  out.ParseFromString(io_internal::EncodeNode(node));
+  bool simple = true;
+  for (const Attribute& a : node.attributes) simple = simple && IsScalarOrList(a);
+  if (!simple) {
+    // Tensors, graphs and types: through the wire format, which handles them all.
+    out.ParseFromString(io_internal::EncodeNode(node));
+    return out;
+  }
+  out.set_op_type(node.op_type);
+  out.set_domain(node.domain);
+  out.set_name(node.name);
+  for (const Value* v : node.inputs()) out.add_input(v ? v->name() : std::string());
+  for (const Value* v : node.outputs()) out.add_output(v ? v->name() : std::string());
+  for (const Attribute& a : node.attributes) ScalarAttributeToOnnx(a, out.add_attribute());
   return out;
+}
+
+const std::string* TypeId(const onnx::TypeProto& type) {
+  int elem = -1;
+  if (type.has_tensor_type()) elem = type.tensor_type().elem_type();
+  if (type.has_sparse_tensor_type()) elem = type.sparse_tensor_type().elem_type();
+  if (elem < 0) return onnx::Utils::DataTypeUtils::ToType(type);
+  thread_local absl::flat_hash_map<std::pair<int, int>, const std::string*> cache;
+  std::pair<int, int> key{static_cast<int>(type.value_case()), elem};
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  const std::string* id = onnx::Utils::DataTypeUtils::ToType(type);
+  cache.emplace(key, id);
+  return id;
 }
 
 namespace {

@@ -14,6 +14,10 @@ onnx::TensorProto ToOnnx(const Tensor& tensor);
 onnx::NodeProto ToOnnx(const Node& node);
 Type FromOnnx(const onnx::TypeProto& type);
 
+// libonnx's interned type string ("tensor(float)") for a type, cached per kind and element
+// type (libonnx builds and locks for every call). Throws like libonnx for invalid types.
+const std::string* TypeId(const onnx::TypeProto& type);
+
 // The IR type of an initializer (tensor of its data type and dims).
 Type TypeOfTensor(const Tensor& tensor);
 

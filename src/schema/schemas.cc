@@ -3,6 +3,9 @@
 #include <onnx/defs/schema.h>
 
 #include <climits>
+#include <tuple>
+
+#include "absl/container/flat_hash_map.h"
 
 namespace onnxkit::schema {
 
@@ -17,17 +20,31 @@ bool IsStandardDomain(std::string_view domain) {
 }
 
 std::optional<int64_t> KnownMaxVersion(std::string_view domain) {
+  thread_local absl::flat_hash_map<std::string, std::optional<int64_t>> cache;
+  std::string key(NormalDomain(domain));
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
   const auto& map = onnx::OpSchemaRegistry::DomainToVersionRange::Instance().Map();
-  auto it = map.find(std::string(NormalDomain(domain)));
-  if (it == map.end()) return std::nullopt;
-  return it->second.second;
+  auto it = map.find(key);
+  std::optional<int64_t> known;
+  if (it != map.end()) known = it->second.second;
+  cache.emplace(std::move(key), known);
+  return known;
 }
 
 const onnx::OpSchema* Find(std::string_view op_type, int64_t version, std::string_view domain) {
   if (version <= 0) return nullptr;
   int v = version > INT_MAX ? INT_MAX : static_cast<int>(version);
-  return onnx::OpSchemaRegistry::Schema(std::string(op_type), v,
-                                        std::string(NormalDomain(domain)));
+  // libonnx's lookup builds strings and walks three maps per call; checking a large graph
+  // asks for the same few (op, version, domain) thousands of times. The cache is per
+  // thread because `check -j` checks files in parallel.
+  using Key = std::tuple<std::string, int, std::string>;
+  thread_local absl::flat_hash_map<Key, const onnx::OpSchema*> cache;
+  Key key{std::string(op_type), v, std::string(NormalDomain(domain))};
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  const onnx::OpSchema* found =
+      onnx::OpSchemaRegistry::Schema(std::get<0>(key), v, std::get<2>(key));
+  cache.emplace(std::move(key), found);
+  return found;
 }
 
 const onnx::OpSchema* FindAnyVersion(std::string_view op_type, std::string_view domain) {
