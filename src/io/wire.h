@@ -113,6 +113,7 @@ void Decoder::RepeatedFixed(Span& s, const Field& f, std::vector<T>& out) {
       return;
     }
     size_t n = packed.size() / sizeof(T);
+    if (n == 0) return;  // an empty packed field (memcpy into an empty vector's null data)
     size_t old = out.size();
     out.resize(old + n);
     std::memcpy(out.data() + old, packed.p, n * sizeof(T));
