@@ -13,6 +13,8 @@ cmake -S . -B build-fuzz -G Ninja -DONNXKIT_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++
 cmake --build build-fuzz -j2 --target load_check_fuzzer
 dir=build-fuzz/fuzz
 mkdir -p "$dir/work" "$dir/crashes"
-"$dir/load_check_fuzzer" -max_total_time="$seconds" -rss_limit_mb=4096 -timeout=10 \
-  -jobs="${FUZZ_JOBS:-2}" -workers="${FUZZ_JOBS:-2}" -artifact_prefix="$dir/crashes/" \
-  -print_final_stats=1 "$dir/work" "$dir/seeds"
+# Workers write fuzz-N.log into the current folder: run from the fuzz build folder.
+cd "$dir"
+./load_check_fuzzer -max_total_time="$seconds" -rss_limit_mb=4096 -timeout=10 \
+  -jobs="${FUZZ_JOBS:-2}" -workers="${FUZZ_JOBS:-2}" -artifact_prefix=crashes/ \
+  -print_final_stats=1 work seeds

@@ -18,6 +18,7 @@
 #include <onnx/defs/data_type_utils.h>
 #include <onnx/defs/schema.h>
 #include <onnx/defs/shape_inference.h>
+#include <onnx/defs/tensor_proto_util.h>
 
 #include <cstring>
 #include <map>
@@ -37,10 +38,11 @@ using onnx::OpSchema;
 class NodeInference : public onnx::InferenceContext {
  public:
   NodeInference(const onnx::NodeProto& node, std::vector<const onnx::TypeProto*> input_types,
-                std::function<const onnx::TensorProto*(size_t)> input_data)
-      : node_(node),
-        input_types_(std::move(input_types)),
+                std::function<const onnx::TensorProto*(size_t)> input_data,
+                std::function<const onnx::TensorShapeProto*(size_t)> symbolic_input)
+      : input_types_(std::move(input_types)),
         input_data_(std::move(input_data)),
+        symbolic_input_(std::move(symbolic_input)),
         outputs_(static_cast<size_t>(node.output_size())) {
     for (const auto& a : node.attribute()) attributes_.emplace(a.name(), &a);
   }
@@ -60,16 +62,57 @@ class NodeInference : public onnx::InferenceContext {
     return nullptr;
   }
   const onnx::SparseTensorProto* getInputSparseData(size_t) const override { return nullptr; }
-  const onnx::TensorShapeProto* getSymbolicInput(size_t) const override { return nullptr; }
+  const onnx::TensorShapeProto* getSymbolicInput(size_t i) const override {
+    return symbolic_input_(i);
+  }
 
   const std::vector<onnx::TypeProto>& outputs() const { return outputs_; }
+  const std::map<std::string, const onnx::AttributeProto*>& attributes() const {
+    return attributes_;
+  }
 
  private:
-  const onnx::NodeProto& node_;
   std::vector<const onnx::TypeProto*> input_types_;
   std::function<const onnx::TensorProto*(size_t)> input_data_;
+  std::function<const onnx::TensorShapeProto*(size_t)> symbolic_input_;
   std::vector<onnx::TypeProto> outputs_;
   std::map<std::string, const onnx::AttributeProto*> attributes_;
+};
+
+// An onnx::DataPropagationContext over one inferred node: ONNX's partial evaluation of
+// shape arithmetic (Shape -> Gather -> Concat -> Reshape), whose results later nodes'
+// inference functions read as symbolic inputs.
+class NodePropagation : public onnx::DataPropagationContext {
+ public:
+  NodePropagation(const NodeInference& inferred, std::vector<const onnx::TypeProto*> input_types,
+                  std::function<const onnx::TensorShapeProto*(size_t)> input_data,
+                  std::function<void(size_t, onnx::TensorShapeProto&&)> output_data)
+      : inferred_(inferred),
+        input_types_(std::move(input_types)),
+        input_data_(std::move(input_data)),
+        output_data_(std::move(output_data)) {}
+
+  const onnx::AttributeProto* getAttribute(const std::string& name) const override {
+    return inferred_.getAttribute(name);
+  }
+  size_t getNumInputs() const override { return input_types_.size(); }
+  const onnx::TypeProto* getInputType(size_t i) const override {
+    return i < input_types_.size() ? input_types_[i] : nullptr;
+  }
+  size_t getNumOutputs() const override { return inferred_.outputs().size(); }
+  const onnx::TypeProto* getOutputType(size_t i) const override {
+    return i < inferred_.outputs().size() ? &inferred_.outputs()[i] : nullptr;
+  }
+  const onnx::TensorShapeProto* getInputData(size_t i) override { return input_data_(i); }
+  void addOutputData(size_t i, onnx::TensorShapeProto&& data) override {
+    output_data_(i, std::move(data));
+  }
+
+ private:
+  const NodeInference& inferred_;
+  std::vector<const onnx::TypeProto*> input_types_;
+  std::function<const onnx::TensorShapeProto*(size_t)> input_data_;
+  std::function<void(size_t, onnx::TensorShapeProto&&)> output_data_;
 };
 
 // Tensors up to this size are handed to inference functions as constant input data.
@@ -254,13 +297,19 @@ class TypeRules {
     if (!CheckInputBindings(s, n, *schema, types) || !complete) return;
     if (!schema->has_type_and_shape_inference_function()) return;
     onnx::NodeProto proto = schema::ToOnnx(n);
-    NodeInference ctx(proto, types, [&](size_t i) { return DataOf(n.input(i)); });
+    NodeInference ctx(
+        proto, types, [&](size_t i) { return DataOf(n.input(i)); },
+        [&](size_t i) -> const onnx::TensorShapeProto* {
+          auto it = symbolic_.find(n.input(i));
+          return it == symbolic_.end() ? nullptr : &it->second;
+        });
     try {
       schema->GetTypeAndShapeInferenceFunction()(ctx);
     } catch (const std::exception& e) {
       c_.Error("types.inference", c_.NodeLocation(s, n), CleanMessage(e.what()));
       return;
     }
+    if (schema->has_data_propagation_function()) Propagate(n, *schema, ctx, types);
     for (size_t i = 0; i < n.outputs().size(); ++i) {
       const Value* out = n.output(i);
       if (!out || ctx.outputs()[i].value_case() == onnx::TypeProto::VALUE_NOT_SET) continue;
@@ -288,6 +337,38 @@ class TypeRules {
              fmt::format("output '{}' would be {}, which {}-{} does not allow for {}",
                          formal.GetName(), *dt, n.op_type, schema.since_version(),
                          formal.GetTypeStr()));
+  }
+
+  // The known values of an input for data propagation: propagated earlier, or a small
+  // integer constant.
+  const onnx::TensorShapeProto* ShapeDataOf(const Value* v) {
+    if (!v) return nullptr;
+    if (auto it = symbolic_.find(v); it != symbolic_.end()) return &it->second;
+    const onnx::TensorProto* t = DataOf(v);
+    if (!t || t->dims_size() > 1) return nullptr;
+    onnx::TensorShapeProto values;
+    if (t->data_type() == onnx::TensorProto::INT64) {
+      for (int64_t x : onnx::ParseData<int64_t>(t)) values.add_dim()->set_dim_value(x);
+    } else if (t->data_type() == onnx::TensorProto::INT32) {
+      for (int32_t x : onnx::ParseData<int32_t>(t)) values.add_dim()->set_dim_value(x);
+    } else {
+      return nullptr;
+    }
+    return &symbolic_.emplace(v, std::move(values)).first->second;
+  }
+
+  void Propagate(const Node& n, const OpSchema& schema, const NodeInference& inferred,
+                 const std::vector<const onnx::TypeProto*>& types) {
+    NodePropagation ctx(
+        inferred, types, [&](size_t i) { return ShapeDataOf(n.input(i)); },
+        [&](size_t i, onnx::TensorShapeProto&& data) {
+          if (const Value* out = n.output(i)) symbolic_[out] = std::move(data);
+        });
+    try {
+      schema.GetDataPropagationFunction()(ctx);
+    } catch (const std::exception&) {
+      // Propagation is an aid to inference; a failure only means less is known.
+    }
   }
 
   static std::string CleanMessage(std::string message) {
@@ -374,6 +455,8 @@ class TypeRules {
   // Node-based: inference contexts hold pointers to these while more are added.
   absl::node_hash_map<const Value*, onnx::TypeProto> types_;
   absl::node_hash_map<const Value*, onnx::TensorProto> data_;
+  // Values known by data propagation (shapes and small integer tensors), as ONNX keeps them.
+  absl::node_hash_map<const Value*, onnx::TensorShapeProto> symbolic_;
 };
 
 }  // namespace

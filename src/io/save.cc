@@ -49,9 +49,8 @@ class AtomicFile {
 
   Status Open() {
     fs::path t(target_);
-    std::string pattern =
-        (t.parent_path() / ("." + t.filename().string() + ".tmp-XXXXXX")).string();
-    if (t.parent_path().empty()) pattern = "." + t.filename().string() + ".tmp-XXXXXX";
+    std::string name = fmt::format(".{}.tmp-XXXXXX", t.filename().string());
+    std::string pattern = t.parent_path().empty() ? name : (t.parent_path() / name).string();
     std::vector<char> buf(pattern.begin(), pattern.end());
     buf.push_back('\0');
     fd_ = ::mkstemp(buf.data());

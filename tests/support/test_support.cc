@@ -1,6 +1,7 @@
 #include "support/test_support.h"
 
 #include <fcntl.h>
+#include <onnx/defs/parser.h>
 #include <onnx/onnx_pb.h>
 #include <poll.h>
 #include <signal.h>
@@ -125,6 +126,13 @@ bool ProtobufReserialize(const std::string& bytes, std::string* out) {
   if (!proto.ParseFromString(bytes)) return false;
   *out = proto.SerializeAsString();
   return true;
+}
+
+std::string ModelFromText(const char* text) {
+  onnx::ModelProto proto;
+  auto status = onnx::OnnxParser::Parse(proto, text);
+  if (!status.IsOK()) throw std::runtime_error("bad ONNX text: " + status.ErrorMessage());
+  return proto.SerializeAsString();
 }
 
 }  // namespace onnxkit::testing

@@ -40,4 +40,8 @@ CliResult RunCli(const std::vector<std::string>& args, const std::string& stdin_
 // lossless writer must produce. Returns false if protobuf cannot parse them.
 bool ProtobufReserialize(const std::string& bytes, std::string* out);
 
+// A model written in ONNX's text syntax (onnx::OnnxParser), serialized: tests describe
+// small models this way instead of building protos by hand. Throws on a syntax error.
+std::string ModelFromText(const char* text);
+
 }  // namespace onnxkit::testing
