@@ -12,8 +12,9 @@
 //  5. an inferred output type that the schema's type constraint does not allow (e.g. an
 //     int64 Constant before opset 9);
 //  6. If branches that yield different element types.
-// Nodes holding sub-graphs (If, Loop, Scan) are not inferred through: their outputs keep
-// their declared types, and their bodies are inferred as graphs of their own.
+// Nodes holding sub-graphs (If, Loop, Scan) are inferred through their bodies, which get the
+// input types the op passes in; a node whose body outputs stay unknown keeps its declared
+// output types.
 #include <fmt/format.h>
 #include <onnx/defs/data_type_utils.h>
 #include <onnx/defs/schema.h>
@@ -24,6 +25,7 @@
 #include <map>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/container/node_hash_map.h"
 #include "check/context.h"
 #include "schema/convert.h"
@@ -39,10 +41,12 @@ class NodeInference : public onnx::InferenceContext {
  public:
   NodeInference(const onnx::NodeProto& node, std::vector<const onnx::TypeProto*> input_types,
                 std::function<const onnx::TensorProto*(size_t)> input_data,
-                std::function<const onnx::TensorShapeProto*(size_t)> symbolic_input)
+                std::function<const onnx::TensorShapeProto*(size_t)> symbolic_input,
+                std::function<onnx::GraphInferencer*(const std::string&)> graph_inferencer)
       : input_types_(std::move(input_types)),
         input_data_(std::move(input_data)),
         symbolic_input_(std::move(symbolic_input)),
+        graph_inferencer_(std::move(graph_inferencer)),
         outputs_(static_cast<size_t>(node.output_size())) {
     for (const auto& a : node.attribute()) attributes_.emplace(a.name(), &a);
   }
@@ -58,8 +62,8 @@ class NodeInference : public onnx::InferenceContext {
   const onnx::TensorProto* getInputData(size_t i) const override { return input_data_(i); }
   size_t getNumOutputs() const override { return outputs_.size(); }
   onnx::TypeProto* getOutputType(size_t i) override { return &outputs_.at(i); }
-  onnx::GraphInferencer* getGraphAttributeInferencer(const std::string&) override {
-    return nullptr;
+  onnx::GraphInferencer* getGraphAttributeInferencer(const std::string& name) override {
+    return graph_inferencer_(name);
   }
   const onnx::SparseTensorProto* getInputSparseData(size_t) const override { return nullptr; }
   const onnx::TensorShapeProto* getSymbolicInput(size_t i) const override {
@@ -75,6 +79,7 @@ class NodeInference : public onnx::InferenceContext {
   std::vector<const onnx::TypeProto*> input_types_;
   std::function<const onnx::TensorProto*(size_t)> input_data_;
   std::function<const onnx::TensorShapeProto*(size_t)> symbolic_input_;
+  std::function<onnx::GraphInferencer*(const std::string&)> graph_inferencer_;
   std::vector<onnx::TypeProto> outputs_;
   std::map<std::string, const onnx::AttributeProto*> attributes_;
 };
@@ -120,12 +125,10 @@ constexpr uint64_t kMaxConstantBytes = 1 << 20;
 
 std::string TypeString(const onnx::TypeProto& t) { return TypeToString(schema::FromOnnx(t)); }
 
-bool HasSubgraphs(const Node& n) {
-  for (const Attribute& a : n.attributes) {
-    if (a.g || !a.graphs.empty()) return true;
-  }
-  return false;
-}
+// Thrown out of a sub-graph's inference when one of its outputs stays unknown: libonnx's
+// control-flow inference functions need every output type, so the node is then left
+// uninferred (its outputs keep their declarations) rather than reported.
+struct SubgraphOutputsUnknown {};
 
 const onnx::TensorShapeProto* ShapeOf(const onnx::TypeProto& t) {
   if (t.has_tensor_type() && t.tensor_type().has_shape()) return &t.tensor_type().shape();
@@ -142,16 +145,55 @@ class TypeRules {
       CheckDeclarations(s);
     }
     for (const GraphScope& s : c_.graphs()) {
-      if (s.function) continue;
-      for (const Node* n : s.graph->nodes()) InferNode(s, *n);
+      if (!s.function) InferGraph(s);
     }
     for (const GraphScope& s : c_.graphs()) {
       if (s.function) continue;
       for (const Node* n : s.graph->nodes()) {
-        if (n->op_type == "If" && schema::NormalDomain(n->domain).empty()) CheckIfBranches(s, *n);
+        bool is_if = n->op_type == "If" && schema::NormalDomain(n->domain).empty();
+        if (is_if && !inferred_through_.contains(n)) CheckIfBranches(s, *n);
       }
     }
   }
+
+  // Infers a graph's nodes in order, once: a sub-graph may be inferred early, through the
+  // node that holds it, with the input types that node passes in.
+  void InferGraph(const GraphScope& s) {
+    if (!inferred_graphs_.insert(s.graph).second) return;
+    for (const Node* n : s.graph->nodes()) InferNode(s, *n);
+  }
+
+  // libonnx's view of one sub-graph attribute: binds the input types the op passes in (where
+  // the body declares none), infers the body, and returns its output types.
+  class SubgraphInference : public onnx::GraphInferencer {
+   public:
+    SubgraphInference(TypeRules& rules, const GraphScope& scope) : rules_(rules), scope_(scope) {}
+
+    std::vector<const onnx::TypeProto*> doInferencing(
+        const std::vector<const onnx::TypeProto*>& input_types,
+        const std::vector<const onnx::TensorProto*>&) override {
+      const Graph& g = *scope_.graph;
+      for (size_t i = 0; i < g.inputs().size() && i < input_types.size(); ++i) {
+        const Value* v = g.inputs()[i];
+        const onnx::TypeProto* t = input_types[i];
+        if (!v->type() && t && t->value_case() != onnx::TypeProto::VALUE_NOT_SET) {
+          rules_.types_[v] = *t;
+        }
+      }
+      rules_.InferGraph(scope_);
+      std::vector<const onnx::TypeProto*> out;
+      for (const Value* v : g.outputs()) {
+        const onnx::TypeProto* t = rules_.TypeOf(v);
+        if (!t) throw SubgraphOutputsUnknown{};
+        out.push_back(t);
+      }
+      return out;
+    }
+
+   private:
+    TypeRules& rules_;
+    const GraphScope& scope_;
+  };
 
  private:
   void CheckDeclared(const GraphScope& s, const Value* v) {
@@ -281,7 +323,7 @@ class TypeRules {
   }
 
   void InferNode(const GraphScope& s, const Node& n) {
-    if (HasSubgraphs(n) || c_.model().FindFunction(n.domain, n.op_type)) return;
+    if (c_.model().FindFunction(n.domain, n.op_type)) return;
     if (!schema::IsStandardDomain(n.domain)) return;
     auto version = c_.OpsetVersion(s, n.domain);
     auto known = schema::KnownMaxVersion(n.domain);
@@ -297,18 +339,29 @@ class TypeRules {
     if (!CheckInputBindings(s, n, *schema, types) || !complete) return;
     if (!schema->has_type_and_shape_inference_function()) return;
     onnx::NodeProto proto = schema::ToOnnx(n);
+    std::vector<std::unique_ptr<SubgraphInference>> subgraphs;
     NodeInference ctx(
         proto, types, [&](size_t i) { return DataOf(n.input(i)); },
         [&](size_t i) -> const onnx::TensorShapeProto* {
           auto it = symbolic_.find(n.input(i));
           return it == symbolic_.end() ? nullptr : &it->second;
+        },
+        [&](const std::string& name) -> onnx::GraphInferencer* {
+          const Attribute* a = n.FindAttribute(name);
+          const GraphScope* scope = a && a->g ? c_.ScopeOf(a->g.get()) : nullptr;
+          if (!scope) return nullptr;
+          subgraphs.push_back(std::make_unique<SubgraphInference>(*this, *scope));
+          return subgraphs.back().get();
         });
     try {
       schema->GetTypeAndShapeInferenceFunction()(ctx);
+    } catch (const SubgraphOutputsUnknown&) {
+      return;
     } catch (const std::exception& e) {
       c_.Error("types.inference", c_.NodeLocation(s, n), CleanMessage(e.what()));
       return;
     }
+    if (!subgraphs.empty()) inferred_through_.insert(&n);
     if (schema->has_data_propagation_function()) Propagate(n, *schema, ctx, types);
     for (size_t i = 0; i < n.outputs().size(); ++i) {
       const Value* out = n.output(i);
@@ -455,6 +508,9 @@ class TypeRules {
   // Node-based: inference contexts hold pointers to these while more are added.
   absl::node_hash_map<const Value*, onnx::TypeProto> types_;
   absl::node_hash_map<const Value*, onnx::TensorProto> data_;
+  absl::flat_hash_set<const Graph*> inferred_graphs_;
+  // Nodes whose sub-graphs libonnx's inference function checked (If branches included).
+  absl::flat_hash_set<const Node*> inferred_through_;
   // Values known by data propagation (shapes and small integer tensors), as ONNX keeps them.
   absl::node_hash_map<const Value*, onnx::TensorShapeProto> symbolic_;
 };

@@ -125,5 +125,40 @@ TEST(InferShapes, NeverOverwritesADeclaredType) {
   EXPECT_TRUE(m->graph->value_info().empty());
 }
 
+TEST(TypeRules, IfIsInferredThroughItsBranches) {
+  // The If's output is declared nowhere: only inference through the branches types it.
+  auto m = Parse(R"(
+    <ir_version: 8, opset_import: ["" : 17]>
+    g (bool c, float[2,3] X) => (float[2,3] Z) {
+      y = If(c) <
+        then_branch = t () => (float[2,3] ty) { ty = Relu(X) },
+        else_branch = e () => (float[2,3] ey) { ey = Neg(X) }
+      >
+      Z = Identity(y)
+    })");
+  ASSERT_TRUE(m);
+  Diagnostics ds;
+  InferShapes(*m, ds);
+  EXPECT_FALSE(ds.has_errors());
+  const Value* y = m->graph->Lookup("y");
+  ASSERT_TRUE(y && y->type());
+  EXPECT_EQ(TypeToString(*y->type()), "float32[2,3]");
+}
+
+TEST(TypeRules, IfBranchesOfDifferentElementTypesAreReportedAtTheIf) {
+  auto m = Parse(R"(
+    <ir_version: 8, opset_import: ["" : 17]>
+    g (bool c, float[2] X, int32[2] I) => (float[2] Z) {
+      Z = If(c) <
+        then_branch = t () => (float[2] ty) { ty = Relu(X) },
+        else_branch = e () => (int32[2] ey) { ey = Neg(I) }
+      >
+    })");
+  ASSERT_TRUE(m);
+  auto codes = TypeCodes(*m);
+  ASSERT_FALSE(codes.empty());
+  EXPECT_EQ(codes[0].substr(codes[0].find('@')), "@main/#0");
+}
+
 }  // namespace
 }  // namespace onnxkit
