@@ -33,10 +33,13 @@ struct FileResult {
 bool UseColor() { return isatty(STDERR_FILENO) && std::getenv("NO_COLOR") == nullptr; }
 
 // A file that cannot be loaded is one diagnostic, so that it shows in the same stream.
-Diagnostic LoadFailure(const Status& status) {
+Diagnostic LoadFailure(const Status& status, const std::string& path) {
   Diagnostic d;
   d.code = ExitCodeFor(status) == kExitUsage ? "io.read" : "load.format";
-  d.message = std::string(StatusMessage(status));
+  std::string_view message = StatusMessage(status);
+  // The rendering names the file already.
+  if (message.starts_with(path + ": ")) message.remove_prefix(path.size() + 2);
+  d.message = std::string(message);
   return d;
 }
 
@@ -46,7 +49,7 @@ FileResult CheckOne(const std::string& path, const CheckOptions& options, bool j
   load.check_external_data = false;  // the external-data rules report every reference
   auto model = LoadFile(path, load);
   if (!model.ok()) {
-    result.diagnostics.items.push_back(LoadFailure(model.status()));
+    result.diagnostics.items.push_back(LoadFailure(model.status(), path));
     result.exit_code = ExitCodeFor(model.status());
   } else {
     result.diagnostics = Check(**model, options);

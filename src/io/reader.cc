@@ -504,6 +504,12 @@ void ModelDecoder::ReadAttribute(Span s, Attribute& a, std::vector<PendingGraph>
         break;
       case 6: {
         Push("g");
+        if (a.g) {
+          // Protobuf would merge the two; a pending sub-graph must not be replaced.
+          d_.Fail(f.tag_begin, "the attribute has two graph ('g') fields");
+          Pop();
+          break;
+        }
         a.g = std::make_unique<Graph>();
         subgraphs.push_back({a.g.get(), Sub(s, f), SnapshotPath()});
         Pop();

@@ -49,5 +49,14 @@ TEST(FuzzRegressions, EmptyPackedFloatDataLoadsAsNoValues) {
   EXPECT_EQ(w->initializer()->dims, std::vector<int64_t>{0});
 }
 
+TEST(FuzzRegressions, AGraphAttributeGivenTwiceIsRefused) {
+  // The second 'g' field once replaced a sub-graph that was still waiting to be read.
+  auto model = LoadFile(
+      (fs::path(ONNXKIT_SOURCE_DIR) / "tests/data/fuzz/graph_attribute_given_twice.onnx").string());
+  ASSERT_FALSE(model.ok());
+  EXPECT_NE(model.status().message().find("two graph ('g') fields"), absl::string_view::npos)
+      << model.status();
+}
+
 }  // namespace
 }  // namespace onnxkit
