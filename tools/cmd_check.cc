@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -20,12 +21,15 @@ struct CheckArgs {
   std::string format = "text";
   std::string rules;
   bool werror = false;
+  bool timings = false;
   unsigned jobs = 1;
 };
 
 // The outcome of checking one file, rendered in the order files were given.
 struct FileResult {
   int exit_code = kExitOk;
+  double load_ms = 0;
+  double check_ms = 0;
   std::string text;  // diagnostics (text) or a JSON array
   Diagnostics diagnostics;
 };
@@ -47,12 +51,20 @@ FileResult CheckOne(const std::string& path, const CheckOptions& options, bool j
   FileResult result;
   LoadOptions load;
   load.check_external_data = false;  // the external-data rules report every reference
+  using Clock = std::chrono::steady_clock;
+  auto ms_since = [](Clock::time_point t) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+  };
+  auto start = Clock::now();
   auto model = LoadFile(path, load);
+  result.load_ms = ms_since(start);
   if (!model.ok()) {
     result.diagnostics.items.push_back(LoadFailure(model.status(), path));
     result.exit_code = ExitCodeFor(model.status());
   } else {
+    start = Clock::now();
     result.diagnostics = Check(**model, options);
+    result.check_ms = ms_since(start);
     result.exit_code = result.diagnostics.has_errors() ? kExitModelProblem : kExitOk;
   }
   if (json) {
@@ -121,6 +133,14 @@ int Run(const CheckArgs& args) {
     std::cout << all.dump(2) << "\n";
   } else {
     for (const FileResult& r : results) std::cerr << r.text;
+  }
+  if (args.timings) {
+    for (size_t i = 0; i < results.size(); ++i) {
+      std::cerr << fmt::format("timings: {}: load {:.1f} ms, check {:.1f} ms\n", args.inputs[i],
+                               results[i].load_ms, results[i].check_ms);
+    }
+  }
+  if (args.format != "json") {
     std::cerr << fmt::format("{} file{} checked: {} error{}, {} warning{}\n", results.size(),
                              results.size() == 1 ? "" : "s", errors, errors == 1 ? "" : "s",
                              warnings, warnings == 1 ? "" : "s");
@@ -141,6 +161,8 @@ const CommandRegistration kRegistration([](CLI::App& app, int* exit_code) {
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   cmd->add_flag("--Werror", args->werror, "Treat warnings as errors");
+  cmd->add_flag("--timings", args->timings,
+                "Print how long loading and checking took, per file, on stderr");
   cmd->add_option("--rules", args->rules,
                   "Comma-separated rule groups to run (model, structure, schema, types, tensors, "
                   "functions, external-data, lint); default: all");
