@@ -109,5 +109,13 @@ TEST(CheckCli, NeverModifiesTheFile) {
   EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()), 1);
 }
 
+TEST(CheckCli, TimingsReportLoadAndCheckPerFile) {
+  std::string file = Corpus("models/srcnn_x3.onnx");
+  auto r = RunCli({"check", "--timings", file});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("timings: " + file + ": load "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(" ms, check "), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace onnxkit
