@@ -32,8 +32,8 @@ StatusOr<uint64_t> ParseSize(const std::string& text) {
   uint64_t scale = 1;
   if (unit == "" || unit == "B") scale = 1;
   else if (unit == "KiB" || unit == "K") scale = 1024;
-  else if (unit == "MiB" || unit == "M") scale = 1024 * 1024;
-  else if (unit == "GiB" || unit == "G") scale = 1024ull * 1024 * 1024;
+  else if (unit == "MiB" || unit == "M") scale = uint64_t{1024} * 1024;
+  else if (unit == "GiB" || unit == "G") scale = uint64_t{1024} * 1024 * 1024;
   else return absl::InvalidArgumentError(fmt::format("'{}': unknown size unit '{}'", text, unit));
   return value * scale;
 }

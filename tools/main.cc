@@ -10,7 +10,9 @@
 #define ONNXKIT_VERSION "unknown"
 #endif
 
-int main(int argc, char** argv) {
+namespace {
+
+int Main(int argc, char** argv) {
   CLI::App app{"onnxkit: load, check, rewrite and inspect ONNX models", "onnxkit"};
   app.set_version_flag("--version", std::string("onnxkit ") + ONNXKIT_VERSION);
   app.require_subcommand(1);
@@ -35,4 +37,19 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : onnxkit::cli::kExitUsage;
   }
   return exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // The library reports through Status; anything thrown (out of memory, a dependency's
+  // exception) still ends with a message and an exit code, never an abort.
+  try {
+    return Main(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "onnxkit: error: " << e.what() << "\n";
+  } catch (...) {
+    std::cerr << "onnxkit: error: unexpected failure\n";
+  }
+  return onnxkit::cli::kExitUsage;
 }

@@ -35,7 +35,10 @@ inline std::string_view StatusMessage(const Status& status) {
 // Declares `lhs` from an absl::StatusOr expression, or returns its error.
 #define ONNXKIT_ASSIGN_OR_RETURN(lhs, expr) \
   ONNXKIT_ASSIGN_OR_RETURN_IMPL(ONNXKIT_CONCAT(onnxkit_or_, __LINE__), lhs, expr)
+// `lhs` is a declaration, which parentheses would break.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define ONNXKIT_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                                  \
   if (!tmp.ok()) return tmp.status();                 \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)

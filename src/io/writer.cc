@@ -8,7 +8,6 @@ namespace onnxkit::io_internal {
 namespace {
 
 using wire::kFixed32;
-using wire::kFixed64;
 using wire::kLengthDelimited;
 using wire::kVarint;
 using wire::VarintSize;
