@@ -35,6 +35,9 @@ StatusOr<uint64_t> ParseSize(const std::string& text) {
   else if (unit == "MiB" || unit == "M") scale = uint64_t{1024} * 1024;
   else if (unit == "GiB" || unit == "G") scale = uint64_t{1024} * 1024 * 1024;
   else return absl::InvalidArgumentError(fmt::format("'{}': unknown size unit '{}'", text, unit));
+  if (value > UINT64_MAX / scale) {
+    return absl::InvalidArgumentError(fmt::format("'{}' is too large", text));
+  }
   return value * scale;
 }
 
