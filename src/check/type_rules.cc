@@ -339,6 +339,14 @@ class TypeRules {
     if (!CheckInputBindings(s, n, *schema, types) || !complete) return;
     if (!schema->has_type_and_shape_inference_function()) return;
     onnx::NodeProto proto = schema::ToOnnx(n);
+    // libonnx's inference functions assume a node its schema accepts (they dereference
+    // required attributes unchecked): a node with schema problems is the "schema" group's
+    // to report and is not inferred.
+    try {
+      schema->Verify(proto);
+    } catch (const std::exception&) {
+      return;
+    }
     std::vector<std::unique_ptr<SubgraphInference>> subgraphs;
     NodeInference ctx(
         proto, types, [&](size_t i) { return DataOf(n.input(i)); },
