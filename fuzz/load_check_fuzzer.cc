@@ -11,8 +11,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   onnxkit::LoadOptions options;
   options.check_external_data = false;  // no folder: external references stay unread
-  auto model = onnxkit::LoadBytes(
-      std::string_view(reinterpret_cast<const char*>(data), size), options);
+  auto model =
+      onnxkit::LoadBytes(std::string_view(reinterpret_cast<const char*>(data), size), options);
   if (!model.ok()) return 0;
   onnxkit::Diagnostics diagnostics = onnxkit::Check(**model);
   (void)onnxkit::SaveBytes(**model);

@@ -30,8 +30,8 @@ Status CheckOutputPath(const std::string& input, const std::string& output, bool
   if (output == "-" || input == "-" || in_place) return absl::OkStatus();
   std::error_code ec;
   if (fs::exists(output, ec) && fs::equivalent(input, output, ec)) {
-    return absl::FailedPreconditionError(fmt::format(
-        "output '{}' is the input file; pass --in-place to overwrite it", output));
+    return absl::FailedPreconditionError(
+        fmt::format("output '{}' is the input file; pass --in-place to overwrite it", output));
   }
   return absl::OkStatus();
 }

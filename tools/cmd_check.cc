@@ -151,8 +151,9 @@ int Run(const CheckArgs& args) {
 const CommandRegistration kRegistration([](CLI::App& app, int* exit_code) {
   auto args = std::make_shared<CheckArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "check", "Report every problem in models, each with a code and its place; never modifies "
-               "the files");
+      "check",
+      "Report every problem in models, each with a code and its place; never modifies "
+      "the files");
   cmd->add_option("models", args->inputs, "Model files ('-' for stdin)")->required();
   cmd->add_option("-j,--jobs", args->jobs, "Check this many files at once")
       ->check(CLI::Range(1u, 256u))

@@ -30,11 +30,16 @@ StatusOr<uint64_t> ParseSize(const std::string& text) {
   }
   std::string unit = text.substr(pos);
   uint64_t scale = 1;
-  if (unit == "" || unit == "B") scale = 1;
-  else if (unit == "KiB" || unit == "K") scale = 1024;
-  else if (unit == "MiB" || unit == "M") scale = uint64_t{1024} * 1024;
-  else if (unit == "GiB" || unit == "G") scale = uint64_t{1024} * 1024 * 1024;
-  else return absl::InvalidArgumentError(fmt::format("'{}': unknown size unit '{}'", text, unit));
+  if (unit == "" || unit == "B")
+    scale = 1;
+  else if (unit == "KiB" || unit == "K")
+    scale = 1024;
+  else if (unit == "MiB" || unit == "M")
+    scale = uint64_t{1024} * 1024;
+  else if (unit == "GiB" || unit == "G")
+    scale = uint64_t{1024} * 1024 * 1024;
+  else
+    return absl::InvalidArgumentError(fmt::format("'{}': unknown size unit '{}'", text, unit));
   if (value > UINT64_MAX / scale) {
     return absl::InvalidArgumentError(fmt::format("'{}' is too large", text));
   }

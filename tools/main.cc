@@ -1,7 +1,6 @@
 // onnxkit: load, check, rewrite and inspect ONNX models. Each subcommand lives in its own
 // cmd_*.cc file, parses its flags, calls the library, and renders.
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 
 #include "cli_common.h"
@@ -26,8 +25,7 @@ int Main(int argc, char** argv) {
     is_command |= argc > 1 && sub->get_name() == argv[1];
   }
   if (argc > 1 && argv[1][0] != '-' && !is_command) {
-    std::cerr << "onnxkit: error: unknown command '" << argv[1] << "' (commands:" << known
-              << ")\n";
+    std::cerr << "onnxkit: error: unknown command '" << argv[1] << "' (commands:" << known << ")\n";
     return onnxkit::cli::kExitUsage;
   }
   try {

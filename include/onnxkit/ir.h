@@ -11,13 +11,13 @@
 // on the element they came with and are written back in place.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <iterator>
 #include <list>
 #include <memory>
 #include <optional>
-#include <cstddef>
-#include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -91,14 +91,14 @@ struct Shape {
 struct Type {
   enum class Kind { kNone, kTensor, kSequence, kMap, kOptional, kSparseTensor, kOpaque };
   Kind kind = Kind::kNone;
-  int32_t elem_type = 0;        // tensor / sparse tensor element type; map key type
-  std::optional<Shape> shape;   // tensor / sparse tensor; absent = rank unknown
-  std::vector<Type> element;    // sequence / optional element, map value (0 or 1 entries)
-  std::string opaque_domain;    // opaque
-  std::string opaque_name;      // opaque
+  int32_t elem_type = 0;       // tensor / sparse tensor element type; map key type
+  std::optional<Shape> shape;  // tensor / sparse tensor; absent = rank unknown
+  std::vector<Type> element;   // sequence / optional element, map value (0 or 1 entries)
+  std::string opaque_domain;   // opaque
+  std::string opaque_name;     // opaque
   std::string denotation;
-  Preserved preserved;          // of the TypeProto
-  Preserved inner_preserved;    // of TypeProto.Tensor / .Sequence / .Map / …
+  Preserved preserved;        // of the TypeProto
+  Preserved inner_preserved;  // of TypeProto.Tensor / .Sequence / .Map / …
 
   static Type Tensor(DataType dtype, std::vector<Dim> dims);
   const Type* element_type() const { return element.empty() ? nullptr : &element.front(); }
@@ -319,8 +319,8 @@ class Graph {
  private:
   Value* NewValue(std::string value_name, Value::Kind kind);
   Node* CreateNode(std::list<std::unique_ptr<Node>>::iterator pos, std::string op_type,
-                   const std::vector<Value*>& inputs,
-                   const std::vector<std::string>& output_names, std::string domain);
+                   const std::vector<Value*>& inputs, const std::vector<std::string>& output_names,
+                   std::string domain);
   Graph* parent_ = nullptr;
   std::list<std::unique_ptr<Node>> nodes_;
   std::vector<std::unique_ptr<Value>> values_;
@@ -385,7 +385,7 @@ class Model {
 
 // Where a tensor sits, for messages: "graph.initializer 'W'", "node 'c0' attribute 'value'".
 struct TensorSite {
-  const Graph* graph;      // the graph that holds it (nullptr for none)
+  const Graph* graph;  // the graph that holds it (nullptr for none)
   std::string description;
 };
 

@@ -5,10 +5,10 @@
 // they are.
 #pragma once
 
+#include <string_view>
+
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-
-#include <string_view>
 
 namespace onnxkit {
 
@@ -24,9 +24,9 @@ inline std::string_view StatusMessage(const Status& status) {
 }  // namespace onnxkit
 
 // Returns from the enclosing function when `expr` (an absl::Status) is not OK.
-#define ONNXKIT_RETURN_IF_ERROR(expr)              \
-  do {                                             \
-    ::absl::Status onnxkit_status_ = (expr);       \
+#define ONNXKIT_RETURN_IF_ERROR(expr)                  \
+  do {                                                 \
+    ::absl::Status onnxkit_status_ = (expr);           \
     if (!onnxkit_status_.ok()) return onnxkit_status_; \
   } while (0)
 

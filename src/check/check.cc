@@ -38,33 +38,31 @@ std::string NodeLabel(const Node& node, int64_t index) {
 
 Context::Context(const Model& model, Diagnostics& out) : model_(model), out_(out) {
   if (model.graph) {
-    AddGraph(*model.graph, GraphScope::Kind::kMain, "main", nullptr, &model.opset_import,
-             nullptr, nullptr);
+    AddGraph(*model.graph, GraphScope::Kind::kMain, "main", nullptr, &model.opset_import, nullptr,
+             nullptr);
   }
   for (size_t i = 0; i < model.training_info.size(); ++i) {
     const TrainingInfo& t = model.training_info[i];
     if (t.initialization) {
       AddGraph(*t.initialization, GraphScope::Kind::kTraining,
-               fmt::format("training[{}].initialization", i), nullptr, &model.opset_import,
-               nullptr, nullptr);
+               fmt::format("training[{}].initialization", i), nullptr, &model.opset_import, nullptr,
+               nullptr);
     }
     if (t.algorithm) {
-      AddGraph(*t.algorithm, GraphScope::Kind::kTraining,
-               fmt::format("training[{}].algorithm", i), nullptr, &model.opset_import, nullptr,
-               nullptr);
+      AddGraph(*t.algorithm, GraphScope::Kind::kTraining, fmt::format("training[{}].algorithm", i),
+               nullptr, &model.opset_import, nullptr, nullptr);
     }
   }
   for (size_t i = 0; i < model.functions.size(); ++i) {
     const Function& fn = *model.functions[i];
     std::string path = fn.name.empty() ? fmt::format("fn:#{}", i) : "fn:" + fn.name;
-    AddGraph(*fn.body, GraphScope::Kind::kFunction, path, &fn, &fn.opset_import, nullptr,
-             nullptr);
+    AddGraph(*fn.body, GraphScope::Kind::kFunction, path, &fn, &fn.opset_import, nullptr, nullptr);
   }
 }
 
-void Context::AddGraph(const Graph& g, GraphScope::Kind kind, std::string path,
-                       const Function* fn, const std::vector<OpsetImport>* opsets,
-                       const Node* owner, const Attribute* attribute) {
+void Context::AddGraph(const Graph& g, GraphScope::Kind kind, std::string path, const Function* fn,
+                       const std::vector<OpsetImport>* opsets, const Node* owner,
+                       const Attribute* attribute) {
   scope_index_[&g] = graphs_.size();
   graphs_.push_back({&g, kind, path, fn, opsets, owner, attribute});
   int64_t index = 0;
@@ -136,10 +134,14 @@ struct Group {
   void (*run)(Context&);
 };
 constexpr Group kGroups[] = {
-    {"model", CheckModelRules},         {"structure", CheckStructureRules},
-    {"schema", CheckSchemaRules},       {"types", CheckTypeRules},
-    {"tensors", CheckTensorRules},      {"functions", CheckFunctionRules},
-    {"external-data", CheckExternalDataRules}, {"lint", CheckLintRules},
+    {"model", CheckModelRules},
+    {"structure", CheckStructureRules},
+    {"schema", CheckSchemaRules},
+    {"types", CheckTypeRules},
+    {"tensors", CheckTensorRules},
+    {"functions", CheckFunctionRules},
+    {"external-data", CheckExternalDataRules},
+    {"lint", CheckLintRules},
 };
 }  // namespace
 

@@ -31,7 +31,8 @@ void CheckExternalDataRules(Context& c) {
     if (m.base_dir.empty()) {
       c.Warning("external-data.no-folder", loc,
                 fmt::format("{}: data is external, but the model was not read from a file, so "
-                            "its references cannot be checked", site.description));
+                            "its references cannot be checked",
+                            site.description));
       return;
     }
     auto located = io_internal::LocateExternalData(t, m.base_dir);

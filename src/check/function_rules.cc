@@ -44,7 +44,8 @@ void CheckIdentity(Context& c) {
     if (fn->domain.empty() && m.ir_version >= 8) {
       c.Error("functions.missing-domain", loc,
               fmt::format("function '{}' has no domain (IR {} functions are called by domain "
-                          "and name)", fn->name, m.ir_version));
+                          "and name)",
+                          fn->name, m.ir_version));
     }
     if (!fn->name.empty() && !seen.insert({fn->domain, fn->name}).second) {
       c.Error("functions.duplicate-definition", loc,
@@ -86,8 +87,7 @@ void CheckRefAttributes(Context& c, const GraphScope& s) {
       }
       if (HasOwnValue(a)) {
         c.Error("functions.ref-attr-with-value", loc,
-                fmt::format("has ref_attr_name '{}' and also a value of its own",
-                            a.ref_attr_name));
+                fmt::format("has ref_attr_name '{}' and also a value of its own", a.ref_attr_name));
       }
     }
   }
@@ -112,9 +112,9 @@ void CheckBodyOpsets(Context& c, const GraphScope& s) {
     if (in_fn && in_model && in_fn->since_version() != in_model->since_version()) {
       c.Error("functions.opset-mismatch", c.NodeLocation(s, *n),
               fmt::format("function '{}' imports {} version {} ({}-{}) but the model imports "
-                          "version {} ({}-{})", fn.name, domain_label, *own, n->op_type,
-                          in_fn->since_version(), *model_version, n->op_type,
-                          in_model->since_version()));
+                          "version {} ({}-{})",
+                          fn.name, domain_label, *own, n->op_type, in_fn->since_version(),
+                          *model_version, n->op_type, in_model->since_version()));
     }
   }
 }
@@ -151,8 +151,8 @@ void CheckCalls(Context& c) {
       }
       if (n->outputs().size() > declared_out) {
         c.Error("functions.call-arity", c.NodeLocation(s, *n),
-                fmt::format("expects {} outputs from {}.{}, which declares {}",
-                            n->outputs().size(), fn->domain, fn->name, declared_out));
+                fmt::format("expects {} outputs from {}.{}, which declares {}", n->outputs().size(),
+                            fn->domain, fn->name, declared_out));
       }
     }
   }

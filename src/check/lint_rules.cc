@@ -65,7 +65,8 @@ void CheckInitializerInputs(Context& c, const GraphScope& s) {
     if (v->is_graph_input()) {
       c.Warning("lint.initializer-is-input", c.ValueLocation(s, v->name()),
                 fmt::format("initializer '{}' is also a graph input: callers may override it, so "
-                            "runtimes cannot treat it as a constant", v->name()));
+                            "runtimes cannot treat it as a constant",
+                            v->name()));
     }
   }
 }

@@ -17,8 +17,8 @@ constexpr int64_t kNewestIrVersion = 11;
 // The newest default-domain opset each IR version can carry (from ONNX's release table:
 // an opset is released together with the IR version that introduced it).
 int64_t MaxOpsetForIr(int64_t ir) {
-  static const std::map<int64_t, int64_t> kTable = {
-      {3, 8}, {4, 9}, {5, 10}, {6, 11}, {7, 14}, {8, 18}, {9, 20}, {10, 22}, {11, 23}};
+  static const std::map<int64_t, int64_t> kTable = {{3, 8},  {4, 9},  {5, 10},  {6, 11}, {7, 14},
+                                                    {8, 18}, {9, 20}, {10, 22}, {11, 23}};
   auto it = kTable.find(ir);
   return it == kTable.end() ? INT64_MAX : it->second;
 }
@@ -56,14 +56,15 @@ void CheckOpsetImports(Context& c) {
               fmt::format("opset_import lists {} more than once", label));
     }
     if (o.version <= 0) {
-      c.Error("model.opset-version", ModelLocation(),
-              fmt::format("opset_import of {} has version {}; versions start at 1", label,
-                          o.version));
+      c.Error(
+          "model.opset-version", ModelLocation(),
+          fmt::format("opset_import of {} has version {}; versions start at 1", label, o.version));
     }
     if (!domain.empty() && !schema::IsStandardDomain(domain)) {
       c.Report(Severity::kNote, "model.custom-domain", ModelLocation(),
                fmt::format("domain '{}' is not defined by ONNX: its ops are not checked against "
-                           "schemas", domain));
+                           "schemas",
+                           domain));
     }
   }
   // An opset is released together with an IR version. Exporters (ONNX's own test generator
@@ -75,8 +76,8 @@ void CheckOpsetImports(Context& c) {
     c.Report(far ? Severity::kError : Severity::kWarning, "model.ir-too-old-for-opset",
              ModelLocation(),
              fmt::format("ir_version {} predates default-domain opset {} (IR {} covers opsets "
-                         "up to {})", m.ir_version, *v, m.ir_version,
-                         MaxOpsetForIr(m.ir_version)));
+                         "up to {})",
+                         m.ir_version, *v, m.ir_version, MaxOpsetForIr(m.ir_version)));
   }
 }
 
@@ -97,14 +98,15 @@ void CheckMetadata(Context& c) {
 void CheckFeaturesForIr(Context& c) {
   const Model& m = c.model();
   if (!m.functions.empty() && m.ir_version > 0 && m.ir_version < 8) {
-    c.Error("model.functions-need-ir8", ModelLocation(),
-            fmt::format("the model has {} local function(s) but ir_version {} (functions need IR 8)",
-                        m.functions.size(), m.ir_version));
+    c.Error(
+        "model.functions-need-ir8", ModelLocation(),
+        fmt::format("the model has {} local function(s) but ir_version {} (functions need IR 8)",
+                    m.functions.size(), m.ir_version));
   }
   if (!m.training_info.empty() && m.ir_version > 0 && m.ir_version < 7) {
-    c.Error("model.training-info-needs-ir7", ModelLocation(),
-            fmt::format("the model has training_info but ir_version {} (it needs IR 7)",
-                        m.ir_version));
+    c.Error(
+        "model.training-info-needs-ir7", ModelLocation(),
+        fmt::format("the model has training_info but ir_version {} (it needs IR 7)", m.ir_version));
   }
 }
 

@@ -41,8 +41,7 @@ const std::map<std::pair<std::string, std::string>, std::set<std::string>>& Enum
     (*t)[{"Resize", "coordinate_transformation_mode"}] = {
         "half_pixel", "half_pixel_symmetric", "pytorch_half_pixel", "align_corners",
         "asymmetric", "tf_half_pixel_for_nn", "tf_crop_and_resize"};
-    (*t)[{"Resize", "nearest_mode"}] = {"round_prefer_floor", "round_prefer_ceil", "floor",
-                                        "ceil"};
+    (*t)[{"Resize", "nearest_mode"}] = {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"};
     (*t)[{"Pad", "mode"}] = {"constant", "reflect", "edge", "wrap"};
     for (const char* op : {"Conv", "ConvTranspose", "ConvInteger", "QLinearConv", "MaxPool",
                            "AveragePool", "LpPool"}) {
@@ -126,9 +125,9 @@ class NodeSchemaChecker {
     }
     int outputs = static_cast<int>(n_.outputs().size());
     if (outputs < schema_.min_output() || outputs > schema_.max_output()) {
-      Error("output-arity", fmt::format("{} has {} outputs, got {}", n_.op_type,
-                                        range(schema_.min_output(), schema_.max_output()),
-                                        outputs));
+      Error("output-arity",
+            fmt::format("{} has {} outputs, got {}", n_.op_type,
+                        range(schema_.min_output(), schema_.max_output()), outputs));
     }
   }
 
@@ -145,15 +144,16 @@ class NodeSchemaChecker {
       if (!a.ref_attr_name.empty() && !s_.function) {
         Error("ref-attr-outside-function",
               fmt::format("attribute '{}' refers to '{}' (ref_attr_name), which only a function "
-                          "body can do", a.name, a.ref_attr_name),
+                          "body can do",
+                          a.name, a.ref_attr_name),
               slot);
       }
       auto it = declared.find(a.name);
       if (it == declared.end()) {
-        Error("unknown-attribute",
-              fmt::format("{}-{} has no attribute '{}'", n_.op_type, schema_.since_version(),
-                          a.name),
-              slot);
+        Error(
+            "unknown-attribute",
+            fmt::format("{}-{} has no attribute '{}'", n_.op_type, schema_.since_version(), a.name),
+            slot);
         continue;
       }
       if (a.ref_attr_name.empty()) CheckAttributeValue(a, it->second, slot);
@@ -178,12 +178,11 @@ class NodeSchemaChecker {
     }
     auto present = FieldsPresent(a);
     bool has_own = std::find(present.begin(), present.end(), type) != present.end();
-    bool others = std::any_of(present.begin(), present.end(),
-                              [&](AttrType t) { return t != type; });
+    bool others =
+        std::any_of(present.begin(), present.end(), [&](AttrType t) { return t != type; });
     if (others || (!has_own && !IsListType(type))) {
-      std::string carried = present.empty() ? std::string("no value") : "a value in the " +
-                                                                             TypeName(present[0]) +
-                                                                             " field";
+      std::string carried = present.empty() ? std::string("no value")
+                                            : "a value in the " + TypeName(present[0]) + " field";
       Error("attr-type-mismatch",
             fmt::format("attribute '{}' says type {} but carries {}", a.name, TypeName(type),
                         carried),
@@ -199,8 +198,8 @@ class NodeSchemaChecker {
         it != enums.end() && a.type == AttributeType::kString && !it->second.contains(a.s)) {
       std::string allowed;
       for (const std::string& v : it->second) allowed += (allowed.empty() ? "'" : ", '") + v + "'";
-      Error("attr-value",
-            fmt::format("attribute '{}' is '{}'; allowed: {}", a.name, a.s, allowed), slot);
+      Error("attr-value", fmt::format("attribute '{}' is '{}'; allowed: {}", a.name, a.s, allowed),
+            slot);
     }
     if (MustBePositive(n_.op_type, a.name) && a.type == AttributeType::kInt && a.i < 1) {
       Error("attr-value", fmt::format("attribute '{}' is {}; it must be positive", a.name, a.i),
@@ -330,9 +329,9 @@ class SchemaRules {
       return;
     }
     if (!schema::IsStandardDomain(n.domain)) {
-      c_.Warning("schema.custom-op", loc,
-                 fmt::format("{}.{} has no schema here: custom ops are not checked", n.domain,
-                             n.op_type));
+      c_.Warning(
+          "schema.custom-op", loc,
+          fmt::format("{}.{} has no schema here: custom ops are not checked", n.domain, n.op_type));
       return;
     }
     auto known = schema::KnownMaxVersion(n.domain);
@@ -343,10 +342,10 @@ class SchemaRules {
     const OpSchema* schema = schema::Find(n.op_type, *version, n.domain);
     if (!schema) {
       if (const OpSchema* any = schema::FindAnyVersion(n.op_type, n.domain)) {
-        c_.Error("schema.op-not-in-opset", loc,
-                 fmt::format("{} exists from opset {} of {}, but version {} is imported",
-                             n.op_type, FirstVersion(n.op_type, n.domain, *any), DomainLabel(n.domain),
-                             *version));
+        c_.Error(
+            "schema.op-not-in-opset", loc,
+            fmt::format("{} exists from opset {} of {}, but version {} is imported", n.op_type,
+                        FirstVersion(n.op_type, n.domain, *any), DomainLabel(n.domain), *version));
       } else {
         c_.Error("schema.unknown-op", loc,
                  fmt::format("{} has no op '{}'", DomainLabel(n.domain), n.op_type));
@@ -372,7 +371,8 @@ class SchemaRules {
     loc = {};
     c_.Warning("schema.opset-unknown", loc,
                fmt::format("opset {} of {} is newer than the linked ONNX library knows ({}): "
-                           "schema checks were skipped for its nodes", version, DomainLabel(domain),
+                           "schema checks were skipped for its nodes",
+                           version, DomainLabel(domain),
                            known ? fmt::format("up to {}", *known) : std::string("none")));
   }
 

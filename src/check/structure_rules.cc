@@ -69,14 +69,15 @@ void CheckDefinitions(Context& c, const GraphScope& s, std::string_view group) {
     if (v->is_graph_input() && s.kind == GraphScope::Kind::kSubgraph) {
       c.Error(Code(group, "input-is-initializer"), c.GraphLocation(s),
               fmt::format("'{}' is both an input and an initializer of this sub-graph (allowed "
-                          "only in the main graph)", v->name()));
+                          "only in the main graph)",
+                          v->name()));
     }
     if (!v->is_graph_input() && s.kind == GraphScope::Kind::kMain && c.model().ir_version > 0 &&
         c.model().ir_version < 4) {
       c.Error(Code(group, "initializer-not-input"), c.ValueLocation(s, v->name()),
               fmt::format("initializer '{}' is not a graph input (IR {} requires every "
-                          "initializer to be listed as an input)", v->name(),
-                          c.model().ir_version));
+                          "initializer to be listed as an input)",
+                          v->name(), c.model().ir_version));
     }
     defined.insert(v->name());
   }
@@ -102,8 +103,10 @@ void CheckShadowing(Context& c, const GraphScope& s, std::string_view group) {
     for (const std::string& name : DefinedNames(*p)) outer.insert(name);
   }
   auto message = [](const std::string& name) {
-    return fmt::format("'{}' is already defined in an enclosing graph (sub-graphs may not "
-                       "shadow outer names)", name);
+    return fmt::format(
+        "'{}' is already defined in an enclosing graph (sub-graphs may not "
+        "shadow outer names)",
+        name);
   };
   for (const Value* v : s.graph->inputs()) {
     if (outer.contains(v->name())) {
@@ -135,9 +138,9 @@ void CheckNode(Context& c, const GraphScope& s, const Node& n, std::string_view 
   bool any_output =
       std::any_of(n.outputs().begin(), n.outputs().end(), [](const Value* v) { return v; });
   if (!any_output) {
-    c.Error(Code(group, "node-without-outputs"), c.NodeLocation(s, n),
-            n.inputs().empty() ? "the node has neither inputs nor outputs"
-                               : "the node has no outputs");
+    c.Error(
+        Code(group, "node-without-outputs"), c.NodeLocation(s, n),
+        n.inputs().empty() ? "the node has neither inputs nor outputs" : "the node has no outputs");
   }
   for (size_t i = 0; i < n.inputs().size(); ++i) {
     const Value* v = n.input(i);
@@ -315,7 +318,8 @@ void CheckOutputs(Context& c, const GraphScope& s, std::string_view group) {
     } else if (v->kind() == Value::Kind::kUndefined) {
       c.Error(Code(group, "output-not-produced"), c.ValueLocation(s, v->name()),
               fmt::format("output '{}' is produced by no node and is neither an input nor an "
-                          "initializer", v->name()));
+                          "initializer",
+                          v->name()));
     }
   }
 }

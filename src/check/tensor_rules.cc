@@ -75,14 +75,14 @@ class TensorChecker {
     }
     auto fields = FieldsInUse(t_);
     if (fields.size() > 1) {
-      Error("two-data-fields", fmt::format("carries data in both {} and {}", fields[0].name,
-                                           fields[1].name));
+      Error("two-data-fields",
+            fmt::format("carries data in both {} and {}", fields[0].name, fields[1].name));
       return;
     }
     if (fields.empty()) {
       if (*count != 0) {
-        Error("missing-data", fmt::format("{}{} has no data", DataTypeName(t_.data_type),
-                                          DimsToString(t_.dims)));
+        Error("missing-data",
+              fmt::format("{}{} has no data", DataTypeName(t_.data_type), DimsToString(t_.dims)));
       }
       return;
     }
@@ -185,9 +185,9 @@ void CheckSparse(Context& c, const GraphScope* scope, const SparseTensor& st,
   bool linear = idims.size() == 1;
   bool coordinates = idims.size() == 2 && idims[1] == static_cast<int64_t>(st.dims.size());
   if ((!linear && !coordinates) || idims[0] != *nnz) {
-    c.Error("tensors.sparse-nnz", loc,
-            fmt::format("{} has {} values but indices of shape {}", label, *nnz,
-                        DimsToString(idims)));
+    c.Error(
+        "tensors.sparse-nnz", loc,
+        fmt::format("{} has {} values but indices of shape {}", label, *nnz, DimsToString(idims)));
     return;
   }
   if (static_cast<int64_t>(idx.size()) != (linear ? *nnz : *nnz * idims[1])) return;

@@ -243,8 +243,10 @@ class TypeRules {
   const onnx::TypeProto* TypeOf(const Value* v) {
     if (auto it = types_.find(v); it != types_.end()) return &it->second;
     std::optional<Type> t;
-    if (v->type() && v->type()->kind != Type::Kind::kNone) t = *v->type();
-    else if (v->initializer()) t = schema::TypeOfTensor(*v->initializer());
+    if (v->type() && v->type()->kind != Type::Kind::kNone)
+      t = *v->type();
+    else if (v->initializer())
+      t = schema::TypeOfTensor(*v->initializer());
     if (!t) return nullptr;
     return &types_.emplace(v, schema::ToOnnx(*t)).first->second;
   }
@@ -312,10 +314,10 @@ class TypeRules {
       auto [it, first] = bound.emplace(formal.GetTypeStr(), std::make_pair(type, i));
       // libonnx interns type strings: equal types have equal pointers.
       if (!first && it->second.first != type) {
-        c_.Error("types.type-mismatch", at(i, formal),
-                 fmt::format("inputs {} ({}) and {} ({}) both bind type {} of {}",
-                             it->second.second, *it->second.first, i, *type,
-                             formal.GetTypeStr(), n.op_type));
+        c_.Error(
+            "types.type-mismatch", at(i, formal),
+            fmt::format("inputs {} ({}) and {} ({}) both bind type {} of {}", it->second.second,
+                        *it->second.first, i, *type, formal.GetTypeStr(), n.op_type));
         ok = false;
       }
     }
@@ -394,10 +396,10 @@ class TypeRules {
     if (allowed.empty() || allowed.contains(dt)) return;
     Location at = c_.NodeLocation(s, n);
     at.slot = fmt::format("output {} ({})", index, formal.GetName());
-    c_.Error("types.output-type", at,
-             fmt::format("output '{}' would be {}, which {}-{} does not allow for {}",
-                         formal.GetName(), *dt, n.op_type, schema.since_version(),
-                         formal.GetTypeStr()));
+    c_.Error(
+        "types.output-type", at,
+        fmt::format("output '{}' would be {}, which {}-{} does not allow for {}", formal.GetName(),
+                    *dt, n.op_type, schema.since_version(), formal.GetTypeStr()));
   }
 
   // The known values of an input for data propagation: propagated earlier, or a small
@@ -450,11 +452,11 @@ class TypeRules {
     const GraphScope* owner = c_.ScopeOf(v->graph());
     Location at = c_.ValueLocation(owner ? *owner : s, v->name());
     auto conflict = [&](const char* code, const std::string& what) {
-      c_.Error(code, at,
-               fmt::format("'{}' is declared {} but {} produces {}: {}", v->name(),
-                           TypeString(*declared), NodeLabel(*v->producer(),
-                                                            c_.IndexOf(*v->producer())),
-                           TypeString(inferred), what));
+      c_.Error(
+          code, at,
+          fmt::format("'{}' is declared {} but {} produces {}: {}", v->name(),
+                      TypeString(*declared), NodeLabel(*v->producer(), c_.IndexOf(*v->producer())),
+                      TypeString(inferred), what));
     };
     if (declared->value_case() != inferred.value_case()) {
       conflict("types.kind-mismatch", "different kinds of type");
@@ -478,8 +480,8 @@ class TypeRules {
       const auto& a = ds->dim(i);
       const auto& b = is->dim(i);
       if (a.has_dim_value() && b.has_dim_value() && a.dim_value() != b.dim_value()) {
-        conflict("types.dim-mismatch", fmt::format("dimension {} is {} against {}", i,
-                                                   a.dim_value(), b.dim_value()));
+        conflict("types.dim-mismatch",
+                 fmt::format("dimension {} is {} against {}", i, a.dim_value(), b.dim_value()));
         return;
       }
     }

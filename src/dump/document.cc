@@ -68,9 +68,7 @@ Json ResolutionJson(const OpResolution& r) {
       out["since_version"] = r.since_version;
       if (r.deprecated) out["deprecated"] = true;
       break;
-    case OpResolution::Kind::kLocalFunction:
-      out["kind"] = "local function";
-      break;
+    case OpResolution::Kind::kLocalFunction: out["kind"] = "local function"; break;
     case OpResolution::Kind::kNoSchema:
       out["kind"] = "none";
       out["reason"] = r.reason;
@@ -314,26 +312,17 @@ class DocumentBuilder {
       return out;
     };
     switch (a.type) {
-      case AttributeType::kFloat:
-        return FloatJson(a.f);
-      case AttributeType::kInt:
-        return a.i;
-      case AttributeType::kString:
-        return a.s;
-      case AttributeType::kTensor:
-        return a.t ? tensor(*a.t) : Json(nullptr);
-      case AttributeType::kGraph:
-        return a.g ? SubgraphJson(*a.g, scope, depth) : Json(nullptr);
-      case AttributeType::kFloats:
-        return floats(a.floats);
-      case AttributeType::kInts:
-        return a.ints;
-      case AttributeType::kStrings:
-        return a.strings;
+      case AttributeType::kFloat: return FloatJson(a.f);
+      case AttributeType::kInt: return a.i;
+      case AttributeType::kString: return a.s;
+      case AttributeType::kTensor: return a.t ? tensor(*a.t) : Json(nullptr);
+      case AttributeType::kGraph: return a.g ? SubgraphJson(*a.g, scope, depth) : Json(nullptr);
+      case AttributeType::kFloats: return floats(a.floats);
+      case AttributeType::kInts: return a.ints;
+      case AttributeType::kStrings: return a.strings;
       case AttributeType::kSparseTensor:
         return a.sparse_tensor ? tensors_.SummarizeSparse(*a.sparse_tensor) : Json(nullptr);
-      case AttributeType::kTypeProto:
-        return a.tp ? Json(TypeToString(*a.tp)) : Json(nullptr);
+      case AttributeType::kTypeProto: return a.tp ? Json(TypeToString(*a.tp)) : Json(nullptr);
       case AttributeType::kTensors: {
         Json out = Json::array();
         for (const Tensor& t : a.tensors) out.push_back(tensor(t));
@@ -354,8 +343,7 @@ class DocumentBuilder {
         for (const Type& t : a.type_protos) out.push_back(TypeToString(t));
         return out;
       }
-      case AttributeType::kUndefined:
-        break;
+      case AttributeType::kUndefined: break;
     }
     return nullptr;
   }

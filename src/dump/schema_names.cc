@@ -17,12 +17,9 @@ std::string SchemaDomain(std::string_view domain) {
 
 ParamOption OptionOf(const onnx::OpSchema::FormalParameter& param) {
   switch (param.GetOption()) {
-    case onnx::OpSchema::Optional:
-      return ParamOption::kOptional;
-    case onnx::OpSchema::Variadic:
-      return ParamOption::kVariadic;
-    default:
-      return ParamOption::kSingle;
+    case onnx::OpSchema::Optional: return ParamOption::kOptional;
+    case onnx::OpSchema::Variadic: return ParamOption::kVariadic;
+    default: return ParamOption::kSingle;
   }
 }
 

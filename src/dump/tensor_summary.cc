@@ -73,21 +73,17 @@ Category CategoryOf(int32_t dtype) {
     case DataType::kFloat:
     case DataType::kFloat16:
     case DataType::kBfloat16:
-    case DataType::kDouble:
-      return Category::kFloating;
+    case DataType::kDouble: return Category::kFloating;
     case DataType::kInt8:
     case DataType::kInt16:
     case DataType::kInt32:
-    case DataType::kInt64:
-      return Category::kSigned;
+    case DataType::kInt64: return Category::kSigned;
     case DataType::kUint8:
     case DataType::kUint16:
     case DataType::kUint32:
     case DataType::kUint64:
-    case DataType::kBool:
-      return Category::kUnsigned;
-    default:
-      return Category::kOther;
+    case DataType::kBool: return Category::kUnsigned;
+    default: return Category::kOther;
   }
 }
 
@@ -99,42 +95,29 @@ int64_t Int8At(std::string_view raw, int64_t i) {
 
 int64_t SignedAt(int32_t dtype, std::string_view raw, int64_t i) {
   switch (static_cast<DataType>(dtype)) {
-    case DataType::kInt8:
-      return Int8At(raw, i);
-    case DataType::kInt16:
-      return Load<int16_t>(raw, i);
-    case DataType::kInt32:
-      return Load<int32_t>(raw, i);
-    default:
-      return Load<int64_t>(raw, i);
+    case DataType::kInt8: return Int8At(raw, i);
+    case DataType::kInt16: return Load<int16_t>(raw, i);
+    case DataType::kInt32: return Load<int32_t>(raw, i);
+    default: return Load<int64_t>(raw, i);
   }
 }
 
 uint64_t UnsignedAt(int32_t dtype, std::string_view raw, int64_t i) {
   switch (static_cast<DataType>(dtype)) {
-    case DataType::kUint8:
-      return Load<uint8_t>(raw, i);
-    case DataType::kBool:
-      return Load<uint8_t>(raw, i) != 0;
-    case DataType::kUint16:
-      return Load<uint16_t>(raw, i);
-    case DataType::kUint32:
-      return Load<uint32_t>(raw, i);
-    default:
-      return Load<uint64_t>(raw, i);
+    case DataType::kUint8: return Load<uint8_t>(raw, i);
+    case DataType::kBool: return Load<uint8_t>(raw, i) != 0;
+    case DataType::kUint16: return Load<uint16_t>(raw, i);
+    case DataType::kUint32: return Load<uint32_t>(raw, i);
+    default: return Load<uint64_t>(raw, i);
   }
 }
 
 double FloatingAt(int32_t dtype, std::string_view raw, int64_t i) {
   switch (static_cast<DataType>(dtype)) {
-    case DataType::kFloat:
-      return Load<float>(raw, i);
-    case DataType::kFloat16:
-      return HalfToFloat(Load<uint16_t>(raw, i));
-    case DataType::kBfloat16:
-      return Bfloat16ToFloat(Load<uint16_t>(raw, i));
-    default:
-      return Load<double>(raw, i);
+    case DataType::kFloat: return Load<float>(raw, i);
+    case DataType::kFloat16: return HalfToFloat(Load<uint16_t>(raw, i));
+    case DataType::kBfloat16: return Bfloat16ToFloat(Load<uint16_t>(raw, i));
+    default: return Load<double>(raw, i);
   }
 }
 
@@ -232,8 +215,7 @@ Json ComputeStats(int32_t dtype, std::string_view raw, int64_t count) {
       return IntegerStats<uint64_t>(count, [&](int64_t i) { return at(uint32_t{}, i); });
     case DataType::kUint64:
       return IntegerStats<uint64_t>(count, [&](int64_t i) { return at(uint64_t{}, i); });
-    default:
-      break;
+    default: break;
   }
   return nullptr;
 }
@@ -302,8 +284,7 @@ bool Elements::CanDecode(int32_t dtype) {
 Json Elements::ValueAt(int64_t i) const {
   const DataType type = static_cast<DataType>(dtype_);
   switch (type) {
-    case DataType::kBool:
-      return Load<uint8_t>(raw_, i) != 0;
+    case DataType::kBool: return Load<uint8_t>(raw_, i) != 0;
     case DataType::kComplex64:
       return Json::array(
           {FloatJson(Load<float>(raw_, 2 * i)), FloatJson(Load<float>(raw_, 2 * i + 1))});
@@ -313,24 +294,16 @@ Json Elements::ValueAt(int64_t i) const {
     case DataType::kFloat8E4M3FN:
     case DataType::kFloat8E4M3FNUZ:
     case DataType::kFloat8E5M2:
-    case DataType::kFloat8E5M2FNUZ:
-      return FloatJson(Float8ToFloat(Load<uint8_t>(raw_, i), type));
-    case DataType::kInt4:
-      return Nibble(raw_, i, /*is_signed=*/true);
-    case DataType::kUint4:
-      return Nibble(raw_, i, /*is_signed=*/false);
-    default:
-      break;
+    case DataType::kFloat8E5M2FNUZ: return FloatJson(Float8ToFloat(Load<uint8_t>(raw_, i), type));
+    case DataType::kInt4: return Nibble(raw_, i, /*is_signed=*/true);
+    case DataType::kUint4: return Nibble(raw_, i, /*is_signed=*/false);
+    default: break;
   }
   switch (CategoryOf(dtype_)) {
-    case Category::kFloating:
-      return FloatingJson(dtype_, FloatingAt(dtype_, raw_, i));
-    case Category::kSigned:
-      return SignedAt(dtype_, raw_, i);
-    case Category::kUnsigned:
-      return UnsignedAt(dtype_, raw_, i);
-    case Category::kOther:
-      break;
+    case Category::kFloating: return FloatingJson(dtype_, FloatingAt(dtype_, raw_, i));
+    case Category::kSigned: return SignedAt(dtype_, raw_, i);
+    case Category::kUnsigned: return UnsignedAt(dtype_, raw_, i);
+    case Category::kOther: break;
   }
   return nullptr;
 }

@@ -59,7 +59,8 @@ StatusOr<std::string> ResolveLocation(const std::string& location, const fs::pat
   if (loc.is_absolute() || (!location.empty() && location[0] == '/')) {
     return absl::PermissionDeniedError(fmt::format(
         "external data location '{}' is an absolute path (locations must be relative to the "
-        "model's folder)", location));
+        "model's folder)",
+        location));
   }
   for (const auto& part : loc) {
     if (part == "..") {
@@ -75,19 +76,19 @@ StatusOr<std::string> ResolveLocation(const std::string& location, const fs::pat
   }
   fs::path joined = canonical_base / loc;
   if (!fs::exists(fs::symlink_status(joined, ec))) {
-    return absl::NotFoundError(
-        fmt::format("external data file '{}' does not exist (looked for {})", location,
-                    joined.string()));
+    return absl::NotFoundError(fmt::format("external data file '{}' does not exist (looked for {})",
+                                           location, joined.string()));
   }
   fs::path resolved = fs::canonical(joined, ec);
   if (ec) {
-    return absl::NotFoundError(fmt::format("external data file '{}' cannot be resolved: {}",
-                                           location, ec.message()));
+    return absl::NotFoundError(
+        fmt::format("external data file '{}' cannot be resolved: {}", location, ec.message()));
   }
   if (!IsInside(resolved, canonical_base)) {
     return absl::PermissionDeniedError(fmt::format(
         "external data location '{}' resolves to {}, outside the model's folder (through a "
-        "symlink)", location, resolved.string()));
+        "symlink)",
+        location, resolved.string()));
   }
   if (!fs::is_regular_file(resolved, ec)) {
     return absl::InvalidArgumentError(
@@ -110,9 +111,9 @@ StatusOr<ExternalLocation> LocateExternalData(const Tensor& t, const std::string
   if (ec) return absl::NotFoundError(fmt::format("{}: {}", file, ec.message()));
   uint64_t offset = ref.offset.value_or(0);
   if (offset > file_size) {
-    return absl::OutOfRangeError(fmt::format(
-        "external data offset {} lies beyond the end of '{}' ({} bytes)", offset, ref.location,
-        file_size));
+    return absl::OutOfRangeError(
+        fmt::format("external data offset {} lies beyond the end of '{}' ({} bytes)", offset,
+                    ref.location, file_size));
   }
   uint64_t length = ref.length.value_or(file_size - offset);
   if (length > file_size - offset) {
@@ -122,22 +123,22 @@ StatusOr<ExternalLocation> LocateExternalData(const Tensor& t, const std::string
   }
   ONNXKIT_ASSIGN_OR_RETURN(uint64_t expected, t.RawByteSize());
   if (t.data_type != static_cast<int32_t>(DataType::kString) && length != expected) {
-    return absl::InvalidArgumentError(fmt::format(
-        "external data length {} disagrees with the tensor's size: {}{} is {} bytes", length,
-        DataTypeName(t.data_type), DimsToString(t.dims), expected));
+    return absl::InvalidArgumentError(
+        fmt::format("external data length {} disagrees with the tensor's size: {}{} is {} bytes",
+                    length, DataTypeName(t.data_type), DimsToString(t.dims), expected));
   }
   return ExternalLocation{std::move(file), offset, length};
 }
-
 
 Status ResolveExternalData(Model& model, const std::string& base_dir) {
   Status first;
   ForEachTensor(model, [&](const Tensor& t, const TensorSite& site) {
     if (!t.is_external() || !first.ok()) return;
     if (base_dir.empty()) {
-      first = absl::FailedPreconditionError(fmt::format(
-          "{}: the tensor's data is external, but the model was not loaded from a file "
-          "(set LoadOptions::base_dir)", site.description));
+      first = absl::FailedPreconditionError(
+          fmt::format("{}: the tensor's data is external, but the model was not loaded from a file "
+                      "(set LoadOptions::base_dir)",
+                      site.description));
       return;
     }
     auto location = LocateExternalData(t, base_dir);

@@ -35,15 +35,16 @@ StatusOr<std::unique_ptr<Model>> Decode(const Bytes& bytes, const std::string& l
   if (!model.ok()) {
     std::string hint;
     if (LooksLikeText(bytes.view())) {
-      hint = " (the file looks like text: onnxkit reads the binary protobuf format, not the "
-             "text format)";
+      hint =
+          " (the file looks like text: onnxkit reads the binary protobuf format, not the "
+          "text format)";
     } else if (io_internal::LooksLikeGraphProto(bytes)) {
       hint =
           " (the file holds a serialized GraphProto, not a ModelProto: a model wraps its "
           "graph with ir_version and opset_import)";
     }
-    return absl::InvalidArgumentError(
-        fmt::format("{}: not a valid ONNX model: {}{}", label, StatusMessage(model.status()), hint));
+    return absl::InvalidArgumentError(fmt::format("{}: not a valid ONNX model: {}{}", label,
+                                                  StatusMessage(model.status()), hint));
   }
   (*model)->base_dir = std::move(base_dir);
   if (options.check_external_data) {

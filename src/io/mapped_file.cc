@@ -75,8 +75,7 @@ StatusOr<Bytes> MapFile(const std::string& path) {
   struct stat st;
   if (fstat(fd.get(), &st) != 0) return ErrnoError(path, "cannot stat");
   if (S_ISDIR(st.st_mode)) {
-    return absl::FailedPreconditionError(
-        fmt::format("{}: is a directory, not a model file", path));
+    return absl::FailedPreconditionError(fmt::format("{}: is a directory, not a model file", path));
   }
   if (!S_ISREG(st.st_mode)) return ReadAll(fd.get(), path);
   return MapRange(fd.get(), path, 0, static_cast<uint64_t>(st.st_size));
@@ -89,8 +88,8 @@ StatusOr<Bytes> ReadFileRange(const std::string& path, uint64_t offset, uint64_t
   if (fstat(fd.get(), &st) != 0) return ErrnoError(path, "cannot stat");
   uint64_t size = static_cast<uint64_t>(st.st_size);
   if (!S_ISREG(st.st_mode) || offset > size || length > size - offset) {
-    return absl::OutOfRangeError(fmt::format(
-        "{}: bytes {}..{} lie outside the file ({} bytes)", path, offset, offset + length, size));
+    return absl::OutOfRangeError(fmt::format("{}: bytes {}..{} lie outside the file ({} bytes)",
+                                             path, offset, offset + length, size));
   }
   return MapRange(fd.get(), path, offset, length);
 }

@@ -69,8 +69,7 @@ class ModelDecoder {
 
   // Resolves a name in the scope stack; an unknown name becomes an undefined value of `g`.
   Value* Resolve(const std::string& name, Graph& g);
-  void Declare(Value* v, ValueInfo info, std::vector<Graph::InfoOverride>& overrides,
-               size_t index);
+  void Declare(Value* v, ValueInfo info, std::vector<Graph::InfoOverride>& overrides, size_t index);
   void CheckTensorPayload(const Tensor& t, const uint8_t* at);
 
   Span Sub(Span& s, const Field& f) { return d_.Bytes(s, f); }
@@ -105,12 +104,30 @@ void ModelDecoder::ReadModel(Span s, Model& m) {
   std::vector<PendingGraph> training;
   while (d_.Next(s, f)) {
     switch (f.number) {
-      case 1: m.ir_version = d_.Int64(s, f); m.preserved.Mark(1); break;
-      case 2: m.producer_name = d_.String(s, f); m.preserved.Mark(2); break;
-      case 3: m.producer_version = d_.String(s, f); m.preserved.Mark(3); break;
-      case 4: m.domain = d_.String(s, f); m.preserved.Mark(4); break;
-      case 5: m.model_version = d_.Int64(s, f); m.preserved.Mark(5); break;
-      case 6: m.doc_string = d_.String(s, f); m.preserved.Mark(6); break;
+      case 1:
+        m.ir_version = d_.Int64(s, f);
+        m.preserved.Mark(1);
+        break;
+      case 2:
+        m.producer_name = d_.String(s, f);
+        m.preserved.Mark(2);
+        break;
+      case 3:
+        m.producer_version = d_.String(s, f);
+        m.preserved.Mark(3);
+        break;
+      case 4:
+        m.domain = d_.String(s, f);
+        m.preserved.Mark(4);
+        break;
+      case 5:
+        m.model_version = d_.Int64(s, f);
+        m.preserved.Mark(5);
+        break;
+      case 6:
+        m.doc_string = d_.String(s, f);
+        m.preserved.Mark(6);
+        break;
       case 7: {
         if (m.graph) {
           d_.Fail(f.tag_begin, "the model has two graph fields");
@@ -178,8 +195,14 @@ void ModelDecoder::ReadOpset(Span s, OpsetImport& o) {
   Field f;
   while (d_.Next(s, f)) {
     switch (f.number) {
-      case 1: o.domain = d_.String(s, f); o.preserved.Mark(1); break;
-      case 2: o.version = d_.Int64(s, f); o.preserved.Mark(2); break;
+      case 1:
+        o.domain = d_.String(s, f);
+        o.preserved.Mark(1);
+        break;
+      case 2:
+        o.version = d_.Int64(s, f);
+        o.preserved.Mark(2);
+        break;
       default: d_.Unknown(s, f, o.preserved.unknown_fields); break;
     }
   }
@@ -189,8 +212,14 @@ void ModelDecoder::ReadStringPair(Span s, StringPair& p) {
   Field f;
   while (d_.Next(s, f)) {
     switch (f.number) {
-      case 1: p.key = d_.String(s, f); p.preserved.Mark(1); break;
-      case 2: p.value = d_.String(s, f); p.preserved.Mark(2); break;
+      case 1:
+        p.key = d_.String(s, f);
+        p.preserved.Mark(1);
+        break;
+      case 2:
+        p.value = d_.String(s, f);
+        p.preserved.Mark(2);
+        break;
       default: d_.Unknown(s, f, p.preserved.unknown_fields); break;
     }
   }
@@ -200,7 +229,10 @@ void ModelDecoder::ReadAnnotation(Span s, TensorAnnotation& a) {
   Field f;
   while (d_.Next(s, f)) {
     switch (f.number) {
-      case 1: a.tensor_name = d_.String(s, f); a.preserved.Mark(1); break;
+      case 1:
+        a.tensor_name = d_.String(s, f);
+        a.preserved.Mark(1);
+        break;
       case 2:
         Push("quant_parameter_tensor_names",
              static_cast<int64_t>(a.quant_parameter_tensor_names.size()));
@@ -243,7 +275,10 @@ void ModelDecoder::ReadValueInfo(Span s, NamedInfo& out) {
   Field f;
   while (d_.Next(s, f)) {
     switch (f.number) {
-      case 1: out.name = d_.String(s, f); out.info.preserved.Mark(1); break;
+      case 1:
+        out.name = d_.String(s, f);
+        out.info.preserved.Mark(1);
+        break;
       case 2:
         Push("type");
         out.info.has_type = true;
@@ -251,7 +286,10 @@ void ModelDecoder::ReadValueInfo(Span s, NamedInfo& out) {
         ReadType(Sub(s, f), out.info.type, 0);
         Pop();
         break;
-      case 3: out.info.doc_string = d_.String(s, f); out.info.preserved.Mark(3); break;
+      case 3:
+        out.info.doc_string = d_.String(s, f);
+        out.info.preserved.Mark(3);
+        break;
       default: d_.Unknown(s, f, out.info.preserved.unknown_fields); break;
     }
   }
@@ -270,9 +308,20 @@ void ModelDecoder::ReadShape(Span s, Shape& shape) {
     Field g;
     while (d_.Next(ds, g)) {
       switch (g.number) {
-        case 1: dim.kind = Dim::Kind::kValue; dim.value = d_.Int64(ds, g); dim.param.clear(); break;
-        case 2: dim.kind = Dim::Kind::kParam; dim.param = d_.String(ds, g); dim.value = 0; break;
-        case 3: dim.denotation = d_.String(ds, g); dim.preserved.Mark(3); break;
+        case 1:
+          dim.kind = Dim::Kind::kValue;
+          dim.value = d_.Int64(ds, g);
+          dim.param.clear();
+          break;
+        case 2:
+          dim.kind = Dim::Kind::kParam;
+          dim.param = d_.String(ds, g);
+          dim.value = 0;
+          break;
+        case 3:
+          dim.denotation = d_.String(ds, g);
+          dim.preserved.Mark(3);
+          break;
         default: d_.Unknown(ds, g, dim.preserved.unknown_fields); break;
       }
     }
@@ -288,7 +337,7 @@ void ModelDecoder::ReadType(Span s, Type& t, int depth) {
   Field f;
   while (d_.Next(s, f)) {
     switch (f.number) {
-      case 1:  // tensor_type
+      case 1:    // tensor_type
       case 8: {  // sparse_tensor_type
         t.kind = f.number == 1 ? Type::Kind::kTensor : Type::Kind::kSparseTensor;
         Push(f.number == 1 ? "tensor_type" : "sparse_tensor_type");
@@ -310,7 +359,7 @@ void ModelDecoder::ReadType(Span s, Type& t, int depth) {
         Pop();
         break;
       }
-      case 4:  // sequence_type
+      case 4:    // sequence_type
       case 9: {  // optional_type
         t.kind = f.number == 4 ? Type::Kind::kSequence : Type::Kind::kOptional;
         Push(f.number == 4 ? "sequence_type" : "optional_type");
@@ -369,7 +418,10 @@ void ModelDecoder::ReadType(Span s, Type& t, int depth) {
         Pop();
         break;
       }
-      case 6: t.denotation = d_.String(s, f); t.preserved.Mark(6); break;
+      case 6:
+        t.denotation = d_.String(s, f);
+        t.preserved.Mark(6);
+        break;
       default: d_.Unknown(s, f, t.preserved.unknown_fields); break;
     }
   }
@@ -385,7 +437,10 @@ void ModelDecoder::ReadTensor(Span s, Tensor& t) {
         d_.RepeatedVarint(s, f, t.dims);
         Pop();
         break;
-      case 2: t.data_type = d_.Int32(s, f); t.preserved.Mark(2); break;
+      case 2:
+        t.data_type = d_.Int32(s, f);
+        t.preserved.Mark(2);
+        break;
       case 3: {
         Span ss = Sub(s, f);
         std::pair<int64_t, int64_t> seg{0, 0};
@@ -408,24 +463,32 @@ void ModelDecoder::ReadTensor(Span s, Tensor& t) {
       case 5: d_.RepeatedVarint(s, f, t.int32_data); break;
       case 6: t.string_data.push_back(d_.ByteString(s, f)); break;
       case 7: d_.RepeatedVarint(s, f, t.int64_data); break;
-      case 8: t.name = d_.String(s, f); t.preserved.Mark(8); break;
+      case 8:
+        t.name = d_.String(s, f);
+        t.preserved.Mark(8);
+        break;
       case 9: {
         Span b = Sub(s, f);
-        t.raw_data = bytes_.Slice(static_cast<size_t>(b.p - reinterpret_cast<const uint8_t*>(
-                                                                bytes_.data())),
-                                  b.size());
+        t.raw_data = bytes_.Slice(
+            static_cast<size_t>(b.p - reinterpret_cast<const uint8_t*>(bytes_.data())), b.size());
         t.preserved.Mark(9);
         break;
       }
       case 10: d_.RepeatedFixed(s, f, t.double_data); break;
       case 11: d_.RepeatedVarint(s, f, t.uint64_data); break;
-      case 12: t.doc_string = d_.String(s, f); t.preserved.Mark(12); break;
+      case 12:
+        t.doc_string = d_.String(s, f);
+        t.preserved.Mark(12);
+        break;
       case 13:
         Push("external_data", static_cast<int64_t>(t.external_data.size()));
         ReadStringPair(Sub(s, f), t.external_data.emplace_back());
         Pop();
         break;
-      case 14: t.data_location = d_.Int32(s, f); t.preserved.Mark(14); break;
+      case 14:
+        t.data_location = d_.Int32(s, f);
+        t.preserved.Mark(14);
+        break;
       default: d_.Unknown(s, f, t.preserved.unknown_fields); break;
     }
   }
@@ -492,10 +555,22 @@ void ModelDecoder::ReadAttribute(Span s, Attribute& a, std::vector<PendingGraph>
   Field f;
   while (d_.Next(s, f)) {
     switch (f.number) {
-      case 1: a.name = d_.String(s, f); a.preserved.Mark(1); break;
-      case 2: a.f = d_.Float(s, f); a.preserved.Mark(2); break;
-      case 3: a.i = d_.Int64(s, f); a.preserved.Mark(3); break;
-      case 4: a.s = d_.ByteString(s, f); a.preserved.Mark(4); break;
+      case 1:
+        a.name = d_.String(s, f);
+        a.preserved.Mark(1);
+        break;
+      case 2:
+        a.f = d_.Float(s, f);
+        a.preserved.Mark(2);
+        break;
+      case 3:
+        a.i = d_.Int64(s, f);
+        a.preserved.Mark(3);
+        break;
+      case 4:
+        a.s = d_.ByteString(s, f);
+        a.preserved.Mark(4);
+        break;
       case 5:
         Push("t");
         a.t.emplace();
@@ -530,7 +605,10 @@ void ModelDecoder::ReadAttribute(Span s, Attribute& a, std::vector<PendingGraph>
         Pop();
         break;
       }
-      case 13: a.doc_string = d_.String(s, f); a.preserved.Mark(13); break;
+      case 13:
+        a.doc_string = d_.String(s, f);
+        a.preserved.Mark(13);
+        break;
       case 14:
         Push("tp");
         a.tp.emplace();
@@ -546,7 +624,10 @@ void ModelDecoder::ReadAttribute(Span s, Attribute& a, std::vector<PendingGraph>
         a.type = static_cast<AttributeType>(d_.Int32(s, f));
         a.preserved.Mark(20);
         break;
-      case 21: a.ref_attr_name = d_.String(s, f); a.preserved.Mark(21); break;
+      case 21:
+        a.ref_attr_name = d_.String(s, f);
+        a.preserved.Mark(21);
+        break;
       case 22:
         Push("sparse_tensor");
         a.sparse_tensor.emplace();
@@ -577,14 +658,23 @@ void ModelDecoder::ReadNodeFields(Span s, Node& n, std::vector<std::string>& inp
         Pop();
         n.preserved.Mark(3);
         break;
-      case 4: n.op_type = d_.String(s, f); n.preserved.Mark(4); break;
+      case 4:
+        n.op_type = d_.String(s, f);
+        n.preserved.Mark(4);
+        break;
       case 5:
         Push("attribute", static_cast<int64_t>(n.attributes.size()));
         ReadAttribute(Sub(s, f), n.attributes.emplace_back(), subgraphs);
         Pop();
         break;
-      case 6: n.doc_string = d_.String(s, f); n.preserved.Mark(6); break;
-      case 7: n.domain = d_.String(s, f); n.preserved.Mark(7); break;
+      case 6:
+        n.doc_string = d_.String(s, f);
+        n.preserved.Mark(6);
+        break;
+      case 7:
+        n.domain = d_.String(s, f);
+        n.preserved.Mark(7);
+        break;
       default: d_.Unknown(s, f, n.preserved.unknown_fields); break;
     }
   }
@@ -637,18 +727,26 @@ void ModelDecoder::ReadGraph(Span s, Graph& g) {
         Pop();
         break;
       }
-      case 2: g.name = d_.String(s, f); g.preserved.Mark(2); break;
+      case 2:
+        g.name = d_.String(s, f);
+        g.preserved.Mark(2);
+        break;
       case 5:
         Push("initializer", static_cast<int64_t>(initializers.size()));
         ReadTensor(Sub(s, f), initializers.emplace_back());
         Pop();
         break;
-      case 10: g.doc_string = d_.String(s, f); g.preserved.Mark(10); break;
+      case 10:
+        g.doc_string = d_.String(s, f);
+        g.preserved.Mark(10);
+        break;
       case 11:
       case 12:
       case 13: {
         auto& list = f.number == 11 ? inputs : f.number == 12 ? outputs : value_info;
-        Push(f.number == 11 ? "input" : f.number == 12 ? "output" : "value_info",
+        Push(f.number == 11   ? "input"
+             : f.number == 12 ? "output"
+                              : "value_info",
              static_cast<int64_t>(list.size()));
         ReadValueInfo(Sub(s, f), list.emplace_back());
         Pop();
@@ -744,7 +842,10 @@ void ModelDecoder::ReadFunction(Span s, Function& fn) {
   Field f;
   while (d_.Next(s, f)) {
     switch (f.number) {
-      case 1: fn.name = d_.String(s, f); fn.preserved.Mark(1); break;
+      case 1:
+        fn.name = d_.String(s, f);
+        fn.preserved.Mark(1);
+        break;
       case 4: inputs.push_back(d_.String(s, f)); break;
       case 5: outputs.push_back(d_.String(s, f)); break;
       case 6: fn.attributes.push_back(d_.String(s, f)); break;
@@ -758,13 +859,19 @@ void ModelDecoder::ReadFunction(Span s, Function& fn) {
         Pop();
         break;
       }
-      case 8: fn.doc_string = d_.String(s, f); fn.preserved.Mark(8); break;
+      case 8:
+        fn.doc_string = d_.String(s, f);
+        fn.preserved.Mark(8);
+        break;
       case 9:
         Push("opset_import", static_cast<int64_t>(fn.opset_import.size()));
         ReadOpset(Sub(s, f), fn.opset_import.emplace_back());
         Pop();
         break;
-      case 10: fn.domain = d_.String(s, f); fn.preserved.Mark(10); break;
+      case 10:
+        fn.domain = d_.String(s, f);
+        fn.preserved.Mark(10);
+        break;
       case 11:
         // IR 9's attribute_proto. libonnx 1.12 does not know it; it is read here because
         // it declares attributes, and written right after field 10, where protobuf's

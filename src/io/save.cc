@@ -1,7 +1,7 @@
 #include <errno.h>
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -74,9 +74,8 @@ class AtomicFile {
     }
     fd_ = -1;
     if (::rename(temp_.c_str(), target_.c_str()) != 0) {
-      return absl::InternalError(
-          fmt::format("{}: cannot rename the finished file into place: {}", target_,
-                      strerror(errno)));
+      return absl::InternalError(fmt::format("{}: cannot rename the finished file into place: {}",
+                                             target_, strerror(errno)));
     }
     committed_ = true;
     return absl::OkStatus();

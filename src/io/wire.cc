@@ -18,8 +18,7 @@ const char* WireTypeName(uint32_t t) {
 }
 }  // namespace
 
-Decoder::Decoder(std::string_view bytes)
-    : base_(reinterpret_cast<const uint8_t*>(bytes.data())) {}
+Decoder::Decoder(std::string_view bytes) : base_(reinterpret_cast<const uint8_t*>(bytes.data())) {}
 
 std::string Decoder::Path() const {
   std::string out;
@@ -41,8 +40,7 @@ std::string Decoder::Path() const {
 
 void Decoder::Fail(const uint8_t* at, std::string_view what) {
   if (!error_.ok()) return;
-  error_ = absl::InvalidArgumentError(
-      fmt::format("byte {}: {}: {}", Offset(at), Path(), what));
+  error_ = absl::InvalidArgumentError(fmt::format("byte {}: {}: {}", Offset(at), Path(), what));
 }
 
 uint64_t Decoder::RawVarint(Span& s) {
@@ -82,8 +80,8 @@ bool Decoder::Next(Span& s, Field& f) {
     return false;
   }
   if (f.type == kEndGroup) {
-    Fail(f.tag_begin, fmt::format("field {}: end-group tag without a matching start-group",
-                                  f.number));
+    Fail(f.tag_begin,
+         fmt::format("field {}: end-group tag without a matching start-group", f.number));
     return false;
   }
   return true;
@@ -123,8 +121,8 @@ Span Decoder::Bytes(Span& s, const Field& f) {
   uint64_t n = RawVarint(s);
   if (!ok()) return {s.end, s.end};
   if (n > s.size()) {
-    Fail(at, fmt::format("field {} declares {} bytes but only {} remain in its message",
-                         f.number, n, s.size()));
+    Fail(at, fmt::format("field {} declares {} bytes but only {} remain in its message", f.number,
+                         n, s.size()));
     return {s.end, s.end};
   }
   Span out{s.p, s.p + n};
@@ -141,9 +139,7 @@ std::string Decoder::String(Span& s, const Field& f) {
 
 void Decoder::Unknown(Span& s, const Field& f, std::string& out) {
   switch (f.type) {
-    case kVarint:
-      RawVarint(s);
-      break;
+    case kVarint: RawVarint(s); break;
     case kFixed64:
     case kFixed32: {
       size_t n = f.type == kFixed64 ? 8 : 4;
@@ -154,9 +150,7 @@ void Decoder::Unknown(Span& s, const Field& f, std::string& out) {
       s.p += n;
       break;
     }
-    case kLengthDelimited:
-      Bytes(s, f);
-      break;
+    case kLengthDelimited: Bytes(s, f); break;
     case kStartGroup: {
       // Groups are obsolete but legal in unknown fields: skip to the matching end tag.
       int depth = 1;
@@ -190,9 +184,7 @@ void Decoder::Unknown(Span& s, const Field& f, std::string& out) {
       }
       break;
     }
-    default:
-      Fail(f.tag_begin, "invalid wire type");
-      return;
+    default: Fail(f.tag_begin, "invalid wire type"); return;
   }
   if (ok()) out.append(reinterpret_cast<const char*>(f.tag_begin), s.p - f.tag_begin);
 }

@@ -253,7 +253,8 @@ class ModelEncoder {
     const Preserved& p = fn.preserved;
     String(1, fn.name, p);
     for (const Value* v : fn.body->inputs()) e_.BytesField(4, v->name());
-    for (const Value* v : fn.body->outputs()) e_.BytesField(5, v ? std::string_view(v->name()) : "");
+    for (const Value* v : fn.body->outputs())
+      e_.BytesField(5, v ? std::string_view(v->name()) : "");
     for (const std::string& a : fn.attributes) e_.BytesField(6, a);
     for (const onnxkit::Node* n : fn.body->nodes()) e_.Message(7, [&] { Node(*n); });
     String(8, fn.doc_string, p);

@@ -12,14 +12,18 @@ struct TypeInfo {
 };
 
 constexpr TypeInfo kTypes[] = {
-    {"undefined", 0, false}, {"float32", 4, true},    {"uint8", 1, true},
-    {"int8", 1, true},       {"uint16", 2, true},     {"int16", 2, true},
-    {"int32", 4, true},      {"int64", 8, true},      {"string", 0, false},
-    {"bool", 1, true},       {"float16", 2, true},    {"float64", 8, true},
-    {"uint32", 4, true},     {"uint64", 8, true},     {"complex64", 8, false},
-    {"complex128", 16, false}, {"bfloat16", 2, true}, {"float8e4m3fn", 1, false},
-    {"float8e4m3fnuz", 1, false}, {"float8e5m2", 1, false}, {"float8e5m2fnuz", 1, false},
-    {"uint4", 1, false},     {"int4", 1, false},
+    {"undefined", 0, false},      {"float32", 4, true},
+    {"uint8", 1, true},           {"int8", 1, true},
+    {"uint16", 2, true},          {"int16", 2, true},
+    {"int32", 4, true},           {"int64", 8, true},
+    {"string", 0, false},         {"bool", 1, true},
+    {"float16", 2, true},         {"float64", 8, true},
+    {"uint32", 4, true},          {"uint64", 8, true},
+    {"complex64", 8, false},      {"complex128", 16, false},
+    {"bfloat16", 2, true},        {"float8e4m3fn", 1, false},
+    {"float8e4m3fnuz", 1, false}, {"float8e5m2", 1, false},
+    {"float8e5m2fnuz", 1, false}, {"uint4", 1, false},
+    {"int4", 1, false},
 };
 
 const TypeInfo* Find(int32_t type) {

@@ -190,8 +190,7 @@ Node* Graph::AppendNode(std::string op_type, const std::vector<Value*>& inputs,
   return CreateNode(nodes_.end(), std::move(op_type), inputs, output_names, std::move(domain));
 }
 
-Node* Graph::InsertNodeBefore(Node* before, std::string op_type,
-                              const std::vector<Value*>& inputs,
+Node* Graph::InsertNodeBefore(Node* before, std::string op_type, const std::vector<Value*>& inputs,
                               const std::vector<std::string>& output_names, std::string domain) {
   return CreateNode(before->self_, std::move(op_type), inputs, output_names, std::move(domain));
 }
@@ -200,14 +199,12 @@ Status Graph::RemoveNode(Node* node) {
   if (node->graph_ != this) return absl::InvalidArgumentError("node is not in this graph");
   for (const Value* out : node->outputs_) {
     if (out && out->has_uses()) {
-      return absl::FailedPreconditionError(
-          fmt::format("cannot remove node '{}': its output '{}' is still used", node->name,
-                      out->name()));
+      return absl::FailedPreconditionError(fmt::format(
+          "cannot remove node '{}': its output '{}' is still used", node->name, out->name()));
     }
     if (out && std::find(outputs_.begin(), outputs_.end(), out) != outputs_.end()) {
-      return absl::FailedPreconditionError(
-          fmt::format("cannot remove node '{}': its output '{}' is a graph output", node->name,
-                      out->name()));
+      return absl::FailedPreconditionError(fmt::format(
+          "cannot remove node '{}': its output '{}' is a graph output", node->name, out->name()));
     }
   }
   for (size_t i = 0; i < node->inputs_.size(); ++i) node->SetInput(i, nullptr);
@@ -238,9 +235,8 @@ Status Graph::Verify() const {
       if (!v) continue;
       if (std::find(v->uses_.begin(), v->uses_.end(), Use{const_cast<Node*>(n), int(i)}) ==
           v->uses_.end()) {
-        return absl::InternalError(
-            fmt::format("node '{}' input {} is missing from the uses of '{}'", n->name, i,
-                        v->name()));
+        return absl::InternalError(fmt::format(
+            "node '{}' input {} is missing from the uses of '{}'", n->name, i, v->name()));
       }
     }
     for (size_t i = 0; i < n->outputs_.size(); ++i) {

@@ -1,9 +1,10 @@
+#include "onnxkit/tensor.h"
+
 #include <fmt/format.h>
 
 #include <cstring>
 
 #include "io/mapped_file.h"
-#include "onnxkit/tensor.h"
 
 namespace onnxkit {
 
@@ -79,8 +80,8 @@ StatusOr<Bytes> Tensor::Data() const {
   if (!size.ok()) return size.status();
   if (is_external()) {
     if (!external) {
-      return absl::FailedPreconditionError(fmt::format(
-          "tensor '{}' is external but its reference was not resolved at load", name));
+      return absl::FailedPreconditionError(
+          fmt::format("tensor '{}' is external but its reference was not resolved at load", name));
     }
     if (external->length != *size) {
       return absl::InvalidArgumentError(
@@ -91,18 +92,18 @@ StatusOr<Bytes> Tensor::Data() const {
   }
   if (has_raw_data()) {
     if (raw_data.size() != *size) {
-      return absl::InvalidArgumentError(fmt::format(
-          "tensor '{}': raw_data holds {} bytes, its type and dims need {}", name,
-          raw_data.size(), *size));
+      return absl::InvalidArgumentError(
+          fmt::format("tensor '{}': raw_data holds {} bytes, its type and dims need {}", name,
+                      raw_data.size(), *size));
     }
     return raw_data;
   }
   size_t count = TypedElementCount();
   size_t expected_count = DataTypeSize(data_type) == 0 ? 0 : *size / DataTypeSize(data_type);
   if (count != expected_count) {
-    return absl::InvalidArgumentError(fmt::format(
-        "tensor '{}' has {} values in its data field but dims {} need {}", name, count,
-        DimsToString(dims), expected_count));
+    return absl::InvalidArgumentError(
+        fmt::format("tensor '{}' has {} values in its data field but dims {} need {}", name, count,
+                    DimsToString(dims), expected_count));
   }
   std::string out;
   switch (static_cast<DataType>(data_type)) {
@@ -126,9 +127,8 @@ StatusOr<Bytes> Tensor::Data() const {
     case DataType::kFloat8E5M2:
     case DataType::kFloat8E5M2FNUZ: out = Narrow<uint8_t>(int32_data); break;
     default:
-      return absl::InvalidArgumentError(
-          fmt::format("tensor '{}' of type {} has no readable data", name,
-                      DataTypeName(data_type)));
+      return absl::InvalidArgumentError(fmt::format("tensor '{}' of type {} has no readable data",
+                                                    name, DataTypeName(data_type)));
   }
   return Bytes::Own(std::move(out));
 }

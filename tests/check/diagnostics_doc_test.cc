@@ -15,8 +15,9 @@ namespace fs = std::filesystem;
 TEST(DiagnosticsDoc, ListsEveryCodeInTheSource) {
   fs::path root(ONNXKIT_SOURCE_DIR);
   std::string doc = testing::ReadFile(root / "docs/diagnostics.md");
-  std::regex literal("\"((model|structure|schema|types|tensors|functions|external-data|lint)"
-                     "\\.[a-z0-9-]+)\"");
+  std::regex literal(
+      "\"((model|structure|schema|types|tensors|functions|external-data|lint)"
+      "\\.[a-z0-9-]+)\"");
   std::regex group_code("Code\\(group, \"([a-z0-9-]+)\"\\)");
   std::regex local_error("Error\\(\"([a-z0-9-]+)\"");
   size_t codes = 0;
@@ -36,7 +37,9 @@ TEST(DiagnosticsDoc, ListsEveryCodeInTheSource) {
       expect("structure." + (*it)[1].str());
     }
     // schema_rules.cc and tensor_rules.cc prefix their group.
-    std::string prefix = stem == "schema_rules" ? "schema." : stem == "tensor_rules" ? "tensors." : "";
+    std::string prefix = stem == "schema_rules"   ? "schema."
+                         : stem == "tensor_rules" ? "tensors."
+                                                  : "";
     if (prefix.empty()) continue;
     for (std::sregex_iterator it(text.begin(), text.end(), local_error), end; it != end; ++it) {
       expect(prefix + (*it)[1].str());

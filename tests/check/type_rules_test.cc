@@ -20,7 +20,8 @@ std::vector<std::string> TypeCodes(const Model& m) {
   CheckOptions options;
   options.rules = {"types"};
   std::vector<std::string> codes;
-  for (const Diagnostic& d : Check(m, options).items) codes.push_back(d.code + "@" + d.location.Path());
+  for (const Diagnostic& d : Check(m, options).items)
+    codes.push_back(d.code + "@" + d.location.Path());
   return codes;
 }
 

@@ -33,7 +33,9 @@ void ExpectAllRoundTrip(const fs::path& dir, size_t at_least) {
   for (const fs::path& f : files) ExpectRoundTrip(f);
 }
 
-TEST(RoundTrip, OnnxBackendNodeTests) { ExpectAllRoundTrip(CorpusDir() / "onnx-backend/node", 900); }
+TEST(RoundTrip, OnnxBackendNodeTests) {
+  ExpectAllRoundTrip(CorpusDir() / "onnx-backend/node", 900);
+}
 
 TEST(RoundTrip, OnnxBackendOtherSuites) {
   for (const char* suite : {"simple", "pytorch-converted", "pytorch-operator"}) {
