@@ -437,17 +437,7 @@ def main():
     if rebuilt:
         emit(f"Warning: `{onnxkit}` was rebuilt during the run; rows may mix two binaries.")
         emit()
-    if failures:
-        emit("## Failures")
-        emit()
-        for line in failures:
-            emit(line)
-        emit()
-
-    os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
-    with open(args.output, "w") as f:
-        f.write("\n".join(report))
-    print(f"written: {args.output}", file=sys.stderr)
+    io_bench.finish_report(emit, report, failures, args.output)
 
 
 if __name__ == "__main__":

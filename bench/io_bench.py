@@ -315,6 +315,21 @@ def errors_of(results):
 # --- Main -----------------------------------------------------------------------------------
 
 
+def finish_report(emit, report, failures, output):
+    """Ends a report with its failures (if any) and writes it to `output` (shared by the
+    benchmarks)."""
+    if failures:
+        emit("## Failures")
+        emit()
+        for line in failures:
+            emit(line)
+        emit()
+    os.makedirs(os.path.dirname(os.path.abspath(output)), exist_ok=True)
+    with open(output, "w") as f:
+        f.write("\n".join(report))
+    print(f"written: {output}", file=sys.stderr)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--onnxkit", default=os.path.join(REPO, "build", "onnxkit"),
@@ -514,17 +529,7 @@ def main():
          (" Other work was running: wall times are noisy (RSS is not)." if busy else ""))
     emit()
 
-    if failures:
-        emit("## Failures")
-        emit()
-        for line in failures:
-            emit(line)
-        emit()
-
-    os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
-    with open(args.output, "w") as f:
-        f.write("\n".join(report))
-    print(f"written: {args.output}", file=sys.stderr)
+    finish_report(emit, report, failures, args.output)
 
 
 if __name__ == "__main__":
