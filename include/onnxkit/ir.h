@@ -359,6 +359,10 @@ struct TrainingInfo {
   Preserved preserved;
 };
 
+// The version `imports` give `domain` ("" and "ai.onnx" are the same domain), or nullopt.
+std::optional<int64_t> FindOpsetVersion(const std::vector<OpsetImport>& imports,
+                                        std::string_view domain);
+
 class Model {
  public:
   int64_t ir_version = 0;

@@ -84,11 +84,7 @@ void Context::AddGraph(const Graph& g, GraphScope::Kind kind, std::string path, 
 
 std::optional<int64_t> Context::OpsetVersion(const GraphScope& scope,
                                              std::string_view domain) const {
-  auto normal = [](std::string_view d) { return d == "ai.onnx" ? std::string_view() : d; };
-  for (const OpsetImport& o : *scope.opsets) {
-    if (normal(o.domain) == normal(domain)) return o.version;
-  }
-  return std::nullopt;
+  return FindOpsetVersion(*scope.opsets, domain);
 }
 
 void Context::Report(Severity severity, std::string code, Location where, std::string message) {

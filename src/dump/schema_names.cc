@@ -5,15 +5,12 @@
 
 #include <algorithm>
 
+#include "schema/schemas.h"
+
 namespace onnxkit::dump_internal {
 namespace {
 
-bool IsDefaultDomain(std::string_view domain) { return domain.empty() || domain == "ai.onnx"; }
-
-// libonnx registers the default domain as "".
-std::string SchemaDomain(std::string_view domain) {
-  return IsDefaultDomain(domain) ? std::string() : std::string(domain);
-}
+bool IsDefaultDomain(std::string_view domain) { return schema::NormalDomain(domain).empty(); }
 
 ParamOption OptionOf(const onnx::OpSchema::FormalParameter& param) {
   switch (param.GetOption()) {
@@ -39,14 +36,6 @@ std::vector<FormalParam> NamesOf(const std::vector<Value*>& values) {
   return out;
 }
 
-// The highest opset version libonnx has schemas for in `domain`, if it knows the domain.
-std::optional<int> KnownMaxVersion(const std::string& schema_domain) {
-  const auto& ranges = onnx::OpSchemaRegistry::DomainToVersionRange::Instance().Map();
-  auto it = ranges.find(schema_domain);
-  if (it == ranges.end()) return std::nullopt;
-  return it->second.second;
-}
-
 OpResolution NoSchema(std::string reason) {
   OpResolution r;
   r.kind = OpResolution::Kind::kNoSchema;
@@ -58,12 +47,7 @@ OpResolution NoSchema(std::string reason) {
 
 std::optional<int64_t> OpsetScope::Version(std::string_view domain) const {
   if (function_opsets) {
-    for (const OpsetImport& o : *function_opsets) {
-      if (IsDefaultDomain(o.domain) == IsDefaultDomain(domain) &&
-          (IsDefaultDomain(domain) || o.domain == domain)) {
-        return o.version;
-      }
-    }
+    if (auto version = FindOpsetVersion(*function_opsets, domain)) return version;
   }
   return model ? model->OpsetVersion(domain) : std::nullopt;
 }
@@ -86,16 +70,14 @@ OpResolution ResolveOp(const OpsetScope& scope, const Node& node) {
   if (!version) {
     return NoSchema(fmt::format("domain {} not imported", DisplayDomain(node.domain)));
   }
-  std::string schema_domain = SchemaDomain(node.domain);
-  std::optional<int> known = KnownMaxVersion(schema_domain);
+  std::optional<int64_t> known = schema::KnownMaxVersion(node.domain);
   if (!known) return NoSchema("custom domain");
   // A newer opset may have changed the op in ways libonnx cannot know: better no names
   // than wrong ones.
   if (*version > *known) {
     return NoSchema(fmt::format("opset {} is newer than libonnx's {}", *version, *known));
   }
-  const onnx::OpSchema* schema =
-      onnx::OpSchemaRegistry::Schema(node.op_type, static_cast<int>(*version), schema_domain);
+  const onnx::OpSchema* schema = schema::Find(node.op_type, *version, node.domain);
   if (!schema) {
     return NoSchema(fmt::format("no schema for {} in {} opset {}", node.op_type,
                                 DisplayDomain(node.domain), *version));

@@ -257,12 +257,17 @@ Status Graph::Verify() const {
   return absl::OkStatus();
 }
 
-std::optional<int64_t> Model::OpsetVersion(std::string_view wanted) const {
+std::optional<int64_t> FindOpsetVersion(const std::vector<OpsetImport>& imports,
+                                        std::string_view domain) {
   auto normal = [](std::string_view d) { return d == "ai.onnx" ? std::string_view() : d; };
-  for (const OpsetImport& o : opset_import) {
-    if (normal(o.domain) == normal(wanted)) return o.version;
+  for (const OpsetImport& o : imports) {
+    if (normal(o.domain) == normal(domain)) return o.version;
   }
   return std::nullopt;
+}
+
+std::optional<int64_t> Model::OpsetVersion(std::string_view wanted) const {
+  return FindOpsetVersion(opset_import, wanted);
 }
 
 const Function* Model::FindFunction(std::string_view fn_domain, std::string_view fn_name) const {
