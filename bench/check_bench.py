@@ -24,7 +24,6 @@ import datetime
 import json
 import os
 import re
-import platform
 import subprocess
 import sys
 import tempfile
@@ -265,15 +264,7 @@ def main():
     if args.models:
         models = [m for m in models if args.models in os.path.basename(m)]
 
-    version = subprocess.run([onnxkit, "--version"], capture_output=True, text=True).stdout.strip()
-    onnx_version = subprocess.run([py, "-c", "import onnx; print(onnx.__version__)"],
-                                  capture_output=True, text=True).stdout.strip()
-    commit = subprocess.run(["git", "-C", REPO, "describe", "--always", "--dirty"],
-                            capture_output=True, text=True).stdout.strip()
-    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo")
-                if l.startswith("model name")), platform.processor())
-    mem = next((int(l.split()[1]) * 1024 for l in open("/proc/meminfo")
-                if l.startswith("MemTotal")), 0)
+    version, onnx_version, commit, cpu, mem = io_bench.environment(onnxkit, py)
     load_before = os.getloadavg()[0]
 
     startup_kit = io_bench.measure([onnxkit, "--version"], max(n, 10))

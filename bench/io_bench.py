@@ -315,6 +315,20 @@ def errors_of(results):
 # --- Main -----------------------------------------------------------------------------------
 
 
+def environment(onnxkit, py):
+    """What a report's header names: onnxkit's and onnx's versions, the commit, CPU, RAM."""
+    version = subprocess.run([onnxkit, "--version"], capture_output=True, text=True).stdout.strip()
+    onnx_version = subprocess.run([py, "-c", "import onnx; print(onnx.__version__)"],
+                                  capture_output=True, text=True).stdout.strip()
+    commit = subprocess.run(["git", "-C", REPO, "describe", "--always", "--dirty"],
+                            capture_output=True, text=True).stdout.strip()
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo")
+                if l.startswith("model name")), platform.processor())
+    mem = next((int(l.split()[1]) * 1024 for l in open("/proc/meminfo")
+                if l.startswith("MemTotal")), 0)
+    return version, onnx_version, commit, cpu, mem
+
+
 def finish_report(emit, report, failures, output):
     """Ends a report with its failures (if any) and writes it to `output` (shared by the
     benchmarks)."""
@@ -364,15 +378,7 @@ def main():
         print(text, flush=True)
         report.append(text)
 
-    version = subprocess.run([onnxkit, "--version"], capture_output=True, text=True).stdout.strip()
-    onnx_version = subprocess.run([py, "-c", "import onnx; print(onnx.__version__)"],
-                                  capture_output=True, text=True).stdout.strip()
-    commit = subprocess.run(["git", "-C", REPO, "describe", "--always", "--dirty"],
-                            capture_output=True, text=True).stdout.strip()
-    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo")
-                if l.startswith("model name")), platform.processor())
-    mem = next((int(l.split()[1]) * 1024 for l in open("/proc/meminfo")
-                if l.startswith("MemTotal")), 0)
+    version, onnx_version, commit, cpu, mem = environment(onnxkit, py)
 
     emit("# onnxkit I/O benchmark")
     emit()
