@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  cmake ninja-build g++ ccache pkg-config clang libclang-rt-14-dev
+  cmake ninja-build g++ ccache pkg-config clang libclang-rt-14-dev clang-format clang-tidy
   libonnx-dev libprotobuf-dev protobuf-compiler
   libabsl-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
