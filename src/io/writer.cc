@@ -194,12 +194,28 @@ class ModelEncoder {
     e_.Raw(t.preserved.unknown_fields);
   }
 
-  static const onnxkit::ValueInfo& InfoAt(const std::vector<Graph::InfoOverride>& overrides,
-                                          size_t index, const Value* v) {
+  // The declaration to write at each position of a declaration list: the override at that
+  // index if any (the first one, as the reader records at most one), else the value's own
+  // info. Built once per list, so a graph with many overrides is written in linear time.
+  static std::vector<const onnxkit::ValueInfo*> DeclarationsAt(
+      const std::vector<onnxkit::Value*>& values,
+      const std::vector<Graph::InfoOverride>& overrides) {
+    std::vector<const onnxkit::ValueInfo*> out(values.size(), nullptr);
     for (const auto& o : overrides) {
-      if (o.index == index) return o.info;
+      if (o.index < out.size() && out[o.index] == nullptr) out[o.index] = &o.info;
     }
-    return v->info();
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (out[i] == nullptr) out[i] = &values[i]->info();
+    }
+    return out;
+  }
+
+  void Declarations(uint32_t field, const std::vector<onnxkit::Value*>& values,
+                    const std::vector<Graph::InfoOverride>& overrides) {
+    std::vector<const onnxkit::ValueInfo*> infos = DeclarationsAt(values, overrides);
+    for (size_t i = 0; i < values.size(); ++i) {
+      e_.Message(field, [&] { ValueInfo(values[i]->name(), *infos[i]); });
+    }
   }
 
   void Node(const onnxkit::Node& n) {
@@ -222,18 +238,9 @@ class ModelEncoder {
       e_.Message(5, [&] { Tensor(*v->initializer(), &v->name()); });
     }
     String(10, g.doc_string, p);
-    for (size_t i = 0; i < g.inputs().size(); ++i) {
-      const Value* v = g.inputs()[i];
-      e_.Message(11, [&] { ValueInfo(v->name(), InfoAt(g.input_info_overrides, i, v)); });
-    }
-    for (size_t i = 0; i < g.outputs().size(); ++i) {
-      const Value* v = g.outputs()[i];
-      e_.Message(12, [&] { ValueInfo(v->name(), InfoAt(g.output_info_overrides, i, v)); });
-    }
-    for (size_t i = 0; i < g.value_info().size(); ++i) {
-      const Value* v = g.value_info()[i];
-      e_.Message(13, [&] { ValueInfo(v->name(), InfoAt(g.value_info_overrides, i, v)); });
-    }
+    Declarations(11, g.inputs(), g.input_info_overrides);
+    Declarations(12, g.outputs(), g.output_info_overrides);
+    Declarations(13, g.value_info(), g.value_info_overrides);
     for (const TensorAnnotation& a : g.quantization_annotation) {
       e_.Message(14, [&] {
         String(1, a.tensor_name, a.preserved);
