@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <filesystem>
+#include <charconv>
 #include <iostream>
 
 namespace onnxkit::cli {
@@ -13,6 +13,8 @@ int ExitCodeFor(const Status& status) {
     case absl::StatusCode::kNotFound:
     case absl::StatusCode::kFailedPrecondition:
     case absl::StatusCode::kInternal:
+    case absl::StatusCode::kDataLoss:           // a file changed while it was read
+    case absl::StatusCode::kResourceExhausted:  // e.g. too many open files
     case absl::StatusCode::kUnavailable: return kExitUsage;
     default: return kExitModelProblem;
   }
@@ -23,17 +25,54 @@ int Report(std::string_view command, const Status& status) {
   return ExitCodeFor(status);
 }
 
-StatusOr<std::unique_ptr<Model>> LoadModel(const std::string& path) { return LoadFile(path); }
+namespace {
+std::string& ExternalDataDir() {
+  static std::string dir;
+  return dir;
+}
+}  // namespace
 
-Status CheckOutputPath(const std::string& input, const std::string& output, bool in_place) {
-  namespace fs = std::filesystem;
-  if (output == "-" || input == "-" || in_place) return absl::OkStatus();
-  std::error_code ec;
-  if (fs::exists(output, ec) && fs::equivalent(input, output, ec)) {
-    return absl::FailedPreconditionError(
-        fmt::format("output '{}' is the input file; pass --in-place to overwrite it", output));
+void AddLoadFlags(CLI::App& cmd) {
+  cmd.add_option("--external-data-dir", ExternalDataDir(),
+                 "Folder the model's external data is in (default: the model file's folder; "
+                 "a model read from '-' has no external data without it)")
+      ->check(CLI::ExistingDirectory);
+}
+
+LoadOptions CliLoadOptions() {
+  LoadOptions options;
+  options.base_dir = ExternalDataDir();
+  return options;
+}
+
+StatusOr<std::unique_ptr<Model>> LoadModel(const std::string& path) {
+  return LoadFile(path, CliLoadOptions());
+}
+
+StatusOr<uint64_t> ParseSize(const std::string& text) {
+  uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  auto [unit_begin, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || text[0] == '-' || text[0] == '+' || unit_begin == text.data()) {
+    return absl::InvalidArgumentError(
+        fmt::format("'{}' is not a size (a count of bytes such as 4096, 1KiB, 16MiB)", text));
   }
-  return absl::OkStatus();
+  if (ec == std::errc::result_out_of_range) {
+    return absl::InvalidArgumentError(fmt::format("'{}' is too large", text));
+  }
+  std::string_view unit(unit_begin, static_cast<size_t>(end - unit_begin));
+  uint64_t scale = 0;
+  if (unit.empty() || unit == "B") scale = 1;
+  if (unit == "K" || unit == "KiB") scale = uint64_t{1} << 10;
+  if (unit == "M" || unit == "MiB") scale = uint64_t{1} << 20;
+  if (unit == "G" || unit == "GiB") scale = uint64_t{1} << 30;
+  if (scale == 0) {
+    return absl::InvalidArgumentError(fmt::format("'{}': unknown size unit '{}'", text, unit));
+  }
+  if (value > UINT64_MAX / scale) {
+    return absl::InvalidArgumentError(fmt::format("'{}' is too large", text));
+  }
+  return value * scale;
 }
 
 namespace {

@@ -23,11 +23,18 @@ int ExitCodeFor(const Status& status);
 // Prints "onnxkit <command>: error: <message>" to stderr and returns the exit code for it.
 int Report(std::string_view command, const Status& status);
 
-// Loads `path` ("-" = stdin).
+// Adds the options every command that loads a model shares (today --external-data-dir) to
+// `cmd`. A process runs one command, so their values are kept for LoadModel and
+// CliLoadOptions to read; a command adopts them with this one call.
+void AddLoadFlags(CLI::App& cmd);
+// LoadOptions with the values of those flags (for commands that set further options).
+LoadOptions CliLoadOptions();
+// Loads `path` ("-" = stdin) with CliLoadOptions().
 StatusOr<std::unique_ptr<Model>> LoadModel(const std::string& path);
 
-// Refuses to overwrite `input` with `output` unless `in_place`.
-Status CheckOutputPath(const std::string& input, const std::string& output, bool in_place);
+// Parses a byte count: digits with an optional unit (B, K/KiB, M/MiB, G/GiB). A sign, a
+// fraction or anything else is an error, so "-1" never becomes 2^64 - 1.
+StatusOr<uint64_t> ParseSize(const std::string& text);
 
 // A subcommand: registers itself on `app` and sets `*exit_code` when it runs.
 using Register = std::function<void(CLI::App& app, int* exit_code)>;

@@ -16,80 +16,58 @@ struct ConvertArgs {
   bool external = false;
   bool inline_data = false;
   std::string threshold = "1KiB";
-  uint64_t alignment = 4096;
+  std::string alignment = "4096";
   bool in_place = false;
 };
 
-StatusOr<uint64_t> ParseSize(const std::string& text) {
-  size_t pos = 0;
-  uint64_t value = 0;
-  try {
-    value = std::stoull(text, &pos);
-  } catch (...) {
-    return absl::InvalidArgumentError(fmt::format("'{}' is not a size", text));
-  }
-  std::string unit = text.substr(pos);
-  uint64_t scale = 1;
-  if (unit == "" || unit == "B")
-    scale = 1;
-  else if (unit == "KiB" || unit == "K")
-    scale = 1024;
-  else if (unit == "MiB" || unit == "M")
-    scale = uint64_t{1024} * 1024;
-  else if (unit == "GiB" || unit == "G")
-    scale = uint64_t{1024} * 1024 * 1024;
-  else
-    return absl::InvalidArgumentError(fmt::format("'{}': unknown size unit '{}'", text, unit));
-  if (value > UINT64_MAX / scale) {
-    return absl::InvalidArgumentError(fmt::format("'{}' is too large", text));
-  }
-  return value * scale;
-}
-
-// Usage errors (exit 2) are found before the model is read.
-int Run(const ConvertArgs& args) {
-  auto usage_error = [](const Status& status) {
-    Report("convert", status);
-    return kExitUsage;
-  };
+// The save options the flags ask for; usage errors (exit 2) are found before the model is
+// read. Whether an output would overwrite an input is SaveFile's to decide (it knows the
+// model's external-data files too).
+StatusOr<SaveOptions> OptionsFor(const ConvertArgs& args) {
   if (args.external && args.inline_data) {
-    return usage_error(
-        absl::InvalidArgumentError("--external-data and --inline-data exclude each other"));
+    return absl::InvalidArgumentError("--external-data and --inline-data exclude each other");
   }
   if (args.external && args.output == "-") {
-    return usage_error(absl::InvalidArgumentError(
-        "--external-data needs an output file (the side file goes next to it), not '-'"));
+    return absl::InvalidArgumentError(
+        "--external-data needs an output file (the side file goes next to it), not '-'");
   }
-  Status path_ok = CheckOutputPath(args.input, args.output, args.in_place);
-  if (!path_ok.ok()) return usage_error(path_ok);
   SaveOptions options;
+  options.in_place = args.in_place;
   if (args.inline_data) options.external_data = SaveOptions::ExternalData::kInline;
-  if (args.external) {
-    options.external_data = SaveOptions::ExternalData::kExternal;
-    options.external_file = args.external_file;
-    auto threshold = ParseSize(args.threshold);
-    if (!threshold.ok()) return usage_error(threshold.status());
-    options.size_threshold = *threshold;
-    options.alignment = args.alignment;
-    // The side file must not overwrite the input either.
-    std::string side_name = args.external_file.empty()
-                                ? std::filesystem::path(args.output).filename().string() + ".data"
-                                : args.external_file;
-    std::string side = (std::filesystem::path(args.output).parent_path() / side_name).string();
-    if (std::filesystem::path(side).lexically_normal() ==
-        std::filesystem::path(args.output).lexically_normal()) {
-      return usage_error(absl::InvalidArgumentError(fmt::format(
-          "--external-data={} would be the output file itself; choose another name", side_name)));
-    }
-    Status side_ok = CheckOutputPath(args.input, side, args.in_place);
-    if (!side_ok.ok()) return usage_error(side_ok);
+  if (!args.external) return options;
+  options.external_data = SaveOptions::ExternalData::kExternal;
+  options.external_file = args.external_file;
+  ONNXKIT_ASSIGN_OR_RETURN(options.size_threshold, ParseSize(args.threshold));
+  ONNXKIT_ASSIGN_OR_RETURN(options.alignment, ParseSize(args.alignment));
+  if (options.alignment == 0) return absl::InvalidArgumentError("--align must be at least 1");
+  namespace fs = std::filesystem;
+  std::string side_name = args.external_file.empty()
+                              ? fs::path(args.output).filename().string() + ".data"
+                              : args.external_file;
+  if ((fs::path(args.output).parent_path() / side_name).lexically_normal() ==
+      fs::path(args.output).lexically_normal()) {
+    return absl::InvalidArgumentError(fmt::format(
+        "--external-data={} would be the output file itself; choose another name", side_name));
+  }
+  return options;
+}
+
+int Run(const ConvertArgs& args) {
+  auto options = OptionsFor(args);
+  if (!options.ok()) {
+    Report("convert", options.status());
+    return kExitUsage;
   }
   auto model = LoadModel(args.input);
   if (!model.ok()) return Report("convert", model.status());
-  Status saved = SaveFile(**model, args.output, options);
-  // FailedPrecondition: the request cannot be done as asked (e.g. external references that
-  // would not reach their data from the output's folder): a usage error.
-  if (saved.code() == absl::StatusCode::kFailedPrecondition) return usage_error(saved);
+  Status saved = SaveFile(**model, args.output, *options);
+  // FailedPrecondition: the request cannot be done as asked (an output that is an input,
+  // external references that would not reach their data from the output's folder): a usage
+  // error.
+  if (saved.code() == absl::StatusCode::kFailedPrecondition) {
+    Report("convert", saved);
+    return kExitUsage;
+  }
   if (!saved.ok()) return Report("convert", saved);
   return kExitOk;
 }
@@ -110,9 +88,13 @@ const CommandRegistration kRegistration([](CLI::App& app, int* exit_code) {
   cmd->add_option("--size-threshold", args->threshold,
                   "Smallest tensor moved to the side file (e.g. 1KiB, 4MiB)")
       ->capture_default_str();
-  cmd->add_option("--align", args->alignment, "Alignment of tensors in the side file")
+  cmd->add_option("--align", args->alignment,
+                  "Alignment of tensors in the side file, in bytes (e.g. 64, 4KiB)")
       ->capture_default_str();
-  cmd->add_flag("--in-place", args->in_place, "Allow the output to overwrite the input");
+  cmd->add_flag("--in-place", args->in_place,
+                "Allow an output to overwrite a file the model is read from (the model or one "
+                "of its external-data files)");
+  AddLoadFlags(*cmd);
   cmd->callback([args, exit_code, external] {
     args->external = external->count() > 0;
     *exit_code = Run(*args);

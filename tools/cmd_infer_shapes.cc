@@ -17,10 +17,6 @@ struct InferArgs {
 };
 
 int Run(const InferArgs& args) {
-  if (Status s = CheckOutputPath(args.input, args.output, args.in_place); !s.ok()) {
-    Report("infer-shapes", s);
-    return kExitUsage;
-  }
   auto model = LoadModel(args.input);
   if (!model.ok()) return Report("infer-shapes", model.status());
   Diagnostics diagnostics;
@@ -34,7 +30,12 @@ int Run(const InferArgs& args) {
                              diagnostics.Count(Severity::kError));
     return kExitModelProblem;
   }
-  if (Status s = SaveFile(**model, args.output); !s.ok()) return Report("infer-shapes", s);
+  SaveOptions options;
+  options.in_place = args.in_place;
+  // An output that is an input (refused without --in-place) is an I/O error: exit 2.
+  if (Status s = SaveFile(**model, args.output, options); !s.ok()) {
+    return Report("infer-shapes", s);
+  }
   if (args.output != "-") {
     std::cerr << fmt::format("{} value(s) typed\n", stats.values_typed);
   }
@@ -47,7 +48,10 @@ const CommandRegistration kRegistration([](CLI::App& app, int* exit_code) {
       "infer-shapes", "Infer types and shapes and write them into the model's value_info");
   cmd->add_option("model", args->input, "Input model ('-' for stdin)")->required();
   cmd->add_option("-o,--output", args->output, "Output model ('-' for stdout)")->required();
-  cmd->add_flag("--in-place", args->in_place, "Allow the output to overwrite the input");
+  cmd->add_flag("--in-place", args->in_place,
+                "Allow the output to overwrite a file the model is read from (the model or one "
+                "of its external-data files)");
+  AddLoadFlags(*cmd);
   cmd->callback([args, exit_code] { *exit_code = Run(*args); });
 });
 

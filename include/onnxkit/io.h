@@ -1,10 +1,11 @@
 // Loading and saving models, losslessly.
 //
-// Load decodes the protobuf wire format directly: a file is memory-mapped and tensors alias
-// the mapping; external-data references are checked (inside the model's folder, within the
-// file, of the right length) but their bytes are not read until a tensor's Data() is asked
-// for. Save writes atomically (a temporary file renamed over the target) and can move large
-// tensors to one side file or bring external tensors back inline. Neither goes through
+// Load decodes the protobuf wire format directly: the file is read once and tensors alias
+// that buffer; external-data files are opened and checked (inside the model's folder, within
+// the file, of the right length) but their bytes are not read until a tensor's Data() is
+// asked for. Save writes atomically (temporary files renamed over the targets), never over
+// a file the model was read from unless asked to, and can move large tensors to one side
+// file or bring external tensors back inline (docs/security.md). Neither goes through
 // protobuf's generated classes, so models past protobuf's 2 GB message limit work.
 #pragma once
 
@@ -19,16 +20,19 @@
 namespace onnxkit {
 
 struct LoadOptions {
-  // The folder external-data locations are relative to. LoadFile uses the model's folder
-  // when this is empty; LoadBytes refuses external tensors when it is empty.
+  // The folder external-data locations are relative to. When empty, LoadFile uses the model
+  // file's folder; a model without a folder (LoadFile("-"), LoadBytes) then has no external
+  // data: loading it is an error naming its first external tensor.
   std::string base_dir;
   // Check every external-data reference at load time (recommended: a bad reference is then
   // an error before anything else runs).
   bool check_external_data = true;
 };
 
-// Loads a model file; "-" reads standard input (external data relative to the current
-// folder). Errors name the file, the byte offset and the field path.
+// Loads a model file; "-" reads standard input (external data only under
+// `options.base_dir`). The model file is read whole; external-data files are opened once
+// (see src/io/external_data.h) and read through those descriptors when a tensor's data is
+// asked for. Errors name the file, the byte offset and the field path.
 StatusOr<std::unique_ptr<Model>> LoadFile(const std::string& path, const LoadOptions& options = {});
 // Loads serialized bytes (copied once, then aliased by the model's tensors).
 StatusOr<std::unique_ptr<Model>> LoadBytes(std::string_view bytes, const LoadOptions& options = {});
@@ -46,10 +50,21 @@ struct SaveOptions {
   uint64_t size_threshold = 1024;
   // kExternal: each tensor starts at a multiple of this many bytes in the side file.
   uint64_t alignment = 4096;
+  // Allow an output (the model file or the side file) to be a file the model was read from:
+  // its own file or one of its external-data files, whatever name, hard link or symlink
+  // reaches it. Without this, such a save is refused (FailedPrecondition) before anything is
+  // written. Either way the data being read stays readable: outputs are new files renamed
+  // into place, and external data is read through descriptors opened at load.
+  bool in_place = false;
 };
 
-// Saves to `path` atomically ("-" writes standard output). The side file of kExternal is
-// written next to `path` before the model file.
+// Saves to `path`. "-", /dev/stdout, /dev/stderr, /dev/fd/N and /proc/self/fd/N write to that
+// descriptor; a device or FIFO is written to; a symlink is followed, never replaced; a regular
+// file is written under a temporary name and renamed into place. The side file of kExternal
+// (only when some tensor qualifies) goes next to the model file, and the two are renamed
+// together once both are complete; temporaries are removed on failure and on SIGINT, SIGTERM
+// and SIGHUP. A replaced file keeps its mode and owner; a new one gets 0666 minus the umask,
+// and a side file gets its model's. See docs/security.md.
 Status SaveFile(const Model& model, const std::string& path, const SaveOptions& options = {});
 // The serialized model (external references kept as they are).
 StatusOr<std::string> SaveBytes(const Model& model);

@@ -380,6 +380,9 @@ class Model {
 
   // The folder external-data locations are relative to ("" for a model read from bytes).
   std::string base_dir;
+  // The file the model was read from (a regular file, also through stdin), so that SaveFile
+  // can refuse to write over it. Set by the loader.
+  std::optional<FileId> source_file;
 
   // The version imported for `domain` ("" and "ai.onnx" are the same domain); nullopt if none.
   std::optional<int64_t> OpsetVersion(std::string_view domain) const;

@@ -1,8 +1,8 @@
 // Tensors: an element type, dims, and a data source that is not necessarily in memory.
 //
 // A Tensor keeps its data the way the file stored it: `raw_data` (a shared view, which for a
-// memory-mapped model aliases the mapping), the typed fields (`float_data`, `int64_data`, …)
-// or an external-data reference that is read on first access. Nothing is copied at load time,
+// loaded model aliases the model file's buffer), the typed fields (`float_data`, `int64_data`,
+// …) or an external-data reference that is read on access. Nothing is copied at load time,
 // and a tensor saved unchanged is written back byte for byte.
 #pragma once
 
@@ -84,11 +84,24 @@ struct StringPair {
   Preserved preserved;
 };
 
+// A file identified by device and inode: the same file under any name, hard link or symlink.
+struct FileId {
+  uint64_t device = 0;
+  uint64_t inode = 0;
+  friend bool operator==(const FileId&, const FileId&) = default;
+};
+
+// An external-data file, opened once when the model was loaded (defined in src/io).
+class ExternalDataFile;
+
 // Where an external tensor's bytes are, once its reference was checked at load time.
 struct ExternalLocation {
-  std::string file;     // absolute, resolved path inside the model's folder
+  std::string file;     // the file's path inside the model's folder, for messages
   uint64_t offset = 0;  // byte offset in `file`
   uint64_t length = 0;  // byte count
+  // The open file. Its bytes are read through this descriptor only: renaming, replacing or
+  // re-linking the path after loading does not change what is read.
+  std::shared_ptr<const ExternalDataFile> source;
 };
 
 class Tensor {
@@ -124,7 +137,7 @@ class Tensor {
   // Bytes the tensor's data takes in raw form (0 for strings).
   StatusOr<uint64_t> RawByteSize() const;
   // The data as little-endian raw bytes (raw_data, the typed fields converted, or the
-  // external file's bytes, memory-mapped). Strings have no raw form: an error.
+  // external file's bytes, read when asked for). Strings have no raw form: an error.
   StatusOr<Bytes> Data() const;
   // Number of elements stored in the typed field that this data type uses.
   size_t TypedElementCount() const;

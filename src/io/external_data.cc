@@ -1,16 +1,20 @@
 #include "io/external_data.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/stat.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <charconv>
-#include <cstdlib>
-#include <filesystem>
+#include <cstring>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_split.h"
 
 namespace onnxkit::io_internal {
 namespace {
-
-namespace fs = std::filesystem;
 
 struct Reference {
   std::string location;
@@ -48,67 +52,150 @@ StatusOr<Reference> ParseReference(const Tensor& t) {
   return ref;
 }
 
-bool IsInside(const fs::path& child, const fs::path& folder) {
-  auto rel = child.lexically_relative(folder);
-  return !rel.empty() && *rel.begin() != ".." && !rel.is_absolute();
-}
-
-// Resolves `location` inside `base` (both symlink-free afterwards); refuses escapes.
-StatusOr<std::string> ResolveLocation(const std::string& location, const fs::path& base) {
-  fs::path loc(location);
-  if (loc.is_absolute() || (!location.empty() && location[0] == '/')) {
+// The checks that need no file system: a location names a path below the folder.
+Status CheckLocationText(const std::string& location) {
+  if (location.find('\0') != std::string::npos) {
+    // The C library would open the prefix before the NUL: another file than the one named.
+    return absl::InvalidArgumentError(
+        fmt::format("external data location '{}' contains a NUL byte", absl::CHexEscape(location)));
+  }
+  if (location[0] == '/') {
     return absl::PermissionDeniedError(fmt::format(
         "external data location '{}' is an absolute path (locations must be relative to the "
         "model's folder)",
         location));
   }
-  for (const auto& part : loc) {
+  for (const std::string& part : std::vector<std::string>(absl::StrSplit(location, '/'))) {
     if (part == "..") {
       return absl::PermissionDeniedError(fmt::format(
           "external data location '{}' leaves the model's folder through '..'", location));
     }
   }
-  std::error_code ec;
-  fs::path canonical_base = fs::canonical(base, ec);
-  if (ec) {
-    return absl::NotFoundError(
-        fmt::format("model folder '{}' cannot be resolved: {}", base.string(), ec.message()));
+  return absl::OkStatus();
+}
+
+constexpr int kOpenFlags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+
+// Opens `location` beneath `folder` without following any symlink: each directory with
+// O_NOFOLLOW | O_DIRECTORY, the file with O_NOFOLLOW. For kernels without openat2.
+int OpenWithoutSymlinks(int folder, const std::string& location) {
+  std::vector<std::string> parts;
+  for (std::string& part :
+       std::vector<std::string>(absl::StrSplit(location, '/', absl::SkipEmpty()))) {
+    if (part != ".") parts.push_back(std::move(part));
   }
-  fs::path joined = canonical_base / loc;
-  if (!fs::exists(fs::symlink_status(joined, ec))) {
-    return absl::NotFoundError(fmt::format("external data file '{}' does not exist (looked for {})",
-                                           location, joined.string()));
+  if (parts.empty()) return ::openat(folder, ".", kOpenFlags);
+  Fd dir;
+  int at = folder;
+  for (size_t i = 0; i + 1 < parts.size(); ++i) {
+    Fd next(::openat(at, parts[i].c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (next.get() < 0) return -1;
+    dir = std::move(next);
+    at = dir.get();
   }
-  fs::path resolved = fs::canonical(joined, ec);
-  if (ec) {
-    return absl::NotFoundError(
-        fmt::format("external data file '{}' cannot be resolved: {}", location, ec.message()));
+  return ::openat(at, parts.back().c_str(), kOpenFlags | O_NOFOLLOW);
+}
+
+// Opens `location` beneath `folder`: symlinks may be followed only while they stay inside it.
+int OpenBeneath(int folder, const std::string& location) {
+  open_how how{};
+  how.flags = kOpenFlags;
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+  long fd = ::syscall(SYS_openat2, folder, location.c_str(), &how, sizeof how);
+  // ENOSYS: a kernel before 5.6; EPERM: a seccomp filter that does not know openat2.
+  if (fd < 0 && (errno == ENOSYS || errno == EPERM)) return OpenWithoutSymlinks(folder, location);
+  return static_cast<int>(fd);
+}
+
+// The path the kernel reached, for messages; `fallback` where /proc is not mounted.
+std::string PathOf(int fd, std::string fallback) {
+  char buf[4096];
+  ssize_t n = ::readlink(fmt::format("/proc/self/fd/{}", fd).c_str(), buf, sizeof buf);
+  if (n <= 0 || static_cast<size_t>(n) >= sizeof buf || buf[0] != '/') return fallback;
+  return std::string(buf, static_cast<size_t>(n));
+}
+
+Status OpenError(const std::string& location, const std::string& joined) {
+  int error = errno;
+  switch (error) {
+    case ENOENT:
+      return absl::NotFoundError(
+          fmt::format("external data file '{}' does not exist (looked for {})", location, joined));
+    case EXDEV:
+    case ELOOP:
+      return absl::PermissionDeniedError(fmt::format(
+          "external data location '{}' resolves outside the model's folder (through a symlink)",
+          location));
+    case EMFILE:
+    case ENFILE:
+      return absl::ResourceExhaustedError(fmt::format(
+          "external data file '{}': too many open files (each external data file stays open "
+          "while the model is loaded; raise the limit with `ulimit -n`)",
+          location));
+    default:
+      return absl::NotFoundError(fmt::format("external data file '{}' cannot be opened: {}",
+                                             location, std::strerror(error)));
   }
-  if (!IsInside(resolved, canonical_base)) {
-    return absl::PermissionDeniedError(fmt::format(
-        "external data location '{}' resolves to {}, outside the model's folder (through a "
-        "symlink)",
-        location, resolved.string()));
-  }
-  if (!fs::is_regular_file(resolved, ec)) {
-    return absl::InvalidArgumentError(
-        fmt::format("external data location '{}' is not a regular file", location));
-  }
-  return resolved.string();
 }
 
 }  // namespace
 
-StatusOr<ExternalLocation> LocateExternalData(const Tensor& t, const std::string& base_dir) {
+Status ExternalDataResolver::OpenFolder() {
+  if (folder_status_) return *folder_status_;
+  folder_.Reset();
+  folder_ = Fd(::open(base_dir_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  folder_status_ = folder_.get() >= 0
+                       ? absl::OkStatus()
+                       : absl::NotFoundError(fmt::format("model folder '{}' cannot be opened: {}",
+                                                         base_dir_, std::strerror(errno)));
+  return *folder_status_;
+}
+
+ExternalDataResolver::OpenResult ExternalDataResolver::Open(const std::string& location) {
+  ONNXKIT_RETURN_IF_ERROR(CheckLocationText(location));
+  ONNXKIT_RETURN_IF_ERROR(OpenFolder());
+  std::string joined = base_dir_ + "/" + location;
+  Fd fd(OpenBeneath(folder_.get(), location));
+  if (fd.get() < 0) return OpenError(location, joined);
+  struct stat st;
+  if (::fstat(fd.get(), &st) != 0) {
+    return absl::NotFoundError(
+        fmt::format("external data file '{}' cannot be read: {}", location, std::strerror(errno)));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    return absl::InvalidArgumentError(
+        fmt::format("external data location '{}' is not a regular file (a {})", location,
+                    S_ISDIR(st.st_mode)    ? "directory"
+                    : S_ISFIFO(st.st_mode) ? "FIFO"
+                                           : "special file"));
+  }
+  std::string path = PathOf(fd.get(), joined);
+  return std::make_shared<const ExternalDataFile>(std::move(fd), std::move(path), st);
+}
+
+StatusOr<ExternalLocation> ExternalDataResolver::Locate(const Tensor& t) {
   if (t.has_raw_data()) {
     return absl::InvalidArgumentError(
         "data_location is EXTERNAL but the tensor also carries inline raw_data");
   }
   ONNXKIT_ASSIGN_OR_RETURN(Reference ref, ParseReference(t));
-  ONNXKIT_ASSIGN_OR_RETURN(std::string file, ResolveLocation(ref.location, fs::path(base_dir)));
-  std::error_code ec;
-  uint64_t file_size = fs::file_size(file, ec);
-  if (ec) return absl::NotFoundError(fmt::format("{}: {}", file, ec.message()));
+  if (t.data_type == static_cast<int32_t>(DataType::kString)) {
+    return absl::UnimplementedError(fmt::format(
+        "a STRING tensor cannot be stored as external data (location '{}'): ONNX defines "
+        "external data only for fixed-size element types",
+        ref.location));
+  }
+  if (base_dir_.empty()) {
+    return absl::FailedPreconditionError(fmt::format(
+        "the tensor's data is external (location '{}'), but the model was not read from a "
+        "file: name the folder its data is in (LoadOptions::base_dir, --external-data-dir)",
+        ref.location));
+  }
+  auto [it, inserted] = files_.try_emplace(ref.location, absl::UnknownError(""));
+  if (inserted) it->second = Open(ref.location);
+  if (!it->second.ok()) return it->second.status();
+  const std::shared_ptr<const ExternalDataFile>& file = *it->second;
+  uint64_t file_size = file->size();
   uint64_t offset = ref.offset.value_or(0);
   if (offset > file_size) {
     return absl::OutOfRangeError(
@@ -122,26 +209,20 @@ StatusOr<ExternalLocation> LocateExternalData(const Tensor& t, const std::string
         length, ref.location, file_size));
   }
   ONNXKIT_ASSIGN_OR_RETURN(uint64_t expected, t.RawByteSize());
-  if (t.data_type != static_cast<int32_t>(DataType::kString) && length != expected) {
+  if (length != expected) {
     return absl::InvalidArgumentError(
         fmt::format("external data length {} disagrees with the tensor's size: {}{} is {} bytes",
                     length, DataTypeName(t.data_type), DimsToString(t.dims), expected));
   }
-  return ExternalLocation{std::move(file), offset, length};
+  return ExternalLocation{file->path(), offset, length, file};
 }
 
 Status ResolveExternalData(Model& model, const std::string& base_dir) {
+  ExternalDataResolver resolver(base_dir);
   Status first;
   ForEachTensor(model, [&](const Tensor& t, const TensorSite& site) {
     if (!t.is_external() || !first.ok()) return;
-    if (base_dir.empty()) {
-      first = absl::FailedPreconditionError(
-          fmt::format("{}: the tensor's data is external, but the model was not loaded from a file "
-                      "(set LoadOptions::base_dir)",
-                      site.description));
-      return;
-    }
-    auto location = LocateExternalData(t, base_dir);
+    auto location = resolver.Locate(t);
     if (!location.ok()) {
       first = Status(location.status().code(),
                      fmt::format("{}: {}", site.description, StatusMessage(location.status())));

@@ -4,7 +4,7 @@
 #include <filesystem>
 
 #include "io/external_data.h"
-#include "io/mapped_file.h"
+#include "io/input_file.h"
 #include "io/reader.h"
 #include "onnxkit/io.h"
 
@@ -25,8 +25,10 @@ Status Prefixed(const std::string& label, const Status& s) {
   return Status(s.code(), fmt::format("{}: {}", label, StatusMessage(s)));
 }
 
-StatusOr<std::unique_ptr<Model>> Decode(const Bytes& bytes, const std::string& label,
-                                        const LoadOptions& options, std::string base_dir) {
+StatusOr<std::unique_ptr<Model>> Decode(const io_internal::InputBytes& input,
+                                        const std::string& label, const LoadOptions& options,
+                                        std::string base_dir) {
+  const Bytes& bytes = input.bytes;
   if (bytes.empty()) {
     return absl::InvalidArgumentError(
         fmt::format("{}: the file is empty (0 bytes), not an ONNX model", label));
@@ -47,6 +49,7 @@ StatusOr<std::unique_ptr<Model>> Decode(const Bytes& bytes, const std::string& l
                                                   StatusMessage(model.status()), hint));
   }
   (*model)->base_dir = std::move(base_dir);
+  (*model)->source_file = input.id;
   if (options.check_external_data) {
     Status s = io_internal::ResolveExternalData(**model, (*model)->base_dir);
     if (!s.ok()) return Prefixed(label, s);
@@ -59,22 +62,23 @@ StatusOr<std::unique_ptr<Model>> Decode(const Bytes& bytes, const std::string& l
 StatusOr<std::unique_ptr<Model>> LoadFile(const std::string& path, const LoadOptions& options) {
   namespace fs = std::filesystem;
   if (path == "-") {
-    ONNXKIT_ASSIGN_OR_RETURN(Bytes bytes, io_internal::ReadStdin());
-    std::string base = options.base_dir.empty() ? fs::current_path().string() : options.base_dir;
-    return Decode(bytes, "<stdin>", options, base);
+    // A model on standard input has no folder: its external data is only where the caller
+    // says (resolving against the current folder would let any piped model read any file).
+    ONNXKIT_ASSIGN_OR_RETURN(io_internal::InputBytes input, io_internal::ReadStdin());
+    return Decode(input, "<stdin>", options, options.base_dir);
   }
-  auto bytes = io_internal::MapFile(path);
-  if (!bytes.ok()) return bytes.status();
+  ONNXKIT_ASSIGN_OR_RETURN(io_internal::InputBytes input, io_internal::ReadInputFile(path));
   std::string base = options.base_dir;
   if (base.empty()) {
     fs::path parent = fs::path(path).parent_path();
     base = parent.empty() ? std::string(".") : parent.string();
   }
-  return Decode(*bytes, path, options, base);
+  return Decode(input, path, options, base);
 }
 
 StatusOr<std::unique_ptr<Model>> LoadBytes(std::string_view bytes, const LoadOptions& options) {
-  return Decode(Bytes::Copy(bytes), "<bytes>", options, options.base_dir);
+  return Decode(io_internal::InputBytes{Bytes::Copy(bytes), std::nullopt}, "<bytes>", options,
+                options.base_dir);
 }
 
 }  // namespace onnxkit

@@ -1,12 +1,21 @@
+// SaveFile: where the outputs go, what they must not overwrite, and writing them so that a
+// model and its side file appear together or not at all. The rules are in docs/security.md.
 #include <errno.h>
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "io/input_file.h"
+#include "io/temp_files.h"
 #include "io/writer.h"
 #include "onnxkit/io.h"
 
@@ -14,6 +23,8 @@ namespace onnxkit {
 namespace {
 
 namespace fs = std::filesystem;
+using io_internal::IdOf;
+using io_internal::PendingFile;
 using io_internal::TensorRewrite;
 using io_internal::TensorRewrites;
 
@@ -37,144 +48,238 @@ class FdSink : public io_internal::ByteSink {
   std::string label_;
 };
 
-// A file written under a temporary name and renamed over the target only when complete, so
-// that a failure never leaves a half-written output.
-class AtomicFile {
- public:
-  explicit AtomicFile(std::string target) : target_(std::move(target)) {}
-  ~AtomicFile() {
-    if (fd_ >= 0) ::close(fd_);
-    if (!committed_ && !temp_.empty()) ::unlink(temp_.c_str());
-  }
+// ---------------------------------------------------------------------------------------
+// What the model reads: its own file and every external-data file its tensors are read from.
 
-  Status Open() {
-    fs::path t(target_);
-    std::string name = fmt::format(".{}.tmp-XXXXXX", t.filename().string());
-    std::string pattern = t.parent_path().empty() ? name : (t.parent_path() / name).string();
-    std::vector<char> buf(pattern.begin(), pattern.end());
-    buf.push_back('\0');
-    fd_ = ::mkstemp(buf.data());
-    if (fd_ < 0) {
-      // An I/O error (exit code 2 in the CLI), not a problem of the model.
-      std::string message =
-          fmt::format("{}: cannot create a temporary file: {}", target_, strerror(errno));
-      return errno == ENOENT || errno == ENOTDIR ? absl::NotFoundError(message)
-                                                 : absl::InternalError(message);
-    }
-    temp_ = buf.data();
-    ::fchmod(fd_, 0644);
-    return absl::OkStatus();
-  }
-  int fd() const { return fd_; }
-
-  Status Commit() {
-    if (::fsync(fd_) != 0 || ::close(fd_) != 0) {
-      fd_ = -1;
-      return absl::InternalError(fmt::format("{}: cannot flush: {}", target_, strerror(errno)));
-    }
-    fd_ = -1;
-    if (::rename(temp_.c_str(), target_.c_str()) != 0) {
-      return absl::InternalError(fmt::format("{}: cannot rename the finished file into place: {}",
-                                             target_, strerror(errno)));
-    }
-    committed_ = true;
-    return absl::OkStatus();
-  }
-
- private:
-  std::string target_;
-  std::string temp_;
-  int fd_ = -1;
-  bool committed_ = false;
+struct InputFile {
+  FileId id;
+  std::string description;
 };
+
+std::vector<InputFile> InputsOf(const Model& model) {
+  std::vector<InputFile> inputs;
+  if (model.source_file) inputs.push_back({*model.source_file, "the model file being saved"});
+  absl::flat_hash_set<const ExternalDataFile*> seen;
+  ForEachTensor(model, [&](const Tensor& t, const TensorSite& site) {
+    if (!t.external || !t.external->source || !seen.insert(t.external->source.get()).second) {
+      return;
+    }
+    inputs.push_back({t.external->source->id(), fmt::format("{}, which the model reads ({})",
+                                                            t.external->file, site.description)});
+  });
+  return inputs;
+}
+
+// Refuses to write `output` (described by `what`) over a file the model reads.
+Status RefuseInputs(const std::vector<InputFile>& inputs, const struct stat& output,
+                    const std::string& what, bool in_place) {
+  if (in_place) return absl::OkStatus();
+  for (const InputFile& input : inputs) {
+    if (input.id != IdOf(output)) continue;
+    return absl::FailedPreconditionError(
+        fmt::format("{} is the same file as {}: writing it would change what the model reads; pass "
+                    "--in-place (SaveOptions::in_place) to overwrite it",
+                    what, input.description));
+  }
+  return absl::OkStatus();
+}
+
+// ---------------------------------------------------------------------------------------
+// Where an output goes.
+
+struct Target {
+  enum class Kind {
+    kDescriptor,  // "-", /dev/stdout, /dev/fd/N, /proc/self/fd/N: written to that descriptor
+    kSpecial,     // a device or FIFO: opened and written to, never replaced
+    kFile,        // a regular file (or a new one): replaced by renaming a finished temporary
+  };
+  Kind kind = Kind::kFile;
+  int fd = -1;
+  std::string path;                   // kSpecial, kFile: the file (symlinks resolved)
+  std::optional<struct stat> status;  // what is there now, if anything
+};
+
+// The descriptor a path stands for, if it names one of this process's descriptors: opening
+// and renaming over such a path would miss the descriptor (`-o /dev/stdout > file` would leave
+// `file` empty) or, as root, replace the /dev entry.
+std::optional<int> DescriptorOf(const std::string& path) {
+  if (path == "-" || path == "/dev/stdout") return STDOUT_FILENO;
+  if (path == "/dev/stderr") return STDERR_FILENO;
+  for (std::string_view prefix : {"/dev/fd/", "/proc/self/fd/"}) {
+    if (!path.starts_with(prefix)) continue;
+    std::string_view digits = std::string_view(path).substr(prefix.size());
+    int fd = -1;
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), fd);
+    if (!digits.empty() && ec == std::errc() && end == digits.data() + digits.size()) return fd;
+  }
+  return std::nullopt;
+}
+
+StatusOr<Target> ResolveModelTarget(const std::string& path) {
+  Target target;
+  if (std::optional<int> fd = DescriptorOf(path)) {
+    struct stat st;
+    if (::fstat(*fd, &st) != 0) {
+      return absl::NotFoundError(fmt::format("{}: descriptor {} is not open", path, *fd));
+    }
+    return Target{Target::Kind::kDescriptor, *fd, path, st};
+  }
+  struct stat st;
+  if (::lstat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return Target{Target::Kind::kFile, -1, path, std::nullopt};
+    return absl::NotFoundError(fmt::format("{}: {}", path, strerror(errno)));
+  }
+  std::string resolved = path;
+  if (S_ISLNK(st.st_mode)) {
+    // Renaming over the link would turn it into a regular file: write what it points to.
+    char* real = ::realpath(path.c_str(), nullptr);
+    if (real == nullptr || ::stat(real, &st) != 0) {
+      ::free(real);
+      return absl::FailedPreconditionError(fmt::format(
+          "output '{}' is a symlink to a file that does not exist; it is not replaced", path));
+    }
+    resolved = real;
+    ::free(real);
+  }
+  if (S_ISDIR(st.st_mode)) {
+    return absl::FailedPreconditionError(fmt::format("output '{}' is a directory", path));
+  }
+  Target::Kind kind = S_ISREG(st.st_mode) ? Target::Kind::kFile : Target::Kind::kSpecial;
+  return Target{kind, -1, resolved, st};
+}
+
+// The side file, next to the model file: a plain file or nothing yet. A side file reached
+// through a symlink could be outside the folder the model's reference names, so it is refused.
+StatusOr<Target> ResolveSideTarget(const Target& model, const std::string& name) {
+  if (fs::path(name).is_absolute() || fs::path(name).lexically_normal().begin()->string() == "..") {
+    return absl::InvalidArgumentError(fmt::format(
+        "external data file '{}' must be a relative path inside the model's folder", name));
+  }
+  std::string path = (fs::path(model.path).parent_path() / name).string();
+  struct stat st;
+  if (::lstat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return Target{Target::Kind::kFile, -1, path, std::nullopt};
+    return absl::NotFoundError(fmt::format("{}: {}", path, strerror(errno)));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    return absl::FailedPreconditionError(
+        fmt::format("external data file '{}' exists and is not a regular file ({}); it is not "
+                    "replaced",
+                    path, S_ISLNK(st.st_mode) ? "a symlink" : "a directory or special file"));
+  }
+  if (model.status && IdOf(*model.status) == IdOf(st)) {
+    return absl::InvalidArgumentError(
+        fmt::format("external data file '{}' is the model file itself; choose another name", name));
+  }
+  return Target{Target::Kind::kFile, -1, path, st};
+}
+
+// ---------------------------------------------------------------------------------------
+// Planning which tensor goes where.
 
 bool CanBeExternal(const Tensor& t) {
   return t.data_type != static_cast<int32_t>(DataType::kString) && DataTypeSize(t.data_type) > 0;
 }
 
+// Writes the tensor's data inline, read from its external file while the model is written.
+Status PlanReadWhenWritten(const Tensor& t, const TensorSite& site, TensorRewrites& rewrites) {
+  auto size = t.RawByteSize();
+  if (!size.ok()) {
+    return Status(size.status().code(),
+                  fmt::format("{}: {}", site.description, StatusMessage(size.status())));
+  }
+  TensorRewrite rewrite;
+  rewrite.kind = TensorRewrite::Kind::kInline;
+  rewrite.length = *size;
+  rewrite.read_when_written = true;
+  rewrites[&t] = std::move(rewrite);
+  return absl::OkStatus();
+}
+
 Status PlanInline(const Model& model, TensorRewrites& rewrites) {
   Status status;
   ForEachTensor(model, [&](const Tensor& t, const TensorSite& site) {
-    if (!status.ok() || !t.is_external()) return;
-    auto data = t.Data();
-    if (!data.ok()) {
-      status = Status(data.status().code(),
-                      fmt::format("{}: {}", site.description, StatusMessage(data.status())));
-      return;
-    }
-    rewrites[&t] = TensorRewrite{TensorRewrite::Kind::kInline, "", 0, 0, *data};
+    if (status.ok() && t.is_external()) status = PlanReadWhenWritten(t, site, rewrites);
   });
   return status;
 }
 
-// Writes every tensor of at least the threshold into one side file (aligned) and plans the
-// references; smaller external tensors come back inline.
-Status WriteSideFile(const Model& model, const fs::path& model_path, const SaveOptions& options,
-                     TensorRewrites& rewrites) {
-  std::string name = options.external_file.empty() ? model_path.filename().string() + ".data"
-                                                   : options.external_file;
-  if (fs::path(name).is_absolute() || fs::path(name).lexically_normal().begin()->string() == "..") {
-    return absl::InvalidArgumentError(fmt::format(
-        "external data file '{}' must be a relative path inside the model's folder", name));
-  }
-  fs::path side = model_path.parent_path() / name;
-  if (side.lexically_normal() == model_path.lexically_normal()) {
-    return absl::InvalidArgumentError(
-        fmt::format("external data file '{}' is the model file itself; choose another name", name));
-  }
-  AtomicFile file(side.string());
-  ONNXKIT_RETURN_IF_ERROR(file.Open());
-  FdSink sink(file.fd(), side.string());
-  uint64_t offset = 0;
+struct SideTensor {
+  const Tensor* tensor;
+  std::string site;
+  uint64_t offset;
+};
+
+// Plans the side file: every tensor of at least the threshold, at aligned offsets; smaller
+// external tensors come back inline. Reads nothing.
+StatusOr<std::vector<SideTensor>> PlanSideFile(const Model& model, const std::string& name,
+                                               const SaveOptions& options,
+                                               TensorRewrites& rewrites) {
+  std::vector<SideTensor> side;
+  uint64_t end = 0;
   uint64_t align = std::max<uint64_t>(options.alignment, 1);
   Status status;
-  static const std::string kZeros(4096, '\0');
   ForEachTensor(model, [&](const Tensor& t, const TensorSite& site) {
     if (!status.ok() || !CanBeExternal(t)) return;
     auto size = t.RawByteSize();
     if (!size.ok()) return;
     bool big = *size >= options.size_threshold && *size > 0;
-    if (!big && !t.is_external()) return;
-    auto data = t.Data();
-    if (!data.ok()) {
-      status = Status(data.status().code(),
-                      fmt::format("{}: {}", site.description, StatusMessage(data.status())));
-      return;
-    }
     if (!big) {
-      rewrites[&t] = TensorRewrite{TensorRewrite::Kind::kInline, "", 0, 0, *data};
+      if (t.is_external()) status = PlanReadWhenWritten(t, site, rewrites);
       return;
     }
-    uint64_t padded = (offset + align - 1) / align * align;
-    while (status.ok() && offset < padded) {
-      size_t n = static_cast<size_t>(std::min<uint64_t>(padded - offset, kZeros.size()));
-      status = sink.Write(std::string_view(kZeros).substr(0, n));
-      offset += n;
-    }
-    if (status.ok()) status = sink.Write(data->view());
-    rewrites[&t] = TensorRewrite{TensorRewrite::Kind::kExternal, name, offset, data->size(), {}};
-    offset += data->size();
+    uint64_t offset = (end + align - 1) / align * align;
+    side.push_back({&t, site.description, offset});
+    rewrites[&t] = TensorRewrite{TensorRewrite::Kind::kExternal, name, offset, *size, {}, false};
+    end = offset + *size;
   });
   ONNXKIT_RETURN_IF_ERROR(status);
-  return file.Commit();
+  return side;
+}
+
+Status WriteSideFile(const std::vector<SideTensor>& side, int fd, const std::string& label) {
+  FdSink sink(fd, label);
+  static const std::string kZeros(4096, '\0');
+  uint64_t offset = 0;
+  for (const SideTensor& s : side) {
+    while (offset < s.offset) {
+      size_t n = static_cast<size_t>(std::min<uint64_t>(s.offset - offset, kZeros.size()));
+      ONNXKIT_RETURN_IF_ERROR(sink.Write(std::string_view(kZeros).substr(0, n)));
+      offset += n;
+    }
+    auto data = s.tensor->Data();
+    if (!data.ok()) {
+      return Status(data.status().code(),
+                    fmt::format("{}: {}", s.site, StatusMessage(data.status())));
+    }
+    ONNXKIT_RETURN_IF_ERROR(sink.Write(data->view()));
+    offset += data->size();
+  }
+  return absl::OkStatus();
 }
 
 // External references that are written as they are (kKeep) are relative to the output's
 // folder. Refuses a reference that would not reach the file the tensor's bytes are in (the
 // output goes to another folder than the model came from): the saved model would have lost
-// its data.
+// its data. Each location is looked up once.
 Status CheckKeptReferences(const Model& model, const fs::path& model_path,
                            const TensorRewrites& rewrites) {
   fs::path folder = model_path.parent_path().empty() ? fs::path(".") : model_path.parent_path();
+  absl::flat_hash_map<std::string, std::optional<FileId>> reached;
   Status status;
   ForEachTensor(model, [&](const Tensor& t, const TensorSite& site) {
-    if (!status.ok() || !t.is_external() || !t.external || rewrites.contains(&t)) return;
+    if (!status.ok() || !t.is_external() || !t.external || !t.external->source ||
+        rewrites.contains(&t)) {
+      return;
+    }
     std::string location;
     for (const StringPair& kv : t.external_data) {
       if (kv.key == "location") location = kv.value;
     }
-    std::error_code ec;
-    if (!location.empty() && fs::equivalent(folder / location, t.external->file, ec)) return;
+    auto [it, inserted] = reached.try_emplace(location, std::nullopt);
+    struct stat st;
+    if (inserted && ::stat((folder / location).c_str(), &st) == 0) it->second = IdOf(st);
+    if (it->second == t.external->source->id()) return;
     status = absl::FailedPreconditionError(fmt::format(
         "{}: its data is in {}, which the location '{}' does not reach from the output's "
         "folder '{}'; move the data along (SaveOptions::ExternalData::kExternal, "
@@ -184,53 +289,100 @@ Status CheckKeptReferences(const Model& model, const fs::path& model_path,
   return status;
 }
 
-// A device or pipe (/dev/null, a FIFO) cannot be replaced by renaming: it is written to.
-bool IsSpecialFile(const std::string& path) {
-  struct stat st;
-  return ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+// ---------------------------------------------------------------------------------------
+// Writing.
+
+Status WriteToDescriptor(const Model& model, const TensorRewrites& rewrites, int fd,
+                         const std::string& label) {
+  FdSink sink(fd, label);
+  return io_internal::EncodeModel(model, rewrites, sink);
 }
 
 Status WriteToSpecialFile(const Model& model, const TensorRewrites& rewrites,
                           const std::string& path) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
-  if (fd < 0) {
+  io_internal::Fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY));
+  if (fd.get() < 0) {
     return absl::NotFoundError(fmt::format("{}: cannot open: {}", path, strerror(errno)));
   }
-  FdSink sink(fd, path);
-  Status status = io_internal::EncodeModel(model, rewrites, sink);
-  ::close(fd);
-  return status;
+  return WriteToDescriptor(model, rewrites, fd.get(), path);
+}
+
+// Writes the model and, when `side` is not empty, its side file, each under a temporary name;
+// renames both only when both are complete (side file first, signals blocked), so that an old
+// model never sits next to a new side file after a failure or an interrupt.
+Status WriteFiles(const Model& model, const TensorRewrites& rewrites, const Target& model_target,
+                  const std::vector<SideTensor>& side, const Target* side_target) {
+  ONNXKIT_ASSIGN_OR_RETURN(PendingFile model_file, PendingFile::Create(model_target.path));
+  // A file that is replaced keeps its mode (a private model stays private) and, where
+  // permitted, its owner; a new one has 0666 minus the umask. The side file is like its model.
+  if (model_target.status) model_file.CopyOwnerAndMode(*model_target.status);
+  std::optional<PendingFile> side_file;
+  if (side_target != nullptr) {
+    ONNXKIT_ASSIGN_OR_RETURN(PendingFile created, PendingFile::Create(side_target->path));
+    side_file.emplace(std::move(created));
+    struct stat model_mode;
+    if (::fstat(model_file.fd(), &model_mode) == 0) side_file->CopyOwnerAndMode(model_mode);
+    ONNXKIT_RETURN_IF_ERROR(WriteSideFile(side, side_file->fd(), side_target->path));
+  }
+  FdSink sink(model_file.fd(), model_target.path);
+  ONNXKIT_RETURN_IF_ERROR(io_internal::EncodeModel(model, rewrites, sink));
+  if (side_file) ONNXKIT_RETURN_IF_ERROR(side_file->Finish());
+  ONNXKIT_RETURN_IF_ERROR(model_file.Finish());
+  io_internal::CleanupSignalsBlocked blocked;
+  if (side_file) ONNXKIT_RETURN_IF_ERROR(side_file->Commit());
+  return model_file.Commit();
 }
 
 }  // namespace
 
 Status SaveFile(const Model& model, const std::string& path, const SaveOptions& options) {
-  TensorRewrites rewrites;
   using Mode = SaveOptions::ExternalData;
+  const std::vector<InputFile> inputs = InputsOf(model);
+  ONNXKIT_ASSIGN_OR_RETURN(Target target, ResolveModelTarget(path));
+  if (target.status) {
+    ONNXKIT_RETURN_IF_ERROR(
+        RefuseInputs(inputs, *target.status, fmt::format("output '{}'", path), options.in_place));
+  }
+  if (options.external_data == Mode::kExternal && target.kind != Target::Kind::kFile) {
+    return absl::FailedPreconditionError(fmt::format(
+        "external data needs an output file next to which the side file is written, not '{}'",
+        path));
+  }
+
+  TensorRewrites rewrites;
+  std::vector<SideTensor> side;
+  std::optional<Target> side_target;
   if (options.external_data == Mode::kInline) {
     ONNXKIT_RETURN_IF_ERROR(PlanInline(model, rewrites));
   }
-  if (path == "-") {
-    if (options.external_data == Mode::kExternal) {
-      return absl::InvalidArgumentError(
-          "external data needs an output file next to which the side file is written, not "
-          "standard output");
-    }
-    FdSink sink(STDOUT_FILENO, "<stdout>");
-    return io_internal::EncodeModel(model, rewrites, sink);
-  }
-  if (options.external_data == Mode::kKeep) {
-    ONNXKIT_RETURN_IF_ERROR(CheckKeptReferences(model, fs::path(path), rewrites));
-  }
   if (options.external_data == Mode::kExternal) {
-    ONNXKIT_RETURN_IF_ERROR(WriteSideFile(model, fs::path(path), options, rewrites));
+    std::string name = options.external_file.empty()
+                           ? fs::path(target.path).filename().string() + ".data"
+                           : options.external_file;
+    ONNXKIT_ASSIGN_OR_RETURN(side, PlanSideFile(model, name, options, rewrites));
+    // No tensor qualifies: no side file (an empty one would only mislead).
+    if (!side.empty()) {
+      ONNXKIT_ASSIGN_OR_RETURN(side_target, ResolveSideTarget(target, name));
+      if (side_target->status) {
+        ONNXKIT_RETURN_IF_ERROR(RefuseInputs(inputs, *side_target->status,
+                                             fmt::format("external data file '{}'", name),
+                                             options.in_place));
+      }
+    }
   }
-  if (IsSpecialFile(path)) return WriteToSpecialFile(model, rewrites, path);
-  AtomicFile file(path);
-  ONNXKIT_RETURN_IF_ERROR(file.Open());
-  FdSink sink(file.fd(), path);
-  ONNXKIT_RETURN_IF_ERROR(io_internal::EncodeModel(model, rewrites, sink));
-  return file.Commit();
+  if (options.external_data == Mode::kKeep && target.kind == Target::Kind::kFile) {
+    ONNXKIT_RETURN_IF_ERROR(CheckKeptReferences(model, fs::path(target.path), rewrites));
+  }
+
+  switch (target.kind) {
+    case Target::Kind::kDescriptor:
+      return WriteToDescriptor(model, rewrites, target.fd,
+                               path == "-" ? std::string("<stdout>") : path);
+    case Target::Kind::kSpecial: return WriteToSpecialFile(model, rewrites, target.path);
+    case Target::Kind::kFile:
+      return WriteFiles(model, rewrites, target, side, side_target ? &*side_target : nullptr);
+  }
+  return absl::InternalError("unreachable");
 }
 
 StatusOr<std::string> SaveBytes(const Model& model) {

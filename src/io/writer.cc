@@ -1,5 +1,8 @@
 #include "io/writer.h"
 
+#include <fmt/format.h>
+
+#include <cstring>
 #include <vector>
 
 #include "io/wire.h"
@@ -62,6 +65,27 @@ class Emitter {
     Tag(field, kLengthDelimited);
     Varint(v.size());
     Raw(v);
+  }
+  // A bytes field of `length` bytes that `produce` (returning StatusOr<Bytes>) gives only in
+  // the writing pass; its error becomes the encoder's.
+  template <typename Producer>
+  void LazyBytesField(uint32_t field, uint64_t length, Producer&& produce) {
+    Tag(field, kLengthDelimited);
+    Varint(length);
+    if (counting_) {
+      count_ += length;
+      return;
+    }
+    if (!status_.ok()) return;
+    StatusOr<Bytes> bytes = produce();
+    if (!bytes.ok()) {
+      status_ = bytes.status();
+    } else if (bytes->size() != length) {
+      status_ = absl::InternalError(
+          fmt::format("a tensor's data holds {} bytes, {} were planned", bytes->size(), length));
+    } else {
+      Raw(bytes->view());
+    }
   }
   template <typename T>
   void Fixed(T v) {
@@ -334,7 +358,11 @@ class ModelEncoder {
     const std::string& tensor_name = name ? *name : t.name;
     if (p.Has(8) || !tensor_name.empty()) e_.BytesField(8, tensor_name);
     if (rewrite && rewrite->kind == TensorRewrite::Kind::kInline) {
-      e_.BytesField(9, rewrite->data.view());
+      if (rewrite->read_when_written) {
+        e_.LazyBytesField(9, rewrite->length, [&] { return t.Data(); });
+      } else {
+        e_.BytesField(9, rewrite->data.view());
+      }
     } else if (keep_data && t.has_raw_data()) {
       e_.BytesField(9, t.raw_data.view());
     }

@@ -30,6 +30,9 @@ struct TensorRewrite {
   uint64_t offset = 0;
   uint64_t length = 0;
   Bytes data;  // kInline: the bytes to write as raw_data
+  // kInline: read the tensor's data (Data(), `length` bytes) while writing instead of
+  // holding `data`, so that inlining many external tensors keeps one in memory at a time.
+  bool read_when_written = false;
 };
 using TensorRewrites = absl::flat_hash_map<const Tensor*, TensorRewrite>;
 

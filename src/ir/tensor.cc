@@ -4,7 +4,7 @@
 
 #include <cstring>
 
-#include "io/mapped_file.h"
+#include "io/input_file.h"
 
 namespace onnxkit {
 
@@ -79,16 +79,16 @@ StatusOr<Bytes> Tensor::Data() const {
   auto size = RawByteSize();
   if (!size.ok()) return size.status();
   if (is_external()) {
-    if (!external) {
+    if (!external || !external->source) {
       return absl::FailedPreconditionError(
           fmt::format("tensor '{}' is external but its reference was not resolved at load", name));
     }
     if (external->length != *size) {
       return absl::InvalidArgumentError(
-          fmt::format("tensor '{}': external length {} disagrees with its size {} bytes", name,
-                      external->length, *size));
+          fmt::format("{}: tensor '{}': external length {} disagrees with its size {} bytes",
+                      external->file, name, external->length, *size));
     }
-    return io_internal::ReadFileRange(external->file, external->offset, external->length);
+    return external->source->Read(external->offset, external->length, name);
   }
   if (has_raw_data()) {
     if (raw_data.size() != *size) {
