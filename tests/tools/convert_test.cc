@@ -1,7 +1,10 @@
 // onnxkit convert: '-' for standard input and output, never overwriting the input without
 // --in-place, and outputs that appear whole or not at all.
+#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <string>
@@ -163,6 +166,89 @@ TEST(Convert, WritesIntoADeviceInsteadOfReplacingIt) {
   auto r = RunCli({"convert", (CorpusDir() / "models/srcnn_x3.onnx").string(), "-o", "/dev/null"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(fs::is_character_file("/dev/null"));
+}
+
+// The case: the side file of the output is the side file the input reads. Through
+// convert and infer-shapes, as the model file or as the side file: refused, nothing changed.
+TEST(Convert, RefusesToWriteOverTheInputsSideFile) {
+  TempDir dir;
+  fs::path edge = CorpusDir() / "valid-edge/external_data";
+  fs::copy_file(edge / "model.onnx", dir / "m.onnx");
+  fs::copy_file(edge / "weights.bin", dir / "weights.bin");
+  const std::string weights = ReadFile(dir / "weights.bin");
+  std::string m = (dir / "m.onnx").string();
+  std::vector<std::vector<std::string>> attempts = {
+      {"convert", m, "-o", (dir / "out.onnx").string(), "--external-data=weights.bin",
+       "--size-threshold=0"},
+      {"convert", m, "-o", (dir / "weights.bin").string()},
+      {"convert", m, "-o", (dir / "weights.bin").string(), "--inline-data"},
+      {"infer-shapes", m, "-o", (dir / "weights.bin").string()},
+  };
+  for (const auto& args : attempts) {
+    auto r = RunCli(args);
+    EXPECT_EQ(r.exit_code, 2) << ::testing::PrintToString(args) << r.err;
+    EXPECT_THAT(r.err, HasSubstr("weights.bin"));
+    EXPECT_THAT(r.err, HasSubstr("--in-place"));
+  }
+  EXPECT_TRUE(ReadFile(dir / "weights.bin") == weights);
+  EXPECT_EQ(FilesIn(dir.path()), (std::vector<std::string>{"m.onnx", "weights.bin"}));
+  auto check = RunCli({"check", m});
+  EXPECT_EQ(check.exit_code, 0) << check.err;
+}
+
+TEST(Convert, NegativeSizesAreUsageErrors) {
+  TempDir dir;
+  std::string out = (dir / "out.onnx").string();
+  for (const std::vector<std::string>& extra :
+       std::vector<std::vector<std::string>>{{"--size-threshold=-1"},
+                                             {"--size-threshold=+5"},
+                                             {"--align=-1"},
+                                             {"--align", "-4096"},
+                                             {"--align=0"}}) {
+    std::vector<std::string> args = {"convert", kModel.string(), "-o", out, "--external-data"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto r = RunCli(args);
+    EXPECT_EQ(r.exit_code, 2) << ::testing::PrintToString(extra) << r.err;
+  }
+  EXPECT_TRUE(fs::is_empty(dir.path()));
+}
+
+TEST(Convert, DevStdoutIsStandardOutput) {
+  TempDir dir;
+  fs::path small = CorpusDir() / "models/srcnn_x3.onnx";
+  for (const char* path : {"/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"}) {
+    auto r = RunCli({"convert", small.string(), "-o", path});
+    ASSERT_EQ(r.exit_code, 0) << path << ": " << r.err;
+    EXPECT_TRUE(r.out == Canonical(small)) << path << ": " << r.out.size() << " bytes";
+  }
+}
+
+// Runs the CLI with standard output going to `stdout_path` (no shell); the exit code.
+int RunWithStdoutTo(const std::vector<std::string>& args, const char* stdout_path) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    int fd = open(stdout_path, O_WRONLY);
+    int null = open("/dev/null", O_WRONLY);
+    if (fd < 0 || null < 0 || dup2(fd, 1) < 0 || dup2(null, 2) < 0) _exit(127);
+    std::vector<std::string> copy = args;
+    std::vector<char*> argv;
+    std::string exe = ONNXKIT_CLI;
+    argv.push_back(exe.data());
+    for (std::string& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(exe.c_str(), argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+TEST(Convert, AFailedWriteToStandardOutputIsExitTwo) {
+  fs::path small = CorpusDir() / "models/srcnn_x3.onnx";
+  EXPECT_EQ(RunWithStdoutTo({"convert", small.string(), "-o", "-"}, "/dev/full"), 2);
+  EXPECT_EQ(RunWithStdoutTo({"convert", small.string(), "-o", "/dev/stdout"}, "/dev/full"), 2);
+  EXPECT_EQ(RunWithStdoutTo({"infer-shapes", small.string(), "-o", "-"}, "/dev/full"), 2);
 }
 
 }  // namespace

@@ -1,0 +1,329 @@
+// SaveFile's promises (docs/security.md): it never writes over a file the model reads unless
+// asked to, a model and its side file change together or not at all, temporaries never
+// outlive a failure or an interrupt, special outputs are written to rather than replaced,
+// and modes follow the file replaced or the umask.
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "io/temp_files.h"
+#include "onnxkit/io.h"
+#include "support/test_support.h"
+
+namespace onnxkit {
+namespace {
+
+namespace fs = std::filesystem;
+using ::onnxkit::testing::ReadFile;
+using ::onnxkit::testing::TempDir;
+using ::onnxkit::testing::WriteFile;
+using ::testing::HasSubstr;
+
+std::vector<std::string> FilesIn(const fs::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+Tensor ExternalFloats(std::string name, int64_t count, std::string location) {
+  Tensor t;
+  t.name = std::move(name);
+  t.data_type = static_cast<int32_t>(DataType::kFloat);
+  t.dims = {count};
+  t.data_location = 1;
+  t.external_data = {{"location", std::move(location), {}},
+                     {"offset", "0", {}},
+                     {"length", std::to_string(count * 4), {}}};
+  return t;
+}
+
+Tensor InlineFloats(std::string name, int64_t count, char fill) {
+  Tensor t;
+  t.name = std::move(name);
+  t.data_type = static_cast<int32_t>(DataType::kFloat);
+  t.dims = {count};
+  t.SetRawData(Bytes::Copy(std::string(static_cast<size_t>(count) * 4, fill)));
+  return t;
+}
+
+void SaveModel(const fs::path& file, std::vector<Tensor> tensors) {
+  Model model;
+  model.ir_version = 8;
+  model.opset_import.push_back({"", 17, {}});
+  model.graph = std::make_unique<Graph>();
+  for (Tensor& t : tensors) model.graph->AddOutput(model.graph->AddInitializer(std::move(t)));
+  Status saved = SaveFile(model, file.string());
+  ASSERT_TRUE(saved.ok()) << saved;
+}
+
+std::unique_ptr<Model> Load(const fs::path& file) {
+  auto model = LoadFile(file.string());
+  EXPECT_TRUE(model.ok()) << model.status();
+  return model.ok() ? *std::move(model) : nullptr;
+}
+
+std::string DataOf(const Model& model, const std::string& name) {
+  for (const Value* v : model.graph->initializers()) {
+    if (v->name() != name) continue;
+    auto data = v->initializer()->Data();
+    EXPECT_TRUE(data.ok()) << data.status();
+    return data.ok() ? std::string(data->view()) : "";
+  }
+  ADD_FAILURE() << "no initializer " << name;
+  return "";
+}
+
+const std::string kWeights(4096, 'w');  // W: float32[1024] in weights.bin
+
+// dir/model.onnx reads W from dir/weights.bin.
+std::unique_ptr<Model> ModelReadingWeights(const fs::path& dir) {
+  WriteFile(dir / "weights.bin", kWeights);
+  SaveModel(dir / "model.onnx", {ExternalFloats("W", 1024, "weights.bin")});
+  return Load(dir / "model.onnx");
+}
+
+SaveOptions External(std::string file = "") {
+  SaveOptions options;
+  options.external_data = SaveOptions::ExternalData::kExternal;
+  options.external_file = std::move(file);
+  return options;
+}
+
+// ---------------------------------------------------------------------------------------
+// Never over an input.
+
+TEST(SaveInputs, AnyOutputThatIsAFileTheModelReadsIsRefused) {
+  TempDir dir;
+  auto model = ModelReadingWeights(dir.path());
+  ASSERT_TRUE(model);
+  fs::create_hard_link(dir / "weights.bin", dir / "hard.bin");
+  fs::create_symlink("weights.bin", dir / "soft.bin");
+  fs::create_symlink("model.onnx", dir / "model_link.onnx");
+  struct Attempt {
+    std::string output;
+    SaveOptions options;
+  };
+  std::vector<Attempt> attempts = {
+      {"weights.bin", {}},                     // the model written over its side file
+      {"hard.bin", {}},                        // ... through a hard link
+      {"soft.bin", {}},                        // ... through a symlink
+      {"model.onnx", {}},                      // over itself
+      {"model_link.onnx", {}},                 // ... through a symlink
+      {"out.onnx", External("weights.bin")},   // a side file over the side file it reads
+      {"out.onnx", External("hard.bin")},      // ... through a hard link
+      {"weights.bin", External("other.bin")},  // the model over its side file, with a side file
+  };
+  for (const Attempt& a : attempts) {
+    SCOPED_TRACE(a.output + " / " + a.options.external_file);
+    Status s = SaveFile(*model, (dir / a.output).string(), a.options);
+    EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
+    EXPECT_THAT(std::string(StatusMessage(s)), HasSubstr("--in-place"));
+  }
+  EXPECT_EQ(ReadFile(dir / "weights.bin"), kWeights);
+  EXPECT_EQ(FilesIn(dir.path()),
+            (std::vector<std::string>{"hard.bin", "model.onnx", "model_link.onnx", "soft.bin",
+                                      "weights.bin"}));
+  EXPECT_EQ(DataOf(*model, "W"), kWeights);
+}
+
+// In place, the side file is replaced by a new file: what the loaded model reads (through the
+// descriptor it opened) stays the old bytes until the end.
+TEST(SaveInputs, InPlaceReplacesTheSideFileWhileTheOldOneIsRead) {
+  TempDir dir;
+  auto model = ModelReadingWeights(dir.path());
+  ASSERT_TRUE(model);
+  SaveOptions options = External("weights.bin");
+  options.in_place = true;
+  options.alignment = 64;
+  Status s = SaveFile(*model, (dir / "model.onnx").string(), options);
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_EQ(DataOf(*model, "W"), kWeights);
+  auto saved = Load(dir / "model.onnx");
+  ASSERT_TRUE(saved);
+  EXPECT_EQ(DataOf(*saved, "W"), kWeights);
+  EXPECT_EQ(FilesIn(dir.path()), (std::vector<std::string>{"model.onnx", "weights.bin"}));
+}
+
+// ---------------------------------------------------------------------------------------
+// A model and its side file together.
+
+// Writes dir/out.onnx + out.onnx.data (an earlier conversion) and returns their bytes.
+std::pair<std::string, std::string> EarlierConversion(const fs::path& dir) {
+  Model model;
+  model.ir_version = 8;
+  model.opset_import.push_back({"", 17, {}});
+  model.graph = std::make_unique<Graph>();
+  model.graph->AddOutput(model.graph->AddInitializer(InlineFloats("old", 1024, 'o')));
+  Status s = SaveFile(model, (dir / "out.onnx").string(), External());
+  EXPECT_TRUE(s.ok()) << s;
+  return {ReadFile(dir / "out.onnx"), ReadFile(dir / "out.onnx.data")};
+}
+
+TEST(SavePair, AFailedModelWriteLeavesTheEarlierPairUntouched) {
+  TempDir dir;
+  fs::create_directories(dir / "in");
+  WriteFile(dir / "in/big.bin", std::string(4096, 'b'));
+  WriteFile(dir / "in/small.bin", std::string(16, 's'));
+  SaveModel(dir / "in/model.onnx",
+            {ExternalFloats("big", 1024, "big.bin"), ExternalFloats("small", 4, "small.bin")});
+  auto model = Load(dir / "in/model.onnx");
+  ASSERT_TRUE(model);
+  auto [old_model, old_side] = EarlierConversion(dir.path());
+  // The side file (big) can be written, the model (small, inline) cannot.
+  fs::resize_file(dir / "in/small.bin", 0);
+  SaveOptions options = External();
+  options.size_threshold = 1024;
+  Status s = SaveFile(*model, (dir / "out.onnx").string(), options);
+  ASSERT_FALSE(s.ok());
+  EXPECT_THAT(std::string(StatusMessage(s)), HasSubstr("small.bin"));
+  EXPECT_THAT(std::string(StatusMessage(s)), HasSubstr("'small'"));
+  EXPECT_EQ(FilesIn(dir.path()), (std::vector<std::string>{"in", "out.onnx", "out.onnx.data"}));
+  EXPECT_TRUE(ReadFile(dir / "out.onnx") == old_model);
+  EXPECT_TRUE(ReadFile(dir / "out.onnx.data") == old_side);
+}
+
+TEST(SavePair, AnOutputThatIsADirectoryWritesNothing) {
+  TempDir dir;
+  fs::create_directories(dir / "out.onnx");
+  Model model;
+  model.ir_version = 8;
+  model.graph = std::make_unique<Graph>();
+  model.graph->AddOutput(model.graph->AddInitializer(InlineFloats("W", 1024, 'x')));
+  Status s = SaveFile(model, (dir / "out.onnx").string(), External());
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
+  EXPECT_THAT(std::string(StatusMessage(s)), HasSubstr("is a directory"));
+  EXPECT_EQ(FilesIn(dir.path()), std::vector<std::string>{"out.onnx"});
+  EXPECT_TRUE(fs::is_empty(dir / "out.onnx"));
+}
+
+TEST(SavePair, NoSideFileWhenNoTensorQualifies) {
+  TempDir dir;
+  SaveModel(dir / "small.onnx", {InlineFloats("W", 4, 'x')});
+  auto model = Load(dir / "small.onnx");
+  ASSERT_TRUE(model);
+  Status s = SaveFile(*model, (dir / "out.onnx").string(), External());
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_EQ(FilesIn(dir.path()), (std::vector<std::string>{"out.onnx", "small.onnx"}));
+}
+
+// A process stopped by SIGTERM (or SIGINT, SIGHUP) while writing leaves no temporary file,
+// and still dies of that signal.
+TEST(SavePair, TemporariesAreRemovedWhenASignalStopsTheProcess) {
+  for (int signal_number : {SIGINT, SIGTERM, SIGHUP}) {
+    TempDir dir;
+    pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      auto model_file = io_internal::PendingFile::Create((dir / "out.onnx").string());
+      auto side_file = io_internal::PendingFile::Create((dir / "out.onnx.data").string());
+      if (!model_file.ok() || !side_file.ok() || FilesIn(dir.path()).size() != 2) _exit(3);
+      ::raise(signal_number);
+      _exit(4);  // not reached: the signal stops the process
+    }
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFSIGNALED(status)) << signal_number << ": exit " << WEXITSTATUS(status);
+    EXPECT_EQ(WTERMSIG(status), signal_number);
+    EXPECT_TRUE(fs::is_empty(dir.path())) << ::testing::PrintToString(FilesIn(dir.path()));
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Special outputs.
+
+TEST(SaveOutputs, ADescriptorPathIsWrittenToNotReplaced) {
+  TempDir dir;
+  SaveModel(dir / "model.onnx", {InlineFloats("W", 4, 'x')});
+  auto model = Load(dir / "model.onnx");
+  ASSERT_TRUE(model);
+  int fd = ::open((dir / "sink").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  ASSERT_GE(fd, 0);
+  for (const std::string& path :
+       {fmt::format("/dev/fd/{}", fd), fmt::format("/proc/self/fd/{}", fd)}) {
+    Status s = SaveFile(*model, path);
+    EXPECT_TRUE(s.ok()) << path << ": " << s;
+  }
+  ::close(fd);
+  std::string once = ReadFile(dir / "model.onnx");
+  EXPECT_TRUE(ReadFile(dir / "sink") == once + once);
+  EXPECT_EQ(FilesIn(dir.path()), (std::vector<std::string>{"model.onnx", "sink"}));
+}
+
+TEST(SaveOutputs, ASymlinkIsFollowedNeverReplaced) {
+  TempDir dir;
+  SaveModel(dir / "model.onnx", {InlineFloats("W", 4, 'x')});
+  auto model = Load(dir / "model.onnx");
+  ASSERT_TRUE(model);
+  fs::create_directories(dir / "real");
+  WriteFile(dir / "real/target.onnx", "old");
+  fs::create_symlink("real/target.onnx", dir / "link.onnx");
+  Status s = SaveFile(*model, (dir / "link.onnx").string());
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_TRUE(fs::is_symlink(dir / "link.onnx"));
+  EXPECT_TRUE(ReadFile(dir / "real/target.onnx") == ReadFile(dir / "model.onnx"));
+}
+
+// ---------------------------------------------------------------------------------------
+// Modes.
+
+mode_t ModeOf(const fs::path& file) {
+  struct stat st;
+  EXPECT_EQ(::stat(file.c_str(), &st), 0) << file;
+  return st.st_mode & 07777;
+}
+
+class UmaskScope {
+ public:
+  explicit UmaskScope(mode_t mask) : previous_(::umask(mask)) {}
+  ~UmaskScope() { ::umask(previous_); }
+
+ private:
+  mode_t previous_;
+};
+
+TEST(SaveModes, NewFilesFollowTheUmaskAndSideFilesTheirModel) {
+  TempDir dir;
+  Model model;
+  model.ir_version = 8;
+  model.graph = std::make_unique<Graph>();
+  model.graph->AddOutput(model.graph->AddInitializer(InlineFloats("W", 1024, 'x')));
+  {
+    UmaskScope scope(077);
+    ASSERT_TRUE(SaveFile(model, (dir / "private.onnx").string(), External()).ok());
+  }
+  EXPECT_EQ(ModeOf(dir / "private.onnx"), 0600u);
+  EXPECT_EQ(ModeOf(dir / "private.onnx.data"), 0600u);
+  {
+    UmaskScope scope(002);
+    ASSERT_TRUE(SaveFile(model, (dir / "shared.onnx").string()).ok());
+  }
+  EXPECT_EQ(ModeOf(dir / "shared.onnx"), 0664u);
+}
+
+TEST(SaveModes, AReplacedFileKeepsItsMode) {
+  TempDir dir;
+  SaveModel(dir / "model.onnx", {InlineFloats("W", 1024, 'x')});
+  fs::permissions(dir / "model.onnx", fs::perms::owner_read | fs::perms::owner_write);
+  auto model = Load(dir / "model.onnx");
+  ASSERT_TRUE(model);
+  SaveOptions options = External();
+  options.in_place = true;
+  UmaskScope scope(022);
+  ASSERT_TRUE(SaveFile(*model, (dir / "model.onnx").string(), options).ok());
+  EXPECT_EQ(ModeOf(dir / "model.onnx"), 0600u);
+  EXPECT_EQ(ModeOf(dir / "model.onnx.data"), 0600u);
+}
+
+}  // namespace
+}  // namespace onnxkit
