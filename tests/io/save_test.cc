@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "io/temp_files.h"
+#include "io/tensor_models.h"
 #include "onnxkit/io.h"
 #include "support/test_support.h"
 
@@ -24,64 +25,21 @@ namespace onnxkit {
 namespace {
 
 namespace fs = std::filesystem;
+using ::onnxkit::testing::DataOf;
+using ::onnxkit::testing::ExternalFloats;
+using ::onnxkit::testing::FilesIn;
+using ::onnxkit::testing::InlineFloats;
+using ::onnxkit::testing::ModelOf;
 using ::onnxkit::testing::ReadFile;
+using ::onnxkit::testing::SaveModel;
 using ::onnxkit::testing::TempDir;
 using ::onnxkit::testing::WriteFile;
 using ::testing::HasSubstr;
-
-std::vector<std::string> FilesIn(const fs::path& dir) {
-  std::vector<std::string> names;
-  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename());
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-Tensor ExternalFloats(std::string name, int64_t count, std::string location) {
-  Tensor t;
-  t.name = std::move(name);
-  t.data_type = static_cast<int32_t>(DataType::kFloat);
-  t.dims = {count};
-  t.data_location = 1;
-  t.external_data = {{"location", std::move(location), {}},
-                     {"offset", "0", {}},
-                     {"length", std::to_string(count * 4), {}}};
-  return t;
-}
-
-Tensor InlineFloats(std::string name, int64_t count, char fill) {
-  Tensor t;
-  t.name = std::move(name);
-  t.data_type = static_cast<int32_t>(DataType::kFloat);
-  t.dims = {count};
-  t.SetRawData(Bytes::Copy(std::string(static_cast<size_t>(count) * 4, fill)));
-  return t;
-}
-
-void SaveModel(const fs::path& file, std::vector<Tensor> tensors) {
-  Model model;
-  model.ir_version = 8;
-  model.opset_import.push_back({"", 17, {}});
-  model.graph = std::make_unique<Graph>();
-  for (Tensor& t : tensors) model.graph->AddOutput(model.graph->AddInitializer(std::move(t)));
-  Status saved = SaveFile(model, file.string());
-  ASSERT_TRUE(saved.ok()) << saved;
-}
 
 std::unique_ptr<Model> Load(const fs::path& file) {
   auto model = LoadFile(file.string());
   EXPECT_TRUE(model.ok()) << model.status();
   return model.ok() ? *std::move(model) : nullptr;
-}
-
-std::string DataOf(const Model& model, const std::string& name) {
-  for (const Value* v : model.graph->initializers()) {
-    if (v->name() != name) continue;
-    auto data = v->initializer()->Data();
-    EXPECT_TRUE(data.ok()) << data.status();
-    return data.ok() ? std::string(data->view()) : "";
-  }
-  ADD_FAILURE() << "no initializer " << name;
-  return "";
 }
 
 const std::string kWeights(4096, 'w');  // W: float32[1024] in weights.bin
@@ -160,12 +118,8 @@ TEST(SaveInputs, InPlaceReplacesTheSideFileWhileTheOldOneIsRead) {
 
 // Writes dir/out.onnx + out.onnx.data (an earlier conversion) and returns their bytes.
 std::pair<std::string, std::string> EarlierConversion(const fs::path& dir) {
-  Model model;
-  model.ir_version = 8;
-  model.opset_import.push_back({"", 17, {}});
-  model.graph = std::make_unique<Graph>();
-  model.graph->AddOutput(model.graph->AddInitializer(InlineFloats("old", 1024, 'o')));
-  Status s = SaveFile(model, (dir / "out.onnx").string(), External());
+  Status s =
+      SaveFile(*ModelOf({InlineFloats("old", 1024, 'o')}), (dir / "out.onnx").string(), External());
   EXPECT_TRUE(s.ok()) << s;
   return {ReadFile(dir / "out.onnx"), ReadFile(dir / "out.onnx.data")};
 }
@@ -196,11 +150,8 @@ TEST(SavePair, AFailedModelWriteLeavesTheEarlierPairUntouched) {
 TEST(SavePair, AnOutputThatIsADirectoryWritesNothing) {
   TempDir dir;
   fs::create_directories(dir / "out.onnx");
-  Model model;
-  model.ir_version = 8;
-  model.graph = std::make_unique<Graph>();
-  model.graph->AddOutput(model.graph->AddInitializer(InlineFloats("W", 1024, 'x')));
-  Status s = SaveFile(model, (dir / "out.onnx").string(), External());
+  Status s =
+      SaveFile(*ModelOf({InlineFloats("W", 1024, 'x')}), (dir / "out.onnx").string(), External());
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
   EXPECT_THAT(std::string(StatusMessage(s)), HasSubstr("is a directory"));
   EXPECT_EQ(FilesIn(dir.path()), std::vector<std::string>{"out.onnx"});
@@ -294,10 +245,8 @@ class UmaskScope {
 
 TEST(SaveModes, NewFilesFollowTheUmaskAndSideFilesTheirModel) {
   TempDir dir;
-  Model model;
-  model.ir_version = 8;
-  model.graph = std::make_unique<Graph>();
-  model.graph->AddOutput(model.graph->AddInitializer(InlineFloats("W", 1024, 'x')));
+  auto owned = ModelOf({InlineFloats("W", 1024, 'x')});
+  const Model& model = *owned;
   {
     UmaskScope scope(077);
     ASSERT_TRUE(SaveFile(model, (dir / "private.onnx").string(), External()).ok());

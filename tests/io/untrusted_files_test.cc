@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "io/tensor_models.h"
 #include "onnxkit/io.h"
 #include "support/test_support.h"
 
@@ -19,8 +20,11 @@ namespace onnxkit {
 namespace {
 
 namespace fs = std::filesystem;
+using ::onnxkit::testing::DataOf;
+using ::onnxkit::testing::ExternalFloats;
 using ::onnxkit::testing::ReadFile;
 using ::onnxkit::testing::RunCli;
+using ::onnxkit::testing::SaveModel;
 using ::onnxkit::testing::TempDir;
 using ::onnxkit::testing::WriteFile;
 using ::testing::HasSubstr;
@@ -31,28 +35,6 @@ class HangGuard {
   HangGuard() { ::alarm(60); }
   ~HangGuard() { ::alarm(0); }
 };
-
-Tensor ExternalFloats(std::string name, int64_t count, std::string location, uint64_t offset) {
-  Tensor t;
-  t.name = std::move(name);
-  t.data_type = static_cast<int32_t>(DataType::kFloat);
-  t.dims = {count};
-  t.data_location = 1;
-  t.external_data = {{"location", std::move(location), {}},
-                     {"offset", std::to_string(offset), {}},
-                     {"length", std::to_string(count * 4), {}}};
-  return t;
-}
-
-void SaveModel(const fs::path& file, std::vector<Tensor> tensors) {
-  Model model;
-  model.ir_version = 8;
-  model.opset_import.push_back({"", 17, {}});
-  model.graph = std::make_unique<Graph>();
-  for (Tensor& t : tensors) model.graph->AddOutput(model.graph->AddInitializer(std::move(t)));
-  Status saved = SaveFile(model, file.string());
-  ASSERT_TRUE(saved.ok()) << saved;
-}
 
 const Tensor& Initializer(const Model& model, const std::string& name) {
   for (const Value* v : model.graph->initializers()) {
@@ -72,12 +54,6 @@ std::unique_ptr<Model> LoadModelReadingW(const fs::path& dir) {
   auto model = LoadFile((dir / "model.onnx").string());
   EXPECT_TRUE(model.ok()) << model.status();
   return model.ok() ? *std::move(model) : nullptr;
-}
-
-std::string DataOf(const Tensor& t) {
-  auto data = t.Data();
-  EXPECT_TRUE(data.ok()) << data.status();
-  return data.ok() ? std::string(data->view()) : "";
 }
 
 // ---------------------------------------------------------------------------------------
@@ -108,7 +84,7 @@ TEST(ChangedAfterLoad, TruncatedModelFileKeepsItsTensorsReadable) {
   auto model = LoadFile((dir / "model.onnx").string());
   ASSERT_TRUE(model.ok()) << model.status();
   fs::resize_file(dir / "model.onnx", 0);
-  EXPECT_TRUE(DataOf(Initializer(**model, "big")) == bytes);
+  EXPECT_TRUE(DataOf(**model, "big") == bytes);
 }
 
 TEST(ChangedAfterLoad, SideFileSwappedForASymlinkOutsideStillReadsTheLoadedFile) {
@@ -120,7 +96,7 @@ TEST(ChangedAfterLoad, SideFileSwappedForASymlinkOutsideStillReadsTheLoadedFile)
   ASSERT_TRUE(model);
   fs::rename(dir / "model/w.bin", dir / "model/old.bin");
   fs::create_symlink("../outside/secret.bin", dir / "model/w.bin");
-  EXPECT_EQ(DataOf(Initializer(*model, "W")), kWeights);
+  EXPECT_EQ(DataOf(*model, "W"), kWeights);
 }
 
 TEST(ChangedAfterLoad, SideFileSwappedForAFifoDoesNotHang) {
@@ -130,7 +106,7 @@ TEST(ChangedAfterLoad, SideFileSwappedForAFifoDoesNotHang) {
   ASSERT_TRUE(model);
   fs::remove(dir / "w.bin");
   ASSERT_EQ(::mkfifo((dir / "w.bin").c_str(), 0600), 0);
-  EXPECT_EQ(DataOf(Initializer(*model, "W")), kWeights);
+  EXPECT_EQ(DataOf(*model, "W"), kWeights);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -213,7 +189,7 @@ TEST(NoFolder, StdinModelDoesNotReadTheCurrentFolder) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto inlined = LoadFile((dir / "inline.onnx").string());
   ASSERT_TRUE(inlined.ok()) << inlined.status();
-  EXPECT_EQ(DataOf(Initializer(**inlined, "W")), kWeights);
+  EXPECT_EQ(DataOf(**inlined, "W"), kWeights);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "io/tensor_models.h"
 #include "onnxkit/io.h"
 #include "support/test_support.h"
 
@@ -18,6 +19,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::onnxkit::testing::CorpusDir;
+using ::onnxkit::testing::FilesIn;
 using ::onnxkit::testing::ReadFile;
 using ::onnxkit::testing::RunCli;
 using ::onnxkit::testing::TempDir;
@@ -26,13 +28,6 @@ using ::testing::HasSubstr;
 
 // Large enough for pipes to fill up, canonical so that a lossless copy is byte-equal.
 const fs::path kModel = CorpusDir() / "models/squeezenet1_1.onnx";
-
-std::vector<std::string> FilesIn(const fs::path& dir) {
-  std::vector<std::string> names;
-  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename());
-  std::sort(names.begin(), names.end());
-  return names;
-}
 
 std::string Canonical(const fs::path& file) {
   std::string out;
