@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "check/context.h"
+#include "onnxkit/escape.h"
 
 namespace onnxkit {
 
@@ -57,8 +58,16 @@ Context::Context(const Model& model, Diagnostics& out) : model_(model), out_(out
     const Function& fn = *model.functions[i];
     std::string path = fn.name.empty() ? fmt::format("fn:#{}", i) : "fn:" + fn.name;
     AddGraph(*fn.body, GraphScope::Kind::kFunction, path, &fn, &fn.opset_import, nullptr, nullptr);
+    functions_.try_emplace({fn.domain, fn.name}, &fn);
   }
 }
+
+const Function* Context::FindFunction(std::string_view domain, std::string_view name) const {
+  auto it = functions_.find(std::pair(domain, name));
+  return it == functions_.end() ? nullptr : it->second;
+}
+
+const GraphScope* Context::BodyScope(const Function& fn) const { return ScopeOf(fn.body.get()); }
 
 void Context::AddGraph(const Graph& g, GraphScope::Kind kind, std::string path, const Function* fn,
                        const std::vector<OpsetImport>* opsets, const Node* owner,
@@ -191,30 +200,39 @@ std::string FormatDiagnostic(const Diagnostic& d, std::string_view file, bool co
            : d.severity == Severity::kWarning ? "\033[1;35m"
                                               : "\033[1;36m";
   }
-  return fmt::format("{}{}[{}]{}: {}{}: {}{}: {}", tint, SeverityName(d.severity), d.code, reset,
-                     bold, file, Context(d.location), reset, d.message);
+  // Names, op types and messages come from the model: escaped, they cannot drive the
+  // terminal or forge a diagnostic line.
+  return fmt::format("{}{}[{}]{}: {}{}: {}{}: {}", tint, SeverityName(d.severity),
+                     EscapeForDisplay(d.code), reset, bold, EscapeForDisplay(file),
+                     EscapeForDisplay(Context(d.location)), reset, EscapeForDisplay(d.message));
 }
+
+namespace {
+nlohmann::ordered_json DiagnosticJson(const Diagnostic& d, std::string_view file) {
+  // ONNX strings are bytes; JSON strings must be UTF-8 (ValidUtf8 escapes other bytes).
+  const Location& at = d.location;
+  nlohmann::ordered_json loc;
+  loc["path"] = ValidUtf8(at.Path());
+  if (!at.graph.empty()) loc["graph"] = ValidUtf8(at.graph);
+  if (at.node_index >= 0) loc["node_index"] = at.node_index;
+  if (!at.node_name.empty()) loc["node"] = ValidUtf8(at.node_name);
+  if (!at.op_type.empty()) loc["op_type"] = ValidUtf8(at.op_type);
+  if (at.opset_version > 0) loc["opset"] = at.opset_version;
+  if (!at.value.empty()) loc["value"] = ValidUtf8(at.value);
+  if (!at.slot.empty()) loc["slot"] = ValidUtf8(at.slot);
+  nlohmann::ordered_json item;
+  item["file"] = ValidUtf8(file);
+  item["severity"] = std::string(SeverityName(d.severity));
+  item["code"] = ValidUtf8(d.code);
+  item["message"] = ValidUtf8(d.message);
+  item["location"] = std::move(loc);
+  return item;
+}
+}  // namespace
 
 std::string DiagnosticsToJson(const Diagnostics& diagnostics, std::string_view file) {
   nlohmann::ordered_json out = nlohmann::ordered_json::array();
-  for (const Diagnostic& d : diagnostics.items) {
-    nlohmann::ordered_json loc;
-    loc["path"] = d.location.Path();
-    if (!d.location.graph.empty()) loc["graph"] = d.location.graph;
-    if (d.location.node_index >= 0) loc["node_index"] = d.location.node_index;
-    if (!d.location.node_name.empty()) loc["node"] = d.location.node_name;
-    if (!d.location.op_type.empty()) loc["op_type"] = d.location.op_type;
-    if (d.location.opset_version > 0) loc["opset"] = d.location.opset_version;
-    if (!d.location.value.empty()) loc["value"] = d.location.value;
-    if (!d.location.slot.empty()) loc["slot"] = d.location.slot;
-    nlohmann::ordered_json item;
-    item["file"] = std::string(file);
-    item["severity"] = std::string(SeverityName(d.severity));
-    item["code"] = d.code;
-    item["message"] = d.message;
-    item["location"] = std::move(loc);
-    out.push_back(std::move(item));
-  }
+  for (const Diagnostic& d : diagnostics.items) out.push_back(DiagnosticJson(d, file));
   return out.dump(2);
 }
 

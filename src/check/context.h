@@ -5,6 +5,8 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -46,6 +48,12 @@ class Context {
   Location ValueLocation(const GraphScope& scope, std::string_view value) const;
   Location GraphLocation(const GraphScope& scope) const;
 
+  // The model-local function (domain, name), or nullptr: Model::FindFunction through an
+  // index built once, since rules look a function up for every node.
+  const Function* FindFunction(std::string_view domain, std::string_view name) const;
+  // The scope of a function's body.
+  const GraphScope* BodyScope(const Function& fn) const;
+
   // The node's index in its graph (computed once per graph).
   int64_t IndexOf(const Node& node) const;
   // The scope of a graph of this model (nullptr for a graph that is not part of it).
@@ -65,6 +73,9 @@ class Context {
   std::vector<GraphScope> graphs_;
   absl::flat_hash_map<const Node*, int64_t> index_;
   absl::flat_hash_map<const Graph*, size_t> scope_index_;
+  // (domain, name) of each local function, viewing the model's strings; the first
+  // definition wins, as in Model::FindFunction.
+  absl::flat_hash_map<std::pair<std::string_view, std::string_view>, const Function*> functions_;
 };
 
 // The structural rules of one graph (SSA, order, cycles, scoping, names), with codes of

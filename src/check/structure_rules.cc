@@ -9,13 +9,16 @@
 //     node that reads an outer value its enclosing node does not yet see;
 //  4. a sub-graph that redefines an outer name (no shadowing), or lists a name both as input
 //     and initializer; an IR < 4 main graph whose initializer is not an input;
-//  5. a graph output that nothing produces.
+//  5. a graph output that nothing produces;
+//  6. one value declared twice (two graph inputs of one name, an output listed twice, repeated
+//     value_info, an input also in value_info, …) with types that contradict each other.
 // Function bodies get the same rules with "functions." codes (see function_rules.cc).
 #include <fmt/format.h>
 #include <onnx/defs/schema.h>
 
 #include <algorithm>
 #include <functional>
+#include <optional>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -324,6 +327,95 @@ void CheckOutputs(Context& c, const GraphScope& s, std::string_view group) {
   }
 }
 
+// Why two declared types cannot both hold ("" when they can): different kinds, element
+// types or ranks, or a dimension fixed to two different sizes. A type that says less (no
+// shape, element type 0, an unknown or symbolic dim) never contradicts a more precise one.
+std::string Contradiction(const Type& a, const Type& b) {
+  if (a.kind == Type::Kind::kNone || b.kind == Type::Kind::kNone) return "";
+  if (a.kind != b.kind) return "the kinds of type differ";
+  if (a.elem_type != 0 && b.elem_type != 0 && a.elem_type != b.elem_type) {
+    return a.kind == Type::Kind::kMap ? "the key types differ" : "the element types differ";
+  }
+  if (a.shape && b.shape) {
+    const auto& da = a.shape->dims;
+    const auto& db = b.shape->dims;
+    if (da.size() != db.size()) return fmt::format("rank {} against rank {}", da.size(), db.size());
+    for (size_t i = 0; i < da.size(); ++i) {
+      if (da[i].kind == Dim::Kind::kValue && db[i].kind == Dim::Kind::kValue &&
+          da[i].value != db[i].value) {
+        return fmt::format("dimension {} is {} against {}", i, da[i].value, db[i].value);
+      }
+    }
+  }
+  if (a.element_type() && b.element_type())
+    return Contradiction(*a.element_type(), *b.element_type());
+  return "";
+}
+
+// One declaration of a value: which list of the graph, and where in it.
+struct DeclarationPlace {
+  const char* list;  // "graph input", "value_info", "graph output"
+  size_t index;
+  std::string Text() const { return fmt::format("{} {}", list, index); }
+};
+
+void ReportConflict(Context& c, const GraphScope& s, std::string_view group,
+                    const std::string& name, const ValueInfo& first, DeclarationPlace first_at,
+                    const ValueInfo& second, DeclarationPlace second_at) {
+  if (!first.has_type || !second.has_type) return;
+  std::string why = Contradiction(first.type, second.type);
+  if (why.empty()) return;
+  c.Error(Code(group, "conflicting-declaration"), c.ValueLocation(s, name),
+          fmt::format("'{}' is declared {} by {} but {} by {}: {}", name, TypeToString(first.type),
+                      first_at.Text(), TypeToString(second.type), second_at.Text(), why));
+}
+
+// Graph inputs are distinct values even when they share a name (duplicate-input): compare
+// each with the first input of its name.
+void CheckDuplicateInputTypes(Context& c, const GraphScope& s, std::string_view group) {
+  absl::flat_hash_map<std::string_view, size_t> first_input;
+  const auto& inputs = s.graph->inputs();
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    auto [it, first] = first_input.emplace(inputs[i]->name(), i);
+    if (first || inputs[i]->name().empty()) continue;
+    ReportConflict(c, s, group, inputs[i]->name(), inputs[it->second]->info(),
+                   {"graph input", it->second}, inputs[i]->info(), {"graph input", i});
+  }
+}
+
+// A value declared again (in value_info or as an output) keeps its first declaration and
+// the graph keeps the differing later ones as overrides (see Graph::InfoOverride): compare
+// each override with the first declaration. Declarations are read inputs, value_info,
+// outputs, in that order.
+void CheckRepeatedDeclarations(Context& c, const GraphScope& s, std::string_view group) {
+  const Graph& g = *s.graph;
+  if (g.input_info_overrides.empty() && g.value_info_overrides.empty() &&
+      g.output_info_overrides.empty()) {
+    return;
+  }
+  absl::flat_hash_map<const Value*, DeclarationPlace> first_place;
+  auto note_places = [&](const std::vector<Value*>& list, const char* label) {
+    for (size_t i = 0; i < list.size(); ++i) {
+      if (list[i]) first_place.try_emplace(list[i], DeclarationPlace{label, i});
+    }
+  };
+  note_places(g.inputs(), "graph input");
+  note_places(g.value_info(), "value_info");
+  note_places(g.outputs(), "graph output");
+  auto check = [&](const std::vector<Graph::InfoOverride>& overrides,
+                   const std::vector<Value*>& list, const char* label) {
+    for (const Graph::InfoOverride& o : overrides) {
+      if (o.index >= list.size() || !list[o.index]) continue;
+      const Value* v = list[o.index];
+      ReportConflict(c, s, group, v->name(), v->info(), first_place.at(v), o.info,
+                     {label, o.index});
+    }
+  };
+  check(g.input_info_overrides, g.inputs(), "graph input");
+  check(g.value_info_overrides, g.value_info(), "value_info");
+  check(g.output_info_overrides, g.outputs(), "graph output");
+}
+
 }  // namespace
 
 void CheckGraphStructure(Context& c, const GraphScope& scope, std::string_view group) {
@@ -333,6 +425,8 @@ void CheckGraphStructure(Context& c, const GraphScope& scope, std::string_view g
   CheckOrder(c, scope, group);
   CheckOuterReads(c, scope, group);
   CheckOutputs(c, scope, group);
+  CheckDuplicateInputTypes(c, scope, group);
+  CheckRepeatedDeclarations(c, scope, group);
 }
 
 void CheckStructureRules(Context& c) {
