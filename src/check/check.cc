@@ -133,6 +133,57 @@ Location Context::GraphLocation(const GraphScope& scope) const {
   return loc;
 }
 
+std::vector<std::vector<size_t>> StronglyConnectedComponents(
+    const std::vector<std::vector<size_t>>& edges) {
+  constexpr size_t kUnvisited = SIZE_MAX;
+  std::vector<size_t> order(edges.size(), kUnvisited), low(edges.size(), 0);
+  std::vector<bool> on_stack(edges.size(), false);
+  std::vector<size_t> stack;
+  std::vector<std::vector<size_t>> components;
+  size_t counter = 0;
+  struct Frame {
+    size_t vertex;
+    size_t next_edge;
+  };
+  for (size_t root = 0; root < edges.size(); ++root) {
+    if (order[root] != kUnvisited) continue;
+    std::vector<Frame> frames{{root, 0}};
+    order[root] = low[root] = counter++;
+    stack.push_back(root);
+    on_stack[root] = true;
+    while (!frames.empty()) {
+      Frame& f = frames.back();
+      if (f.next_edge < edges[f.vertex].size()) {
+        size_t next = edges[f.vertex][f.next_edge++];
+        if (order[next] == kUnvisited) {
+          order[next] = low[next] = counter++;
+          stack.push_back(next);
+          on_stack[next] = true;
+          frames.push_back({next, 0});
+        } else if (on_stack[next]) {
+          low[f.vertex] = std::min(low[f.vertex], order[next]);
+        }
+        continue;
+      }
+      size_t done = f.vertex;
+      frames.pop_back();
+      if (!frames.empty())
+        low[frames.back().vertex] = std::min(low[frames.back().vertex], low[done]);
+      if (low[done] != order[done]) continue;
+      std::vector<size_t> component;
+      size_t member;
+      do {
+        member = stack.back();
+        stack.pop_back();
+        on_stack[member] = false;
+        component.push_back(member);
+      } while (member != done);
+      components.push_back(std::move(component));
+    }
+  }
+  return components;
+}
+
 namespace {
 struct Group {
   const char* name;

@@ -82,6 +82,13 @@ class Context {
 // `group`: shared by "structure" and "functions".
 void CheckGraphStructure(Context& c, const GraphScope& scope, std::string_view group);
 
+// The strongly connected components of a directed graph given as adjacency lists over
+// vertices 0..n-1, each as a list of vertices, in the order Tarjan's algorithm closes them
+// (iterative: a chain of a million vertices must not overflow the stack; dense vectors keep
+// it fast at that size).
+std::vector<std::vector<size_t>> StronglyConnectedComponents(
+    const std::vector<std::vector<size_t>>& edges);
+
 // "If_0" or "#3" for a node without a name.
 std::string NodeLabel(const Node& node, int64_t index);
 

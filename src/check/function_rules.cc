@@ -175,57 +175,6 @@ std::vector<std::vector<size_t>> CallGraph(const Context& c) {
   return calls;
 }
 
-// The strongly connected components of the call graph (iterative Tarjan: a chain of
-// thousands of calls must not overflow the stack), each as a list of function indices.
-std::vector<std::vector<size_t>> CallComponents(const std::vector<std::vector<size_t>>& calls) {
-  constexpr size_t kUnvisited = SIZE_MAX;
-  std::vector<size_t> order(calls.size(), kUnvisited), low(calls.size(), 0);
-  std::vector<bool> on_stack(calls.size(), false);
-  std::vector<size_t> stack;
-  std::vector<std::vector<size_t>> components;
-  size_t counter = 0;
-  struct Frame {
-    size_t fn;
-    size_t next_call;
-  };
-  for (size_t root = 0; root < calls.size(); ++root) {
-    if (order[root] != kUnvisited) continue;
-    std::vector<Frame> frames{{root, 0}};
-    order[root] = low[root] = counter++;
-    stack.push_back(root);
-    on_stack[root] = true;
-    while (!frames.empty()) {
-      Frame& f = frames.back();
-      if (f.next_call < calls[f.fn].size()) {
-        size_t callee = calls[f.fn][f.next_call++];
-        if (order[callee] == kUnvisited) {
-          order[callee] = low[callee] = counter++;
-          stack.push_back(callee);
-          on_stack[callee] = true;
-          frames.push_back({callee, 0});
-        } else if (on_stack[callee]) {
-          low[f.fn] = std::min(low[f.fn], order[callee]);
-        }
-        continue;
-      }
-      size_t done = f.fn;
-      frames.pop_back();
-      if (!frames.empty()) low[frames.back().fn] = std::min(low[frames.back().fn], low[done]);
-      if (low[done] != order[done]) continue;
-      std::vector<size_t> component;
-      size_t member;
-      do {
-        member = stack.back();
-        stack.pop_back();
-        on_stack[member] = false;
-        component.push_back(member);
-      } while (member != done);
-      components.push_back(std::move(component));
-    }
-  }
-  return components;
-}
-
 // A shortest call cycle from `start` back to itself that stays inside its component: the
 // functions after `start`, in call order.
 std::vector<size_t> ShortestCycle(size_t start, const std::vector<std::vector<size_t>>& calls,
@@ -255,7 +204,7 @@ void CheckRecursion(Context& c) {
   const auto& functions = c.model().functions;
   const std::vector<std::vector<size_t>> calls = CallGraph(c);
   std::vector<std::vector<size_t>> recursive;
-  for (std::vector<size_t>& component : CallComponents(calls)) {
+  for (std::vector<size_t>& component : StronglyConnectedComponents(calls)) {
     const size_t only = component.front();
     const bool calls_itself =
         std::find(calls[only].begin(), calls[only].end(), only) != calls[only].end();

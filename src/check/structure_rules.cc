@@ -197,94 +197,55 @@ void ForEachRead(const Node& n, const std::function<void(const Value*, bool dire
   }
 }
 
-// Strongly connected components of the "reads from" relation among a graph's nodes
-// (iterative Tarjan: deep graphs must not overflow the stack).
-std::vector<std::vector<const Node*>> Cycles(
-    const std::vector<const Node*>& nodes,
-    const absl::flat_hash_map<const Node*, std::vector<const Node*>>& deps) {
-  absl::flat_hash_map<const Node*, int> index, low;
-  absl::flat_hash_set<const Node*> on_stack;
-  std::vector<const Node*> stack;
-  std::vector<std::vector<const Node*>> out;
-  int counter = 0;
-  struct Frame {
-    const Node* node;
-    size_t next;
-  };
-  for (const Node* root : nodes) {
-    if (index.contains(root)) continue;
-    std::vector<Frame> frames{{root, 0}};
-    index[root] = low[root] = counter++;
-    stack.push_back(root);
-    on_stack.insert(root);
-    while (!frames.empty()) {
-      Frame& f = frames.back();
-      const auto& edges = deps.at(f.node);
-      if (f.next < edges.size()) {
-        const Node* w = edges[f.next++];
-        if (!index.contains(w)) {
-          index[w] = low[w] = counter++;
-          stack.push_back(w);
-          on_stack.insert(w);
-          frames.push_back({w, 0});
-        } else if (on_stack.contains(w)) {
-          low[f.node] = std::min(low[f.node], index[w]);
-        }
-        continue;
+// The nodes a graph's nodes read from, by position in the graph (a node's index): directly
+// or through their sub-graphs.
+std::vector<std::vector<size_t>> ReadsFrom(const Context& c, const Graph& g) {
+  std::vector<std::vector<size_t>> deps;
+  deps.reserve(g.node_count());
+  for (const Node* n : g.nodes()) {
+    auto& list = deps.emplace_back();
+    ForEachRead(*n, [&](const Value* v, bool) {
+      if (v->graph() == &g && v->producer()) {
+        list.push_back(static_cast<size_t>(c.IndexOf(*v->producer())));
       }
-      const Node* v = f.node;
-      frames.pop_back();
-      if (!frames.empty()) low[frames.back().node] = std::min(low[frames.back().node], low[v]);
-      if (low[v] != index[v]) continue;
-      std::vector<const Node*> component;
-      const Node* w;
-      do {
-        w = stack.back();
-        stack.pop_back();
-        on_stack.erase(w);
-        component.push_back(w);
-      } while (w != v);
-      bool self_loop = std::find(deps.at(v).begin(), deps.at(v).end(), v) != deps.at(v).end();
-      if (component.size() > 1 || self_loop) out.push_back(std::move(component));
-    }
+    });
   }
-  return out;
+  return deps;
 }
 
 void CheckOrder(Context& c, const GraphScope& s, std::string_view group) {
   const Graph& g = *s.graph;
-  std::vector<const Node*> nodes(g.nodes().begin(), g.nodes().end());
-  absl::flat_hash_map<const Node*, std::vector<const Node*>> deps;
-  for (const Node* n : nodes) {
-    auto& list = deps[n];
-    ForEachRead(*n, [&](const Value* v, bool) {
-      if (v->graph() == &g && v->producer()) list.push_back(v->producer());
-    });
-  }
-  absl::flat_hash_set<const Node*> in_cycle;
-  for (auto& component : Cycles(nodes, deps)) {
-    std::sort(component.begin(), component.end(),
-              [&](const Node* a, const Node* b) { return c.IndexOf(*a) < c.IndexOf(*b); });
+  const std::vector<const Node*> nodes(g.nodes().begin(), g.nodes().end());
+  const std::vector<std::vector<size_t>> deps = ReadsFrom(c, g);
+  std::vector<bool> in_cycle(nodes.size(), false);
+  for (std::vector<size_t>& component : StronglyConnectedComponents(deps)) {
+    const size_t first = *std::min_element(component.begin(), component.end());
+    const bool self_loop =
+        std::find(deps[first].begin(), deps[first].end(), first) != deps[first].end();
+    if (component.size() == 1 && !self_loop) continue;
+    std::sort(component.begin(), component.end());
     std::string members;
-    for (const Node* m : component) {
-      members += (members.empty() ? "" : " -> ") + NodeLabel(*m, c.IndexOf(*m));
-      in_cycle.insert(m);
+    for (size_t m : component) {
+      members += (members.empty() ? "" : " -> ") + NodeLabel(*nodes[m], static_cast<int64_t>(m));
+      in_cycle[m] = true;
     }
-    c.Error(Code(group, "cycle"), c.NodeLocation(s, *component.front()),
+    c.Error(Code(group, "cycle"), c.NodeLocation(s, *nodes[first]),
             fmt::format("the node is on a cycle: {} -> {}", members,
-                        NodeLabel(*component.front(), c.IndexOf(*component.front()))));
+                        NodeLabel(*nodes[first], static_cast<int64_t>(first))));
   }
-  for (const Node* n : nodes) {
-    if (in_cycle.contains(n)) continue;
+  for (size_t position = 0; position < nodes.size(); ++position) {
+    if (in_cycle[position]) continue;
+    const Node* n = nodes[position];
     for (size_t i = 0; i < n->inputs().size(); ++i) {
       const Value* v = n->input(i);
       if (!v || v->graph() != &g || !v->producer()) continue;
-      if (c.IndexOf(*v->producer()) >= c.IndexOf(*n)) {
+      const int64_t producer = c.IndexOf(*v->producer());
+      if (producer >= static_cast<int64_t>(position)) {
         Location at = c.NodeLocation(s, *n);
         at.slot = fmt::format("input {}", i);
         c.Error(Code(group, "not-topological"), at,
                 fmt::format("'{}' is produced later, by {} (sorting the nodes would fix this)",
-                            v->name(), NodeLabel(*v->producer(), c.IndexOf(*v->producer()))));
+                            v->name(), NodeLabel(*v->producer(), producer)));
       }
     }
   }

@@ -5,6 +5,9 @@
 // graphs as ForEachGraph visits them, values in the order their graph created them, and
 // new value_info entries in node order — so that the same input always gives the same
 // bytes. Each graph's declared values are collected once, keeping the whole pass linear.
+#include <utility>
+#include <vector>
+
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "check/context.h"
@@ -29,10 +32,10 @@ bool Typeable(const Value& v, const Type& type) {
 
 InferStats InferShapes(Model& model, Diagnostics& diagnostics) {
   check_internal::Context context(model, diagnostics);
-  absl::flat_hash_map<const Value*, Type> inferred;
-  for (auto& [value, type] : check_internal::InferTypes(context)) {
-    inferred.emplace(value, std::move(type));
-  }
+  std::vector<std::pair<const Value*, Type>> types = check_internal::InferTypes(context);
+  absl::flat_hash_map<const Value*, size_t> inferred;  // where each value's type is in `types`
+  inferred.reserve(types.size());
+  for (size_t i = 0; i < types.size(); ++i) inferred.emplace(types[i].first, i);
   InferStats stats;
   ForEachGraph(model, [&](const Graph& g) {
     // The model is ours to change; the graph walk and the checker's view are read-only.
@@ -40,10 +43,12 @@ InferStats InferShapes(Model& model, Diagnostics& diagnostics) {
     absl::flat_hash_set<const Value*> typed;
     for (Value* v : graph.values()) {
       auto it = inferred.find(v);
-      if (it == inferred.end() || !Typeable(*v, it->second)) continue;
+      if (it == inferred.end()) continue;
+      Type& type = types[it->second].second;
+      if (!Typeable(*v, type)) continue;
       ValueInfo& info = v->mutable_info();
       info.has_type = true;
-      info.type = std::move(it->second);
+      info.type = std::move(type);
       typed.insert(v);
     }
     stats.values_typed += typed.size();

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "onnxkit/io.h"
+#include "support/chain_model.h"
 #include "support/test_support.h"
 #include "tools/child_process.h"
 
@@ -19,23 +20,11 @@ using testing::TempDir;
 
 constexpr int kLength = 300000;
 
-// A chain of Relu nodes with long names (the text and JSON are about 60 and 200 bytes per
-// node; the model's IR takes much less than the documents would).
+// A chain with long value names: the text and JSON are about 60 and 200 bytes per node; the
+// model's IR takes much less than the documents would.
 std::string WriteChain(const TempDir& dir) {
-  Model m;
-  m.ir_version = 8;
-  m.opset_import.push_back({"", 17, {}});
-  m.graph = std::make_unique<Graph>();
-  ValueInfo info;
-  info.has_type = true;
-  info.type = Type::Tensor(DataType::kFloat, {Dim::Value(4)});
-  Value* v = m.graph->AddInput("x", info);
-  for (int i = 0; i < kLength; ++i) {
-    v = m.graph->AppendNode("Relu", {v}, {"value_" + std::to_string(i)})->output(0);
-  }
-  m.graph->AddOutput(v);
   const std::string path = (dir / "chain.onnx").string();
-  EXPECT_TRUE(SaveFile(m, path).ok());
+  EXPECT_TRUE(SaveFile(*testing::UnaryChain(kLength, "value_"), path).ok());
   return path;
 }
 

@@ -5,6 +5,7 @@
 
 #include "onnxkit/infer.h"
 #include "onnxkit/io.h"
+#include "support/chain_model.h"
 #include "support/test_support.h"
 
 namespace onnxkit {
@@ -60,19 +61,10 @@ TEST(InferShapes, DeclaresNewValuesInNodeOrder) {
 }
 
 TEST(InferShapes, TypesEveryValueOfALongChain) {
-  Model m;
-  m.ir_version = 8;
-  m.opset_import.push_back({"", 17, {}});
-  m.graph = std::make_unique<Graph>();
-  ValueInfo info;
-  info.has_type = true;
-  info.type = Type::Tensor(DataType::kFloat, {Dim::Value(3), Dim::Param("N")});
-  Value* v = m.graph->AddInput("x", info);
   constexpr int kLength = 20000;
-  for (int i = 0; i < kLength; ++i) {
-    v = m.graph->AppendNode(i % 2 ? "Relu" : "Neg", {v}, {"v" + std::to_string(i)})->output(0);
-  }
-  m.graph->AddOutput(v);
+  auto chain = testing::UnaryChain(
+      kLength, "v", Type::Tensor(DataType::kFloat, {Dim::Value(3), Dim::Param("N")}));
+  Model& m = *chain;
   Diagnostics diagnostics;
   InferStats stats = InferShapes(m, diagnostics);
   EXPECT_FALSE(diagnostics.has_errors());
@@ -80,8 +72,9 @@ TEST(InferShapes, TypesEveryValueOfALongChain) {
   ASSERT_EQ(m.graph->value_info().size(), static_cast<size_t>(kLength - 1));
   EXPECT_EQ(m.graph->value_info().front()->name(), "v0");
   EXPECT_EQ(m.graph->value_info().back()->name(), "v" + std::to_string(kLength - 2));
-  ASSERT_NE(v->type(), nullptr);
-  EXPECT_EQ(TypeToString(*v->type()), "float32[3,N]");
+  const Value* last = m.graph->outputs().back();
+  ASSERT_NE(last->type(), nullptr);
+  EXPECT_EQ(TypeToString(*last->type()), "float32[3,N]");
 }
 
 }  // namespace

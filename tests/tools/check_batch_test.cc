@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "onnxkit/io.h"
+#include "support/chain_model.h"
 #include "support/test_support.h"
 #include "tools/child_process.h"
 
@@ -23,23 +24,6 @@ using testing::RunCli;
 using testing::TempDir;
 
 std::string Corpus(const std::string& rel) { return (CorpusDir() / rel).string(); }
-
-// A chain of `length` Relu nodes.
-void WriteChain(const std::string& path, int length) {
-  Model m;
-  m.ir_version = 8;
-  m.opset_import.push_back({"", 17, {}});
-  m.graph = std::make_unique<Graph>();
-  ValueInfo info;
-  info.has_type = true;
-  info.type = Type::Tensor(DataType::kFloat, {Dim::Value(4)});
-  Value* v = m.graph->AddInput("x", info);
-  for (int i = 0; i < length; ++i) {
-    v = m.graph->AppendNode("Relu", {v}, {"v" + std::to_string(i)})->output(0);
-  }
-  m.graph->AddOutput(v);
-  ASSERT_TRUE(SaveFile(m, path).ok());
-}
 
 // The second file is a FIFO that nobody writes yet: checking it blocks. The first file's
 // diagnostics must be out before that, with one job and with two.
@@ -110,7 +94,7 @@ TEST(CheckBatch, OutOfMemoryInOneFileIsThatFilesError) {
   if (testing::kUnderAddressSanitizer) GTEST_SKIP() << "RLIMIT_AS and ASan do not mix";
   TempDir dir;
   const std::string big = (dir / "big.onnx").string();
-  WriteChain(big, 400000);
+  ASSERT_TRUE(SaveFile(*testing::UnaryChain(400000), big).ok());
   const std::string before = Corpus("invalid/struct_undefined_input.onnx");
   const std::string after = Corpus("invalid/model_ir_version_0.onnx");
   for (const char* jobs : {"1", "3"}) {
