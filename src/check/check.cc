@@ -37,7 +37,8 @@ std::string NodeLabel(const Node& node, int64_t index) {
   return node.name.empty() ? fmt::format("#{}", index) : node.name;
 }
 
-Context::Context(const Model& model, Diagnostics& out) : model_(model), out_(out) {
+Context::Context(const Model& model, Diagnostics& out)
+    : model_(model), out_(out), functions_(model) {
   if (model.graph) {
     AddGraph(*model.graph, GraphScope::Kind::kMain, "main", nullptr, &model.opset_import, nullptr,
              nullptr);
@@ -58,13 +59,11 @@ Context::Context(const Model& model, Diagnostics& out) : model_(model), out_(out
     const Function& fn = *model.functions[i];
     std::string path = fn.name.empty() ? fmt::format("fn:#{}", i) : "fn:" + fn.name;
     AddGraph(*fn.body, GraphScope::Kind::kFunction, path, &fn, &fn.opset_import, nullptr, nullptr);
-    functions_.try_emplace({fn.domain, fn.name}, &fn);
   }
 }
 
 const Function* Context::FindFunction(std::string_view domain, std::string_view name) const {
-  auto it = functions_.find(std::pair(domain, name));
-  return it == functions_.end() ? nullptr : it->second;
+  return functions_.Find(domain, name);
 }
 
 const GraphScope* Context::BodyScope(const Function& fn) const { return ScopeOf(fn.body.get()); }

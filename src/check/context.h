@@ -12,6 +12,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "onnxkit/check.h"
 #include "onnxkit/ir.h"
+#include "util/function_index.h"
 
 namespace onnxkit::check_internal {
 
@@ -73,9 +74,7 @@ class Context {
   std::vector<GraphScope> graphs_;
   absl::flat_hash_map<const Node*, int64_t> index_;
   absl::flat_hash_map<const Graph*, size_t> scope_index_;
-  // (domain, name) of each local function, viewing the model's strings; the first
-  // definition wins, as in Model::FindFunction.
-  absl::flat_hash_map<std::pair<std::string_view, std::string_view>, const Function*> functions_;
+  util::FunctionIndex functions_;
 };
 
 // The structural rules of one graph (SSA, order, cycles, scoping, names), with codes of

@@ -90,7 +90,7 @@ Json PairsJson(const std::vector<StringPair>& pairs) {
 }
 
 DocumentBuilder::DocumentBuilder(const Model& model, const DumpOptions& options)
-    : model_(model), options_(options), tensors_(options) {}
+    : model_(model), options_(options), functions_(model), tensors_(options) {}
 
 Json DocumentBuilder::Header() const {
   Json m;
@@ -118,11 +118,11 @@ Json DocumentBuilder::Header() const {
 }
 
 GraphRef DocumentBuilder::MainGraph() const {
-  return {model_.graph.get(), OpsetScope{&model_, nullptr}, 0};
+  return {model_.graph.get(), OpsetScope{&model_, nullptr, &functions_}, 0};
 }
 
 GraphRef DocumentBuilder::TrainingGraph(const Graph& graph) const {
-  return {&graph, OpsetScope{&model_, nullptr}, 0};
+  return {&graph, OpsetScope{&model_, nullptr, &functions_}, 0};
 }
 
 bool DocumentBuilder::Filtering() const {
@@ -423,7 +423,7 @@ std::vector<const Function*> DocumentBuilder::ListedFunctions() const {
 }
 
 GraphRef DocumentBuilder::FunctionBody(const Function& fn) const {
-  return {fn.body.get(), OpsetScope{&model_, &fn.opset_import}, 0};
+  return {fn.body.get(), OpsetScope{&model_, &fn.opset_import, &functions_}, 0};
 }
 
 Json DocumentBuilder::FunctionHead(const Function& fn) {

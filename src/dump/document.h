@@ -100,6 +100,7 @@ class DocumentBuilder {
 
   const Model& model_;
   const DumpOptions& options_;
+  const util::FunctionIndex functions_;
   TensorSummarizer tensors_;
   // With a filter: the nodes that match, for the initializer listings.
   std::unordered_set<const Node*> shown_;

@@ -41,7 +41,7 @@ class DumpStream : public ::testing::Test {
 TEST_F(DumpStream, LargeChainDumpsUnderAMemoryLimit) {
   for (const char* format : {"text", "json"}) {
     ChildOptions options;
-    options.address_space = uint64_t{400} << 20;
+    options.address_space = uint64_t{500} << 20;
     options.stdout_path = (dir_ / "out.txt").string();
     Child child({"dump", std::string("--format=") + format, path_}, options);
     testing::CliResult r = child.Finish();
