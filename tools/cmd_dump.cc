@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <iostream>
+#include <new>
 
 #include "cli_common.h"
 #include "onnxkit/dump.h"
@@ -25,7 +26,7 @@ DumpOptions::Initializers InitializersMode(const std::string& name) {
   return DumpOptions::Initializers::kSummary;
 }
 
-int Run(const DumpArgs& args) {
+int Dump(const DumpArgs& args) {
   auto model = LoadModel(args.input);
   if (!model.ok()) return Report("dump", model.status());
   DumpOptions options;
@@ -34,10 +35,23 @@ int Run(const DumpArgs& args) {
   options.op_types = args.ops;
   options.max_depth = args.depth;
   options.stats_limit = args.stats_limit;
-  std::string out = args.format == "json" ? DumpJson(**model, options) : DumpText(**model, options);
-  std::cout << out << std::flush;
-  if (!std::cout) return Report("dump", absl::UnavailableError("cannot write standard output"));
+  // Streamed: the output is written while the model is walked, never held whole.
+  Status written = args.format == "json" ? DumpJson(**model, options, std::cout)
+                                         : DumpText(**model, options, std::cout);
+  if (!written.ok()) return Report("dump", absl::UnavailableError("cannot write standard output"));
   return kExitOk;
+}
+
+int Run(const DumpArgs& args) {
+  try {
+    return Dump(args);
+  } catch (const std::bad_alloc&) {
+    // Under a memory limit (ulimit -v, a container's cap), say so instead of aborting.
+    std::cout.flush();
+    return Report("dump", absl::InternalError(fmt::format(
+                              "{}: out of memory (the model needs more memory than is available)",
+                              args.input)));
+  }
 }
 
 const CommandRegistration kRegistration([](CLI::App& app, int* exit_code) {

@@ -15,14 +15,18 @@
 //
 // The output is deterministic: the same model and options give the same bytes. The JSON
 // form is one object whose keys come in a fixed order; the text form is a rendering of the
-// same document.
+// same document. Both are safe to print: in the text form, control characters and bytes
+// that are not UTF-8 in the model's strings are escaped (onnxkit/escape.h:
+// EscapeForDisplay); the JSON form is valid UTF-8 (ValidUtf8).
 #pragma once
 
 #include <cstdint>
+#include <ostream>
 #include <string>
 #include <vector>
 
 #include "onnxkit/ir.h"
+#include "onnxkit/status.h"
 
 namespace onnxkit {
 
@@ -54,6 +58,12 @@ struct DumpOptions {
 std::string DumpText(const Model& model, const DumpOptions& options = {});
 // The dump as one JSON object (pretty-printed, ends with a newline).
 std::string DumpJson(const Model& model, const DumpOptions& options = {});
+
+// The same, written to `out` while it is produced: memory stays bounded by the largest node
+// or tensor summary, not by the document (a million-node model dumps in the memory its IR
+// takes). Stops writing after the first failed write and then returns an error.
+Status DumpText(const Model& model, const DumpOptions& options, std::ostream& out);
+Status DumpJson(const Model& model, const DumpOptions& options, std::ostream& out);
 
 // A short summary of a model. Computing it reads no tensor data.
 struct ModelInfo {

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "check/context.h"
+#include "onnxkit/escape.h"
 
 namespace onnxkit {
 
@@ -36,7 +37,8 @@ std::string NodeLabel(const Node& node, int64_t index) {
   return node.name.empty() ? fmt::format("#{}", index) : node.name;
 }
 
-Context::Context(const Model& model, Diagnostics& out) : model_(model), out_(out) {
+Context::Context(const Model& model, Diagnostics& out)
+    : model_(model), out_(out), functions_(model) {
   if (model.graph) {
     AddGraph(*model.graph, GraphScope::Kind::kMain, "main", nullptr, &model.opset_import, nullptr,
              nullptr);
@@ -59,6 +61,12 @@ Context::Context(const Model& model, Diagnostics& out) : model_(model), out_(out
     AddGraph(*fn.body, GraphScope::Kind::kFunction, path, &fn, &fn.opset_import, nullptr, nullptr);
   }
 }
+
+const Function* Context::FindFunction(std::string_view domain, std::string_view name) const {
+  return functions_.Find(domain, name);
+}
+
+const GraphScope* Context::BodyScope(const Function& fn) const { return ScopeOf(fn.body.get()); }
 
 void Context::AddGraph(const Graph& g, GraphScope::Kind kind, std::string path, const Function* fn,
                        const std::vector<OpsetImport>* opsets, const Node* owner,
@@ -122,6 +130,57 @@ Location Context::GraphLocation(const GraphScope& scope) const {
   Location loc;
   loc.graph = scope.path;
   return loc;
+}
+
+std::vector<std::vector<size_t>> StronglyConnectedComponents(
+    const std::vector<std::vector<size_t>>& edges) {
+  constexpr size_t kUnvisited = SIZE_MAX;
+  std::vector<size_t> order(edges.size(), kUnvisited), low(edges.size(), 0);
+  std::vector<bool> on_stack(edges.size(), false);
+  std::vector<size_t> stack;
+  std::vector<std::vector<size_t>> components;
+  size_t counter = 0;
+  struct Frame {
+    size_t vertex;
+    size_t next_edge;
+  };
+  for (size_t root = 0; root < edges.size(); ++root) {
+    if (order[root] != kUnvisited) continue;
+    std::vector<Frame> frames{{root, 0}};
+    order[root] = low[root] = counter++;
+    stack.push_back(root);
+    on_stack[root] = true;
+    while (!frames.empty()) {
+      Frame& f = frames.back();
+      if (f.next_edge < edges[f.vertex].size()) {
+        size_t next = edges[f.vertex][f.next_edge++];
+        if (order[next] == kUnvisited) {
+          order[next] = low[next] = counter++;
+          stack.push_back(next);
+          on_stack[next] = true;
+          frames.push_back({next, 0});
+        } else if (on_stack[next]) {
+          low[f.vertex] = std::min(low[f.vertex], order[next]);
+        }
+        continue;
+      }
+      size_t done = f.vertex;
+      frames.pop_back();
+      if (!frames.empty())
+        low[frames.back().vertex] = std::min(low[frames.back().vertex], low[done]);
+      if (low[done] != order[done]) continue;
+      std::vector<size_t> component;
+      size_t member;
+      do {
+        member = stack.back();
+        stack.pop_back();
+        on_stack[member] = false;
+        component.push_back(member);
+      } while (member != done);
+      components.push_back(std::move(component));
+    }
+  }
+  return components;
 }
 
 namespace {
@@ -191,30 +250,39 @@ std::string FormatDiagnostic(const Diagnostic& d, std::string_view file, bool co
            : d.severity == Severity::kWarning ? "\033[1;35m"
                                               : "\033[1;36m";
   }
-  return fmt::format("{}{}[{}]{}: {}{}: {}{}: {}", tint, SeverityName(d.severity), d.code, reset,
-                     bold, file, Context(d.location), reset, d.message);
+  // Names, op types and messages come from the model: escaped, they cannot drive the
+  // terminal or forge a diagnostic line.
+  return fmt::format("{}{}[{}]{}: {}{}: {}{}: {}", tint, SeverityName(d.severity),
+                     EscapeForDisplay(d.code), reset, bold, EscapeForDisplay(file),
+                     EscapeForDisplay(Context(d.location)), reset, EscapeForDisplay(d.message));
 }
+
+namespace {
+nlohmann::ordered_json DiagnosticJson(const Diagnostic& d, std::string_view file) {
+  // ONNX strings are bytes; JSON strings must be UTF-8 (ValidUtf8 escapes other bytes).
+  const Location& at = d.location;
+  nlohmann::ordered_json loc;
+  loc["path"] = ValidUtf8(at.Path());
+  if (!at.graph.empty()) loc["graph"] = ValidUtf8(at.graph);
+  if (at.node_index >= 0) loc["node_index"] = at.node_index;
+  if (!at.node_name.empty()) loc["node"] = ValidUtf8(at.node_name);
+  if (!at.op_type.empty()) loc["op_type"] = ValidUtf8(at.op_type);
+  if (at.opset_version > 0) loc["opset"] = at.opset_version;
+  if (!at.value.empty()) loc["value"] = ValidUtf8(at.value);
+  if (!at.slot.empty()) loc["slot"] = ValidUtf8(at.slot);
+  nlohmann::ordered_json item;
+  item["file"] = ValidUtf8(file);
+  item["severity"] = std::string(SeverityName(d.severity));
+  item["code"] = ValidUtf8(d.code);
+  item["message"] = ValidUtf8(d.message);
+  item["location"] = std::move(loc);
+  return item;
+}
+}  // namespace
 
 std::string DiagnosticsToJson(const Diagnostics& diagnostics, std::string_view file) {
   nlohmann::ordered_json out = nlohmann::ordered_json::array();
-  for (const Diagnostic& d : diagnostics.items) {
-    nlohmann::ordered_json loc;
-    loc["path"] = d.location.Path();
-    if (!d.location.graph.empty()) loc["graph"] = d.location.graph;
-    if (d.location.node_index >= 0) loc["node_index"] = d.location.node_index;
-    if (!d.location.node_name.empty()) loc["node"] = d.location.node_name;
-    if (!d.location.op_type.empty()) loc["op_type"] = d.location.op_type;
-    if (d.location.opset_version > 0) loc["opset"] = d.location.opset_version;
-    if (!d.location.value.empty()) loc["value"] = d.location.value;
-    if (!d.location.slot.empty()) loc["slot"] = d.location.slot;
-    nlohmann::ordered_json item;
-    item["file"] = std::string(file);
-    item["severity"] = std::string(SeverityName(d.severity));
-    item["code"] = d.code;
-    item["message"] = d.message;
-    item["location"] = std::move(loc);
-    out.push_back(std::move(item));
-  }
+  for (const Diagnostic& d : diagnostics.items) out.push_back(DiagnosticJson(d, file));
   return out.dump(2);
 }
 

@@ -5,11 +5,14 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "onnxkit/check.h"
 #include "onnxkit/ir.h"
+#include "util/function_index.h"
 
 namespace onnxkit::check_internal {
 
@@ -46,6 +49,12 @@ class Context {
   Location ValueLocation(const GraphScope& scope, std::string_view value) const;
   Location GraphLocation(const GraphScope& scope) const;
 
+  // The model-local function (domain, name), or nullptr: Model::FindFunction through an
+  // index built once, since rules look a function up for every node.
+  const Function* FindFunction(std::string_view domain, std::string_view name) const;
+  // The scope of a function's body.
+  const GraphScope* BodyScope(const Function& fn) const;
+
   // The node's index in its graph (computed once per graph).
   int64_t IndexOf(const Node& node) const;
   // The scope of a graph of this model (nullptr for a graph that is not part of it).
@@ -65,11 +74,19 @@ class Context {
   std::vector<GraphScope> graphs_;
   absl::flat_hash_map<const Node*, int64_t> index_;
   absl::flat_hash_map<const Graph*, size_t> scope_index_;
+  util::FunctionIndex functions_;
 };
 
 // The structural rules of one graph (SSA, order, cycles, scoping, names), with codes of
 // `group`: shared by "structure" and "functions".
 void CheckGraphStructure(Context& c, const GraphScope& scope, std::string_view group);
+
+// The strongly connected components of a directed graph given as adjacency lists over
+// vertices 0..n-1, each as a list of vertices, in the order Tarjan's algorithm closes them
+// (iterative: a chain of a million vertices must not overflow the stack; dense vectors keep
+// it fast at that size).
+std::vector<std::vector<size_t>> StronglyConnectedComponents(
+    const std::vector<std::vector<size_t>>& edges);
 
 // "If_0" or "#3" for a node without a name.
 std::string NodeLabel(const Node& node, int64_t index);

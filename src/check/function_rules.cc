@@ -15,7 +15,8 @@
 #include <fmt/format.h>
 #include <onnx/defs/schema.h>
 
-#include <map>
+#include <algorithm>
+#include <cstdint>
 #include <set>
 
 #include "absl/container/flat_hash_map.h"
@@ -27,10 +28,8 @@ namespace onnxkit::check_internal {
 namespace {
 
 Location FunctionLocation(const Context& c, const Function& fn) {
-  for (const GraphScope& s : c.graphs()) {
-    if (s.function == &fn && s.kind == GraphScope::Kind::kFunction) return c.GraphLocation(s);
-  }
-  return {};
+  const GraphScope* body = c.BodyScope(fn);
+  return body ? c.GraphLocation(*body) : Location{};
 }
 
 void CheckIdentity(Context& c) {
@@ -96,7 +95,7 @@ void CheckRefAttributes(Context& c, const GraphScope& s) {
 void CheckBodyOpsets(Context& c, const GraphScope& s) {
   const Function& fn = *s.function;
   for (const Node* n : s.graph->nodes()) {
-    if (c.model().FindFunction(n->domain, n->op_type)) continue;
+    if (c.FindFunction(n->domain, n->op_type)) continue;
     auto own = c.OpsetVersion(s, n->domain);
     std::string domain_label =
         n->domain.empty() ? std::string("the default domain") : "domain '" + n->domain + "'";
@@ -131,7 +130,7 @@ void CheckCalls(Context& c) {
   std::set<std::string> domains = FunctionDomains(m);
   for (const GraphScope& s : c.graphs()) {
     for (const Node* n : s.graph->nodes()) {
-      const Function* fn = m.FindFunction(n->domain, n->op_type);
+      const Function* fn = c.FindFunction(n->domain, n->op_type);
       if (!fn) {
         bool has_schema = schema::FindAnyVersion(n->op_type, n->domain) != nullptr;
         if (domains.contains(n->domain) && !has_schema) {
@@ -158,57 +157,73 @@ void CheckCalls(Context& c) {
   }
 }
 
-// Which functions each function calls (in its body and the body's sub-graphs).
-std::map<const Function*, std::vector<const Function*>> CallGraph(const Context& c) {
-  std::map<const Function*, std::vector<const Function*>> calls;
-  for (const auto& fn : c.model().functions) calls[fn.get()];
+// Which functions each function calls (in its body and the body's sub-graphs), as indices
+// into the model's function list.
+std::vector<std::vector<size_t>> CallGraph(const Context& c) {
+  const auto& functions = c.model().functions;
+  absl::flat_hash_map<const Function*, size_t> index;
+  for (size_t i = 0; i < functions.size(); ++i) index.emplace(functions[i].get(), i);
+  std::vector<std::vector<size_t>> calls(functions.size());
   for (const GraphScope& s : c.graphs()) {
     if (!s.function) continue;
     for (const Node* n : s.graph->nodes()) {
-      if (const Function* callee = c.model().FindFunction(n->domain, n->op_type)) {
-        calls[s.function].push_back(callee);
+      if (const Function* callee = c.FindFunction(n->domain, n->op_type)) {
+        calls[index.at(s.function)].push_back(index.at(callee));
       }
     }
   }
   return calls;
 }
 
-void CheckRecursion(Context& c) {
-  auto calls = CallGraph(c);
-  // A function is recursive when it can reach itself; a breadth-first search per function
-  // keeps the stack flat and reports each cycle at its first member (in model order).
-  std::set<const Function*> reported;
-  for (const auto& owned : c.model().functions) {
-    const Function* start = owned.get();
-    if (reported.contains(start)) continue;
-    std::map<const Function*, const Function*> parent;
-    std::vector<const Function*> queue = {start};
-    bool found = false;
-    for (size_t i = 0; i < queue.size() && !found; ++i) {
-      for (const Function* next : calls[queue[i]]) {
-        if (next == start) {
-          parent[start] = queue[i];
-          found = true;
-          break;
-        }
-        if (!parent.contains(next)) {
-          parent[next] = queue[i];
-          queue.push_back(next);
-        }
+// A shortest call cycle from `start` back to itself that stays inside its component: the
+// functions after `start`, in call order.
+std::vector<size_t> ShortestCycle(size_t start, const std::vector<std::vector<size_t>>& calls,
+                                  const absl::flat_hash_set<size_t>& component) {
+  absl::flat_hash_map<size_t, size_t> parent;
+  std::vector<size_t> queue = {start};
+  for (size_t i = 0; i < queue.size(); ++i) {
+    for (size_t callee : calls[queue[i]]) {
+      if (callee == start) {
+        std::vector<size_t> cycle;
+        for (size_t f = queue[i]; f != start; f = parent.at(f)) cycle.push_back(f);
+        std::reverse(cycle.begin(), cycle.end());
+        return cycle;
+      }
+      if (component.contains(callee) && parent.emplace(callee, queue[i]).second) {
+        queue.push_back(callee);
       }
     }
-    if (!found) continue;
-    std::vector<const Function*> cycle;
-    for (const Function* f = parent[start]; f != start; f = parent[f]) cycle.push_back(f);
-    std::string path = start->name;
-    for (auto it = cycle.rbegin(); it != cycle.rend(); ++it) {
-      path += " -> " + (*it)->name;
-      reported.insert(*it);
-    }
-    path += " -> " + start->name;
-    c.Error("functions.recursion", FunctionLocation(c, *start),
-            cycle.empty() ? fmt::format("function '{}' calls itself", start->name)
-                          : fmt::format("functions call each other in a cycle: {}", path));
+  }
+  return {};
+}
+
+// Each set of functions that call each other (directly or through others) is reported once,
+// at its first member in model order, with a shortest cycle through that member. Linear in
+// the number of functions and calls.
+void CheckRecursion(Context& c) {
+  const auto& functions = c.model().functions;
+  const std::vector<std::vector<size_t>> calls = CallGraph(c);
+  std::vector<std::vector<size_t>> recursive;
+  for (std::vector<size_t>& component : StronglyConnectedComponents(calls)) {
+    const size_t only = component.front();
+    const bool calls_itself =
+        std::find(calls[only].begin(), calls[only].end(), only) != calls[only].end();
+    if (component.size() > 1 || calls_itself) recursive.push_back(std::move(component));
+  }
+  // Report in model order, like every other rule.
+  for (auto& component : recursive) std::sort(component.begin(), component.end());
+  std::sort(recursive.begin(), recursive.end());
+  for (const auto& component : recursive) {
+    const size_t start = component.front();
+    const std::string& name = functions[start]->name;
+    absl::flat_hash_set<size_t> members(component.begin(), component.end());
+    const std::vector<size_t> cycle = ShortestCycle(start, calls, members);
+    std::string path = name;
+    for (size_t f : cycle) path += " -> " + functions[f]->name;
+    c.Error("functions.recursion", FunctionLocation(c, *functions[start]),
+            cycle.empty()
+                ? fmt::format("function '{}' calls itself", name)
+                : fmt::format("functions call each other in a cycle: {} -> {}", path, name));
   }
 }
 

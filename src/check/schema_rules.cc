@@ -319,7 +319,7 @@ class SchemaRules {
 
  private:
   void CheckNode(const GraphScope& s, const Node& n) {
-    if (c_.model().FindFunction(n.domain, n.op_type)) return;
+    if (c_.FindFunction(n.domain, n.op_type)) return;
     Location loc = c_.NodeLocation(s, n);
     auto version = c_.OpsetVersion(s, n.domain);
     if (!version) {

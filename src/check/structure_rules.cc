@@ -9,13 +9,16 @@
 //     node that reads an outer value its enclosing node does not yet see;
 //  4. a sub-graph that redefines an outer name (no shadowing), or lists a name both as input
 //     and initializer; an IR < 4 main graph whose initializer is not an input;
-//  5. a graph output that nothing produces.
+//  5. a graph output that nothing produces;
+//  6. one value declared twice (two graph inputs of one name, an output listed twice, repeated
+//     value_info, an input also in value_info, …) with types that contradict each other.
 // Function bodies get the same rules with "functions." codes (see function_rules.cc).
 #include <fmt/format.h>
 #include <onnx/defs/schema.h>
 
 #include <algorithm>
 #include <functional>
+#include <optional>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -194,94 +197,55 @@ void ForEachRead(const Node& n, const std::function<void(const Value*, bool dire
   }
 }
 
-// Strongly connected components of the "reads from" relation among a graph's nodes
-// (iterative Tarjan: deep graphs must not overflow the stack).
-std::vector<std::vector<const Node*>> Cycles(
-    const std::vector<const Node*>& nodes,
-    const absl::flat_hash_map<const Node*, std::vector<const Node*>>& deps) {
-  absl::flat_hash_map<const Node*, int> index, low;
-  absl::flat_hash_set<const Node*> on_stack;
-  std::vector<const Node*> stack;
-  std::vector<std::vector<const Node*>> out;
-  int counter = 0;
-  struct Frame {
-    const Node* node;
-    size_t next;
-  };
-  for (const Node* root : nodes) {
-    if (index.contains(root)) continue;
-    std::vector<Frame> frames{{root, 0}};
-    index[root] = low[root] = counter++;
-    stack.push_back(root);
-    on_stack.insert(root);
-    while (!frames.empty()) {
-      Frame& f = frames.back();
-      const auto& edges = deps.at(f.node);
-      if (f.next < edges.size()) {
-        const Node* w = edges[f.next++];
-        if (!index.contains(w)) {
-          index[w] = low[w] = counter++;
-          stack.push_back(w);
-          on_stack.insert(w);
-          frames.push_back({w, 0});
-        } else if (on_stack.contains(w)) {
-          low[f.node] = std::min(low[f.node], index[w]);
-        }
-        continue;
+// The nodes a graph's nodes read from, by position in the graph (a node's index): directly
+// or through their sub-graphs.
+std::vector<std::vector<size_t>> ReadsFrom(const Context& c, const Graph& g) {
+  std::vector<std::vector<size_t>> deps;
+  deps.reserve(g.node_count());
+  for (const Node* n : g.nodes()) {
+    auto& list = deps.emplace_back();
+    ForEachRead(*n, [&](const Value* v, bool) {
+      if (v->graph() == &g && v->producer()) {
+        list.push_back(static_cast<size_t>(c.IndexOf(*v->producer())));
       }
-      const Node* v = f.node;
-      frames.pop_back();
-      if (!frames.empty()) low[frames.back().node] = std::min(low[frames.back().node], low[v]);
-      if (low[v] != index[v]) continue;
-      std::vector<const Node*> component;
-      const Node* w;
-      do {
-        w = stack.back();
-        stack.pop_back();
-        on_stack.erase(w);
-        component.push_back(w);
-      } while (w != v);
-      bool self_loop = std::find(deps.at(v).begin(), deps.at(v).end(), v) != deps.at(v).end();
-      if (component.size() > 1 || self_loop) out.push_back(std::move(component));
-    }
+    });
   }
-  return out;
+  return deps;
 }
 
 void CheckOrder(Context& c, const GraphScope& s, std::string_view group) {
   const Graph& g = *s.graph;
-  std::vector<const Node*> nodes(g.nodes().begin(), g.nodes().end());
-  absl::flat_hash_map<const Node*, std::vector<const Node*>> deps;
-  for (const Node* n : nodes) {
-    auto& list = deps[n];
-    ForEachRead(*n, [&](const Value* v, bool) {
-      if (v->graph() == &g && v->producer()) list.push_back(v->producer());
-    });
-  }
-  absl::flat_hash_set<const Node*> in_cycle;
-  for (auto& component : Cycles(nodes, deps)) {
-    std::sort(component.begin(), component.end(),
-              [&](const Node* a, const Node* b) { return c.IndexOf(*a) < c.IndexOf(*b); });
+  const std::vector<const Node*> nodes(g.nodes().begin(), g.nodes().end());
+  const std::vector<std::vector<size_t>> deps = ReadsFrom(c, g);
+  std::vector<bool> in_cycle(nodes.size(), false);
+  for (std::vector<size_t>& component : StronglyConnectedComponents(deps)) {
+    const size_t first = *std::min_element(component.begin(), component.end());
+    const bool self_loop =
+        std::find(deps[first].begin(), deps[first].end(), first) != deps[first].end();
+    if (component.size() == 1 && !self_loop) continue;
+    std::sort(component.begin(), component.end());
     std::string members;
-    for (const Node* m : component) {
-      members += (members.empty() ? "" : " -> ") + NodeLabel(*m, c.IndexOf(*m));
-      in_cycle.insert(m);
+    for (size_t m : component) {
+      members += (members.empty() ? "" : " -> ") + NodeLabel(*nodes[m], static_cast<int64_t>(m));
+      in_cycle[m] = true;
     }
-    c.Error(Code(group, "cycle"), c.NodeLocation(s, *component.front()),
+    c.Error(Code(group, "cycle"), c.NodeLocation(s, *nodes[first]),
             fmt::format("the node is on a cycle: {} -> {}", members,
-                        NodeLabel(*component.front(), c.IndexOf(*component.front()))));
+                        NodeLabel(*nodes[first], static_cast<int64_t>(first))));
   }
-  for (const Node* n : nodes) {
-    if (in_cycle.contains(n)) continue;
+  for (size_t position = 0; position < nodes.size(); ++position) {
+    if (in_cycle[position]) continue;
+    const Node* n = nodes[position];
     for (size_t i = 0; i < n->inputs().size(); ++i) {
       const Value* v = n->input(i);
       if (!v || v->graph() != &g || !v->producer()) continue;
-      if (c.IndexOf(*v->producer()) >= c.IndexOf(*n)) {
+      const int64_t producer = c.IndexOf(*v->producer());
+      if (producer >= static_cast<int64_t>(position)) {
         Location at = c.NodeLocation(s, *n);
         at.slot = fmt::format("input {}", i);
         c.Error(Code(group, "not-topological"), at,
                 fmt::format("'{}' is produced later, by {} (sorting the nodes would fix this)",
-                            v->name(), NodeLabel(*v->producer(), c.IndexOf(*v->producer()))));
+                            v->name(), NodeLabel(*v->producer(), producer)));
       }
     }
   }
@@ -324,6 +288,95 @@ void CheckOutputs(Context& c, const GraphScope& s, std::string_view group) {
   }
 }
 
+// Why two declared types cannot both hold ("" when they can): different kinds, element
+// types or ranks, or a dimension fixed to two different sizes. A type that says less (no
+// shape, element type 0, an unknown or symbolic dim) never contradicts a more precise one.
+std::string Contradiction(const Type& a, const Type& b) {
+  if (a.kind == Type::Kind::kNone || b.kind == Type::Kind::kNone) return "";
+  if (a.kind != b.kind) return "the kinds of type differ";
+  if (a.elem_type != 0 && b.elem_type != 0 && a.elem_type != b.elem_type) {
+    return a.kind == Type::Kind::kMap ? "the key types differ" : "the element types differ";
+  }
+  if (a.shape && b.shape) {
+    const auto& da = a.shape->dims;
+    const auto& db = b.shape->dims;
+    if (da.size() != db.size()) return fmt::format("rank {} against rank {}", da.size(), db.size());
+    for (size_t i = 0; i < da.size(); ++i) {
+      if (da[i].kind == Dim::Kind::kValue && db[i].kind == Dim::Kind::kValue &&
+          da[i].value != db[i].value) {
+        return fmt::format("dimension {} is {} against {}", i, da[i].value, db[i].value);
+      }
+    }
+  }
+  if (a.element_type() && b.element_type())
+    return Contradiction(*a.element_type(), *b.element_type());
+  return "";
+}
+
+// One declaration of a value: which list of the graph, and where in it.
+struct DeclarationPlace {
+  const char* list;  // "graph input", "value_info", "graph output"
+  size_t index;
+  std::string Text() const { return fmt::format("{} {}", list, index); }
+};
+
+void ReportConflict(Context& c, const GraphScope& s, std::string_view group,
+                    const std::string& name, const ValueInfo& first, DeclarationPlace first_at,
+                    const ValueInfo& second, DeclarationPlace second_at) {
+  if (!first.has_type || !second.has_type) return;
+  std::string why = Contradiction(first.type, second.type);
+  if (why.empty()) return;
+  c.Error(Code(group, "conflicting-declaration"), c.ValueLocation(s, name),
+          fmt::format("'{}' is declared {} by {} but {} by {}: {}", name, TypeToString(first.type),
+                      first_at.Text(), TypeToString(second.type), second_at.Text(), why));
+}
+
+// Graph inputs are distinct values even when they share a name (duplicate-input): compare
+// each with the first input of its name.
+void CheckDuplicateInputTypes(Context& c, const GraphScope& s, std::string_view group) {
+  absl::flat_hash_map<std::string_view, size_t> first_input;
+  const auto& inputs = s.graph->inputs();
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    auto [it, first] = first_input.emplace(inputs[i]->name(), i);
+    if (first || inputs[i]->name().empty()) continue;
+    ReportConflict(c, s, group, inputs[i]->name(), inputs[it->second]->info(),
+                   {"graph input", it->second}, inputs[i]->info(), {"graph input", i});
+  }
+}
+
+// A value declared again (in value_info or as an output) keeps its first declaration and
+// the graph keeps the differing later ones as overrides (see Graph::InfoOverride): compare
+// each override with the first declaration. Declarations are read inputs, value_info,
+// outputs, in that order.
+void CheckRepeatedDeclarations(Context& c, const GraphScope& s, std::string_view group) {
+  const Graph& g = *s.graph;
+  if (g.input_info_overrides.empty() && g.value_info_overrides.empty() &&
+      g.output_info_overrides.empty()) {
+    return;
+  }
+  absl::flat_hash_map<const Value*, DeclarationPlace> first_place;
+  auto note_places = [&](const std::vector<Value*>& list, const char* label) {
+    for (size_t i = 0; i < list.size(); ++i) {
+      if (list[i]) first_place.try_emplace(list[i], DeclarationPlace{label, i});
+    }
+  };
+  note_places(g.inputs(), "graph input");
+  note_places(g.value_info(), "value_info");
+  note_places(g.outputs(), "graph output");
+  auto check = [&](const std::vector<Graph::InfoOverride>& overrides,
+                   const std::vector<Value*>& list, const char* label) {
+    for (const Graph::InfoOverride& o : overrides) {
+      if (o.index >= list.size() || !list[o.index]) continue;
+      const Value* v = list[o.index];
+      ReportConflict(c, s, group, v->name(), v->info(), first_place.at(v), o.info,
+                     {label, o.index});
+    }
+  };
+  check(g.input_info_overrides, g.inputs(), "graph input");
+  check(g.value_info_overrides, g.value_info(), "value_info");
+  check(g.output_info_overrides, g.outputs(), "graph output");
+}
+
 }  // namespace
 
 void CheckGraphStructure(Context& c, const GraphScope& scope, std::string_view group) {
@@ -333,6 +386,8 @@ void CheckGraphStructure(Context& c, const GraphScope& scope, std::string_view g
   CheckOrder(c, scope, group);
   CheckOuterReads(c, scope, group);
   CheckOutputs(c, scope, group);
+  CheckDuplicateInputTypes(c, scope, group);
+  CheckRepeatedDeclarations(c, scope, group);
 }
 
 void CheckStructureRules(Context& c) {

@@ -325,7 +325,7 @@ class TypeRules {
   }
 
   void InferNode(const GraphScope& s, const Node& n) {
-    if (c_.model().FindFunction(n.domain, n.op_type)) return;
+    if (c_.FindFunction(n.domain, n.op_type)) return;
     if (!schema::IsStandardDomain(n.domain)) return;
     auto version = c_.OpsetVersion(s, n.domain);
     auto known = schema::KnownMaxVersion(n.domain);

@@ -6,8 +6,10 @@
 #include <map>
 #include <set>
 
+#include "dump/document.h"
 #include "dump/tensor_summary.h"
 #include "onnxkit/dump.h"
+#include "onnxkit/escape.h"
 
 namespace onnxkit {
 namespace {
@@ -179,15 +181,16 @@ std::string InfoText(const ModelInfo& info) {
   size_t width = 0;
   for (const auto& [key, value] : rows) width = std::max(width, key.size());
   std::string out;
+  // Names, types and the producer come from the model: escaped for the terminal.
   for (const auto& [key, value] : rows) {
-    out += fmt::format("{:<{}}  {}\n", key, width, value);
+    out += fmt::format("{:<{}}  {}\n", key, width, EscapeForDisplay(value));
   }
   out += fmt::format("ops ({} {})\n", info.op_histogram.size(),
                      info.op_histogram.size() == 1 ? "type" : "types");
   size_t op_width = 0;
   for (const auto& op : info.op_histogram) op_width = std::max(op_width, op.op.size());
   for (const auto& op : info.op_histogram) {
-    out += fmt::format("  {:<{}}  {}\n", op.op, op_width, Grouped(op.count));
+    out += fmt::format("  {:<{}}  {}\n", EscapeForDisplay(op.op), op_width, Grouped(op.count));
   }
   return out;
 }
@@ -223,7 +226,7 @@ std::string InfoJson(const ModelInfo& info) {
   j["inline_bytes"] = info.inline_bytes;
   j["external_bytes"] = info.external_bytes;
   j["external_files"] = info.external_files;
-  return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+  return dump_internal::PrintJson(std::move(j));
 }
 
 }  // namespace onnxkit

@@ -58,8 +58,10 @@ std::string DisplayDomain(std::string_view domain) {
 
 OpResolution ResolveOp(const OpsetScope& scope, const Node& node) {
   // A model-local function shadows any schema of the same (domain, name), as in runtimes.
-  if (const Function* fn =
-          scope.model ? scope.model->FindFunction(node.domain, node.op_type) : nullptr) {
+  const Function* fn = scope.functions ? scope.functions->Find(node.domain, node.op_type)
+                       : scope.model   ? scope.model->FindFunction(node.domain, node.op_type)
+                                       : nullptr;
+  if (fn) {
     OpResolution r;
     r.kind = OpResolution::Kind::kLocalFunction;
     r.inputs = NamesOf(fn->body->inputs());

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "onnxkit/ir.h"
+#include "util/function_index.h"
 
 namespace onnxkit::dump_internal {
 
@@ -36,6 +37,8 @@ struct OpResolution {
 struct OpsetScope {
   const Model* model = nullptr;
   const std::vector<OpsetImport>* function_opsets = nullptr;  // nullptr outside functions
+  // The model's functions, indexed (nullptr: Model::FindFunction's scan).
+  const util::FunctionIndex* functions = nullptr;
 
   std::optional<int64_t> Version(std::string_view domain) const;
 };

@@ -4,19 +4,25 @@
 // a header line (#index op name, domain and schema version) with indented lines for its
 // inputs, attributes (sub-graphs nested below their attribute) and outputs; then
 // initializers, functions and training graphs. Names that would be ambiguous in this layout
-// (empty, or with spaces, quotes or control characters) are quoted.
+// (empty, or with spaces, quotes or control characters) are quoted; every line is escaped
+// for the terminal (EscapeForDisplay) as it is written. The text is written as the document
+// is walked, node by node, never held whole.
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <sstream>
 
 #include "dump/document.h"
 #include "dump/schema_names.h"
 #include "onnxkit/dump.h"
+#include "onnxkit/escape.h"
 
 namespace onnxkit {
 namespace {
 
+using dump_internal::DocumentBuilder;
+using dump_internal::GraphRef;
 using dump_internal::Json;
 
 constexpr size_t kWrapColumn = 100;
@@ -181,28 +187,34 @@ std::string ConstantText(const Json& c) {
 
 class TextRenderer {
  public:
-  std::string Render(const Json& doc) {
-    full_ = doc["options"]["initializers"] == "full";
-    ModelHeader(doc);
-    if (doc["graph"].is_null()) {
+  TextRenderer(const Model& model, const DumpOptions& options, std::ostream& out)
+      : builder_(model, options),
+        out_(out),
+        full_(options.initializers == DumpOptions::Initializers::kFull) {}
+
+  Status Print() {
+    ModelHeader(builder_.Header());
+    if (!builder_.model().graph) {
       Line(0, "graph  (none)");
     } else {
-      const Json& g = doc["graph"];
-      std::string header = "graph  " + NameOf(g["name"]);
-      if (g.contains("doc_string")) header += "  doc " + QuoteOf(g["doc_string"]);
+      const GraphRef main = builder_.MainGraph();
+      const Json head = builder_.GraphHead(*main.graph);
+      std::string header = "graph  " + NameOf(head["name"]);
+      if (head.contains("doc_string")) header += "  doc " + QuoteOf(head["doc_string"]);
       Line(0, header);
-      Graph(g, 0, /*main=*/true);
+      Graph(main, head, 0, /*main=*/true);
     }
-    Functions(doc["functions"]);
-    Training(doc["training_info"]);
-    return std::move(out_);
+    Functions();
+    Training();
+    out_.flush();
+    return out_ ? absl::OkStatus() : absl::UnavailableError("cannot write the dump");
   }
 
  private:
+  // Every line goes through here: the model's strings are escaped for the terminal.
   void Line(size_t indent, std::string_view text) {
-    out_.append(indent, ' ');
-    out_.append(text);
-    out_ += '\n';
+    if (!out_) return;  // a failed write (closed pipe, full disk): the rest is pointless
+    out_ << std::string(indent, ' ') << EscapeForDisplay(text) << '\n';
   }
 
   // Items separated by two spaces, wrapped before kWrapColumn.
@@ -268,26 +280,33 @@ class TextRenderer {
   }
 
   // A graph's sections; `indent` is where its section titles start.
-  void Graph(const Json& g, size_t indent, bool main) {
-    Decls(indent, "inputs", g["inputs"], main);
-    Decls(indent, "outputs", g["outputs"], main);
-    if (g["value_info_count"].get<size_t>() > 0) {
-      const size_t count = g["value_info_count"];
+  void Graph(const GraphRef& g, const Json& head, size_t indent, bool main) {
+    Decls(indent, "inputs", head["inputs"], main);
+    Decls(indent, "outputs", head["outputs"], main);
+    if (head["value_info_count"].get<size_t>() > 0) {
+      const size_t count = head["value_info_count"];
       Line(indent, fmt::format("value_info  {} {}", count, count == 1 ? "entry" : "entries"));
     }
-    const size_t total = g["node_count"];
-    const Json& nodes = g["nodes"];
-    if (nodes.size() == total) {
-      Line(indent, fmt::format("nodes ({})", total));
-    } else {
-      Line(indent, fmt::format("nodes ({} of {} shown)", nodes.size(), total));
-    }
-    for (const Json& n : nodes) Node(n, indent + 2);
-    Initializers(g, indent);
-    SparseInitializers(g, indent);
+    NodeList(g, indent, indent + 2);
+    Initializers(*g.graph, indent);
+    SparseInitializers(*g.graph, indent);
   }
 
-  void Node(const Json& n, size_t indent) {
+  // "nodes (N)" or "nodes (N of M shown)", then each listed node.
+  void NodeList(const GraphRef& g, size_t indent, size_t node_indent) {
+    const size_t total = g.graph->node_count();
+    const size_t listed = builder_.ListedNodeCount(g);
+    if (listed == total) {
+      Line(indent, fmt::format("nodes ({})", total));
+    } else {
+      Line(indent, fmt::format("nodes ({} of {} shown)", listed, total));
+    }
+    builder_.ForEachListedNode(g, [&](const onnxkit::Node& node, size_t index, bool context) {
+      if (out_) Node(builder_.NodeJson(node, index, g, context), node, g, node_indent);
+    });
+  }
+
+  void Node(const Json& n, const onnxkit::Node& node, const GraphRef& g, size_t indent) {
     std::string header =
         fmt::format("#{} {}  {}  {} {}", n["index"].get<size_t>(), NameOf(n["op_type"]),
                     NameOf(n["name"]), DomainText(n["domain"]), ResolutionText(n["resolution"]));
@@ -303,7 +322,7 @@ class TextRenderer {
       inputs.push_back(std::move(item));
     }
     Wrapped(detail, inputs);
-    Attributes(n["attributes"], detail);
+    Attributes(n["attributes"], node.attributes, g, detail);
     std::vector<std::string> outputs;
     for (const Json& out : n["outputs"]) {
       std::string item = out["label"].get<std::string>() + "=";
@@ -318,40 +337,43 @@ class TextRenderer {
     }
   }
 
-  void Attributes(const Json& attributes, size_t indent) {
+  void Attributes(const Json& entries, const std::vector<Attribute>& attributes, const GraphRef& g,
+                  size_t indent) {
     std::vector<std::string> items;
-    for (const Json& a : attributes) {
+    for (const Json& a : entries) {
       const std::string type = a["type"];
       if (!a.contains("ref") && (type == "graph" || type == "graphs")) continue;
       items.push_back(AttributeText(a));
     }
     Wrapped(indent, items);
     // Sub-graphs after the plain attributes, each nested under its attribute's name.
-    for (const Json& a : attributes) {
-      const std::string type = a["type"];
-      if (a.contains("ref") || a["value"].is_null()) continue;
-      const std::string name = NameOf(a["name"]);
-      if (type == "graph") {
-        Subgraph(name + "=", a["value"], indent);
-      } else if (type == "graphs") {
-        Line(indent, fmt::format("{}=graphs ({})", name, a["value"].size()));
-        for (size_t i = 0; i < a["value"].size(); ++i) {
-          Subgraph(fmt::format("[{}] ", i), a["value"][i], indent + 2);
+    for (size_t i = 0; i < entries.size(); ++i) {
+      const Attribute& a = attributes[i];
+      if (!DocumentBuilder::StreamsGraphs(a)) continue;
+      const std::string name = NameOf(entries[i]["name"]);
+      if (a.type == AttributeType::kGraph) {
+        Subgraph(name + "=", *a.g, g, indent);
+      } else {
+        Line(indent, fmt::format("{}=graphs ({})", name, a.graphs.size()));
+        for (size_t j = 0; j < a.graphs.size(); ++j) {
+          Subgraph(fmt::format("[{}] ", j), *a.graphs[j], g, indent + 2);
         }
       }
     }
   }
 
-  void Subgraph(const std::string& label, const Json& g, size_t indent) {
-    const size_t count = g["node_count"];
-    std::string header = fmt::format("{}graph {} ({} node{}", label, NameOf(g["name"]), count,
-                                     count == 1 ? "" : "s");
-    if (g.contains("expanded")) {
+  void Subgraph(const std::string& label, const onnxkit::Graph& graph, const GraphRef& parent,
+                size_t indent) {
+    const GraphRef sub = builder_.Subgraph(graph, parent);
+    const size_t count = graph.node_count();
+    std::string header =
+        fmt::format("{}graph {} ({} node{}", label, Name(graph.name), count, count == 1 ? "" : "s");
+    if (!builder_.Expands(sub)) {
       Line(indent, header + ", not expanded)");
       return;
     }
     Line(indent, header + ")");
-    Graph(g, indent + 4, /*main=*/false);
+    Graph(sub, builder_.GraphHead(graph), indent + 4, /*main=*/false);
   }
 
   static std::string List(const Json& values, bool quote) {
@@ -404,47 +426,55 @@ class TextRenderer {
     return out;
   }
 
-  void Initializers(const Json& g, size_t indent) {
-    const size_t count = g["initializer_count"];
+  void Initializers(const onnxkit::Graph& graph, size_t indent) {
+    const Json totals = DocumentBuilder::InitializerTotals(graph);
+    const size_t count = totals["initializer_count"];
     if (count == 0) return;
-    const std::string bytes = dump_internal::FormatBytes(g["initializer_bytes"]);
-    if (!g.contains("initializers")) {
+    const std::string bytes = dump_internal::FormatBytes(totals["initializer_bytes"]);
+    if (!builder_.ListsInitializers()) {
       Line(indent, fmt::format("initializers ({} · {}, not listed)", count, bytes));
       return;
     }
-    const Json& list = g["initializers"];
-    if (list.size() == count) {
+    const std::vector<const Value*> listed = builder_.ListedInitializers(graph);
+    if (listed.size() == count) {
       Line(indent, fmt::format("initializers ({} · {})", count, bytes));
     } else {
-      Line(indent, fmt::format("initializers ({} of {} listed · {})", list.size(), count, bytes));
+      Line(indent, fmt::format("initializers ({} of {} listed · {})", listed.size(), count, bytes));
     }
-    // A table: name, type and size columns aligned, then the variable-length rest.
-    std::vector<std::vector<std::string>> rows;
-    for (const Json& t : list) rows.push_back(InitializerColumns(t));
+    // A table: name, type and size columns aligned, then the variable-length rest. The
+    // widths come from a first pass that reads no tensor data.
     std::vector<size_t> widths(3, 0);
-    for (const auto& row : rows) {
-      for (size_t c = 0; c < widths.size(); ++c) widths[c] = std::max(widths[c], Width(row[c]));
+    for (const Value* v : listed) {
+      const std::vector<std::string> head = HeadColumns(builder_.InitializerHead(*v));
+      for (size_t c = 0; c < widths.size(); ++c) widths[c] = std::max(widths[c], Width(head[c]));
     }
-    for (size_t i = 0; i < rows.size(); ++i) {
+    for (const Value* v : listed) {
+      if (!out_) return;
+      const Json t = builder_.InitializerJson(*v);
+      const std::vector<std::string> row = InitializerColumns(t);
       std::string line;
-      for (size_t c = 0; c < rows[i].size(); ++c) {
-        if (rows[i][c].empty()) continue;
+      for (size_t c = 0; c < row.size(); ++c) {
+        if (row[c].empty()) continue;
         if (!line.empty()) line += "  ";
-        line += c < widths.size() && c + 1 < rows[i].size()
-                    ? PadTo(rows[i][c], std::min(widths[c], kMaxAlign))
-                    : rows[i][c];
+        line += c < widths.size() && c + 1 < row.size()
+                    ? PadTo(row[c], std::min(widths[c], kMaxAlign))
+                    : row[c];
       }
       while (!line.empty() && line.back() == ' ') line.pop_back();
       Line(indent + 2, line);
-      AllValues(list[i], indent + 6);
+      AllValues(t, indent + 6);
     }
+  }
+
+  // The aligned columns of an initializer's row: name, type, size.
+  static std::vector<std::string> HeadColumns(const Json& t) {
+    return {NameOf(t["name"]), TypeText(t),
+            t.contains("bytes") ? dump_internal::FormatBytes(t["bytes"]) : std::string("?")};
   }
 
   // Name, type, size, then notes: where the data lives, statistics, a value preview.
   std::vector<std::string> InitializerColumns(const Json& t) const {
-    std::vector<std::string> row = {
-        NameOf(t["name"]), TypeText(t),
-        t.contains("bytes") ? dump_internal::FormatBytes(t["bytes"]) : std::string("?")};
+    std::vector<std::string> row = HeadColumns(t);
     if (t.contains("graph_input")) row.push_back("(graph input)");
     if (t.contains("external")) {
       const Json& e = t["external"];
@@ -495,23 +525,26 @@ class TextRenderer {
     if (!row.empty()) Line(indent, row);
   }
 
-  void SparseInitializers(const Json& g, size_t indent) {
-    if (!g.contains("sparse_initializer_count")) return;
-    const size_t count = g["sparse_initializer_count"];
-    if (!g.contains("sparse_initializers")) {
+  void SparseInitializers(const onnxkit::Graph& graph, size_t indent) {
+    const Json sparse = builder_.SparseInitializers(graph);
+    if (sparse.is_null()) return;
+    const size_t count = sparse["sparse_initializer_count"];
+    if (!sparse.contains("sparse_initializers")) {
       Line(indent, fmt::format("sparse initializers ({}, not listed)", count));
       return;
     }
     Line(indent, fmt::format("sparse initializers ({})", count));
-    for (const Json& s : g["sparse_initializers"]) {
+    for (const Json& s : sparse["sparse_initializers"]) {
       Line(indent + 2, NameOf(s["name"]) + "  " + SparseText(s));
     }
   }
 
-  void Functions(const Json& functions) {
+  void Functions() {
+    const std::vector<const onnxkit::Function*> functions = builder_.ListedFunctions();
     if (functions.empty()) return;
     Line(0, fmt::format("functions ({})", functions.size()));
-    for (const Json& f : functions) {
+    for (const onnxkit::Function* fn : functions) {
+      const Json f = builder_.FunctionHead(*fn);
       auto names = [](const Json& list) {
         std::string out;
         for (const Json& n : list) out += (out.empty() ? "" : ", ") + Name(n.get<std::string>());
@@ -526,33 +559,29 @@ class TextRenderer {
       }
       if (!attributes.empty()) Line(6, "attributes  " + attributes);
       Line(6, "opsets  " + OpsetsText(f["opset_import"]));
-      const size_t total = f["node_count"];
-      if (f["nodes"].size() == total) {
-        Line(6, fmt::format("nodes ({})", total));
-      } else {
-        Line(6, fmt::format("nodes ({} of {} shown)", f["nodes"].size(), total));
-      }
-      for (const Json& n : f["nodes"]) Node(n, 8);
+      NodeList(builder_.FunctionBody(*fn), 6, 8);
     }
   }
 
-  void Training(const Json& training) {
+  void Training() {
+    const auto& training = builder_.model().training_info;
     if (training.empty()) return;
     Line(0, fmt::format("training_info ({})", training.size()));
     for (size_t i = 0; i < training.size(); ++i) {
-      const Json& t = training[i];
-      TrainingGraph(fmt::format("#{} initialization", i), t["initialization"],
-                    t["initialization_binding"]);
-      TrainingGraph(fmt::format("#{} algorithm", i), t["algorithm"], t["update_binding"]);
+      const TrainingInfo& t = training[i];
+      TrainingGraph(fmt::format("#{} initialization", i), t.initialization.get(),
+                    dump_internal::PairsJson(t.initialization_binding));
+      TrainingGraph(fmt::format("#{} algorithm", i), t.algorithm.get(),
+                    dump_internal::PairsJson(t.update_binding));
     }
   }
 
-  void TrainingGraph(const std::string& title, const Json& g, const Json& bindings) {
-    if (g.is_null()) {
+  void TrainingGraph(const std::string& title, const onnxkit::Graph* graph, const Json& bindings) {
+    if (!graph) {
       Line(2, title + "  (none)");
       return;
     }
-    Line(2, fmt::format("{}  graph {}", title, NameOf(g["name"])));
+    Line(2, fmt::format("{}  graph {}", title, Name(graph->name)));
     if (!bindings.empty()) {
       std::string text;
       for (const Json& kv : bindings) {
@@ -561,17 +590,25 @@ class TextRenderer {
       }
       Line(6, "bindings  " + text);
     }
-    Graph(g, 6, /*main=*/false);
+    const GraphRef ref = builder_.TrainingGraph(*graph);
+    Graph(ref, builder_.GraphHead(*graph), 6, /*main=*/false);
   }
 
-  std::string out_;
-  bool full_ = false;  // --initializers=full: values exact and complete
+  DocumentBuilder builder_;
+  std::ostream& out_;
+  const bool full_;  // --initializers=full: values exact and complete
 };
 
 }  // namespace
 
+Status DumpText(const Model& model, const DumpOptions& options, std::ostream& out) {
+  return TextRenderer(model, options, out).Print();
+}
+
 std::string DumpText(const Model& model, const DumpOptions& options) {
-  return TextRenderer().Render(dump_internal::BuildDocument(model, options));
+  std::ostringstream out;
+  DumpText(model, options, out).IgnoreError();  // a string stream does not fail
+  return std::move(out).str();
 }
 
 }  // namespace onnxkit

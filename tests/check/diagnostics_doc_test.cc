@@ -48,5 +48,20 @@ TEST(DiagnosticsDoc, ListsEveryCodeInTheSource) {
   EXPECT_GT(codes, 60u);
 }
 
+// `check` itself reports files it cannot load and failures inside the checker.
+TEST(DiagnosticsDoc, ListsTheCodesOfTheCheckCommand) {
+  fs::path root(ONNXKIT_SOURCE_DIR);
+  std::string doc = testing::ReadFile(root / "docs/diagnostics.md");
+  std::string text = testing::ReadFile(root / "tools/cmd_check.cc");
+  std::regex literal("\"((load|io|internal)\\.[a-z0-9-]+)\"");
+  size_t codes = 0;
+  for (std::sregex_iterator it(text.begin(), text.end(), literal), end; it != end; ++it) {
+    ++codes;
+    EXPECT_NE(doc.find("`" + (*it)[1].str() + "`"), std::string::npos)
+        << (*it)[1] << " (tools/cmd_check.cc) is not in docs/diagnostics.md";
+  }
+  EXPECT_GE(codes, 4u);
+}
+
 }  // namespace
 }  // namespace onnxkit
