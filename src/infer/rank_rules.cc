@@ -39,6 +39,8 @@ constexpr std::array kRankRules{
     RankRule{"AveragePool", 0, 3, kAny},
     RankRule{"LpPool", 0, 3, kAny},
     RankRule{"MaxUnpool", 0, 3, kAny},
+    RankRule{"MaxUnpool", 1, 0, kAny, 0},  // I has X's shape
+    RankRule{"MaxUnpool", 2, 1, 1},        // output_shape
     RankRule{"GlobalMaxPool", 0, 2, kAny},
     RankRule{"GlobalAveragePool", 0, 2, kAny},
     RankRule{"GlobalLpPool", 0, 2, kAny},

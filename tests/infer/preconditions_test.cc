@@ -52,6 +52,16 @@ TEST(InferencePreconditions, ConvTransposeWithWeightsOfAnotherRank) {
       (Findings{"types.input-rank@main/#0 input 0 (X)", "types.input-rank@main/#0 input 1 (W)"}));
 }
 
+TEST(InferencePreconditions, MaxUnpoolIndicesOfAnotherRank) {
+  // I has X's shape; libonnx reads its dim 1 as the channels.
+  EXPECT_EQ(TypeFindings(R"(
+    <ir_version: 8, opset_import: ["" : 11]>
+    g (float[4,3,2] X, int64[3] I) => (float Y) {
+      Y = MaxUnpool<kernel_shape = [2]>(X, I)
+    })"),
+            (Findings{"types.input-rank@main/#0 input 1 (I)"}));
+}
+
 TEST(InferencePreconditions, RecurrentLayersOfScalars) {
   // Opset 6: RNN-1, GRU-3 and LSTM-1, whose inference functions crashed on these.
   for (const char* op : {"RNN", "GRU", "LSTM"}) {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <map>
 #include <optional>
@@ -231,31 +232,38 @@ struct Plan {
   bool random = false;
 };
 
-Plan SystematicPlan(const OpSchema& schema, uint64_t index) {
-  Plan plan;
-  uint64_t dims_part = static_cast<uint64_t>(kRanks) * DimKinds().size();
-  if (index < dims_part) {
-    plan.rank = static_cast<int>(index % kRanks);
-    plan.dim_kind = index / kRanks;
-    return plan;
-  }
-  index -= dims_part;
+// The systematic variants of a schema are consecutive blocks, each one factor under test
+// (the dims, one attribute, one constant input) with each of its values at every rank.
+struct Block {
+  uint64_t values;
+  std::function<void(Plan&, size_t value)> set;
+};
+
+std::vector<Block> SystematicBlocks(const OpSchema& schema) {
+  std::vector<Block> blocks;
+  blocks.push_back({DimKinds().size(), [](Plan& p, size_t v) { p.dim_kind = v; }});
   for (const auto& [name, attribute] : schema.attributes()) {
-    uint64_t n = AttributePoolSize(attribute.type) * kRanks;
-    if (index < n) {
-      plan.rank = static_cast<int>(index % kRanks);
-      plan.attribute = name;
-      plan.attribute_value = index / kRanks;
-      return plan;
-    }
-    index -= n;
+    blocks.push_back({AttributePoolSize(attribute.type), [name = name](Plan& p, size_t v) {
+                        p.attribute = name;
+                        p.attribute_value = v;
+                      }});
   }
   for (size_t input : ConstantCandidates(schema)) {
-    uint64_t n = ConstantPoolSize() * kRanks;
+    blocks.push_back({ConstantPoolSize(), [input](Plan& p, size_t v) {
+                        p.constant_input = input;
+                        p.constant_value = v;
+                      }});
+  }
+  return blocks;
+}
+
+Plan SystematicPlan(const OpSchema& schema, uint64_t index) {
+  Plan plan;
+  for (const Block& block : SystematicBlocks(schema)) {
+    uint64_t n = block.values * kRanks;
     if (index < n) {
       plan.rank = static_cast<int>(index % kRanks);
-      plan.constant_input = input;
-      plan.constant_value = index / kRanks;
+      block.set(plan, static_cast<size_t>(index / kRanks));
       return plan;
     }
     index -= n;
@@ -679,11 +687,8 @@ const std::vector<const onnx::OpSchema*>& AllSchemas() {
 }
 
 uint64_t SystematicVariants(const onnx::OpSchema& schema) {
-  uint64_t n = static_cast<uint64_t>(kRanks) * DimKinds().size();
-  for (const auto& [name, attribute] : schema.attributes()) {
-    n += AttributePoolSize(attribute.type) * kRanks;
-  }
-  n += ConstantCandidates(schema).size() * ConstantPoolSize() * kRanks;
+  uint64_t n = 0;
+  for (const Block& block : SystematicBlocks(schema)) n += block.values * kRanks;
   return n;
 }
 
