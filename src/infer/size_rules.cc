@@ -74,11 +74,31 @@ void CheckSizeAttribute(const NodeFacts& node, std::string_view name, Violations
       return;
     }
   }
-  if (name == "blocksize" && a->type() == onnx::AttributeProto::INT && a->i() < 1) {
-    out.push_back({Violation::Kind::kAttributeValue, AttributeSlot(name),
-                   fmt::format("blocksize must be at least 1, got {}", a->i()),
-                   /*reported_by_schema_rules=*/true});
-  }
+}
+
+// Int attributes that are counts or sizes and must be at least 1.
+struct PositiveAttribute {
+  std::string_view op;
+  std::string_view attribute;
+  bool reported_by_schema_rules;  // schema.attr-value reports it already
+};
+constexpr std::array kPositiveAttributes{
+    PositiveAttribute{"DepthToSpace", "blocksize", true},
+    PositiveAttribute{"SpaceToDepth", "blocksize", true},
+    PositiveAttribute{"GroupNormalization", "num_groups", false},
+    PositiveAttribute{"RNN", "hidden_size", false},
+    PositiveAttribute{"GRU", "hidden_size", false},
+    PositiveAttribute{"LSTM", "hidden_size", false},
+    PositiveAttribute{"LRN", "size", false},
+};
+
+void CheckPositive(const NodeFacts& node, const PositiveAttribute& rule, Violations& out) {
+  std::optional<int64_t> value = node.Int(rule.attribute);
+  if (!value || *value >= 1) return;
+  out.push_back(
+      {Violation::Kind::kAttributeValue, AttributeSlot(rule.attribute),
+       fmt::format("{} of {} must be at least 1, got {}", rule.attribute, node.op_type(), *value),
+       rule.reported_by_schema_rules});
 }
 
 void CheckRankInput(const NodeFacts& node, size_t i, Violations& out) {
@@ -102,6 +122,9 @@ void CheckRankInput(const NodeFacts& node, size_t i, Violations& out) {
 void CheckSizes(const NodeFacts& node, Violations& out) {
   for (size_t i = 0; i < node.num_inputs(); ++i) CheckNegativeDims(node, i, out);
   for (std::string_view name : kSizeAttributes) CheckSizeAttribute(node, name, out);
+  for (const PositiveAttribute& p : kPositiveAttributes) {
+    if (p.op == node.op_type()) CheckPositive(node, p, out);
+  }
   for (const CountAttribute& c : kCountAttributes) {
     if (c.op == node.op_type()) CheckCount(node, c.attribute, out);
   }

@@ -232,6 +232,15 @@ TEST(InferencePreconditions, NegativeDimension) {
             (Findings{"types.negative-dim@main/#0 input 0 (X)"}));
 }
 
+TEST(InferencePreconditions, CountsBelowOne) {
+  EXPECT_EQ(TypeFindings(R"(
+    <ir_version: 8, opset_import: ["" : 17]>
+    g (float[1,3,8,8] X) => (float[1,3,8,8] Y) {
+      Y = LRN<size = 0>(X)
+    })"),
+            (Findings{"types.attr-range@main/#0 attribute 'size'"}));
+}
+
 TEST(InferencePreconditions, ValidNodesStillInfer) {
   EXPECT_EQ(TypeFindings(R"(
     <ir_version: 8, opset_import: ["" : 17]>
