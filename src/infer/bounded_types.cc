@@ -14,8 +14,9 @@ std::vector<int> DimsToForget(const onnx::TensorShapeProto& shape) {
   for (int d = 0; d < shape.dim_size(); ++d) {
     if (shape.dim(d).has_dim_value() && shape.dim(d).dim_value() > 0) known.push_back(d);
   }
-  std::sort(known.begin(), known.end(),
-            [&](int a, int b) { return shape.dim(a).dim_value() > shape.dim(b).dim_value(); });
+  std::stable_sort(known.begin(), known.end(), [&](int a, int b) {
+    return shape.dim(a).dim_value() > shape.dim(b).dim_value();
+  });
   std::vector<int> forget;
   // Walk from the smallest up while the product stays bounded; the rest are forgotten.
   int64_t elements = 1;
@@ -50,10 +51,22 @@ void Bound(onnx::TypeProto& type) {
   }
 }
 
+// Whether any dim of `shape` is above kMaxDim or the non-zero dims multiply past
+// kMaxElements; allocates nothing (every input of every node is asked).
+bool TooLarge(const onnx::TensorShapeProto& shape) {
+  int64_t elements = 1;
+  for (const auto& dim : shape.dim()) {
+    if (!dim.has_dim_value() || dim.dim_value() <= 0) continue;
+    if (dim.dim_value() > kMaxDim || dim.dim_value() > kMaxElements / elements) return true;
+    elements *= dim.dim_value();
+  }
+  return false;
+}
+
 bool NeedsBound(const onnx::TypeProto& type) {
   switch (type.value_case()) {
     case onnx::TypeProto::kTensorType:
-      return type.tensor_type().has_shape() && !DimsToForget(type.tensor_type().shape()).empty();
+      return type.tensor_type().has_shape() && TooLarge(type.tensor_type().shape());
     case onnx::TypeProto::kSequenceType: return NeedsBound(type.sequence_type().elem_type());
     case onnx::TypeProto::kOptionalType: return NeedsBound(type.optional_type().elem_type());
     default: return false;

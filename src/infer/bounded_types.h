@@ -14,7 +14,7 @@ namespace onnxkit::infer {
 
 class BoundedInputTypes {
  public:
-  // `types` (nullptr for an unknown type) must outlive this object.
+  // The types `types` points to (nullptr: unknown) must outlive this object.
   explicit BoundedInputTypes(const std::vector<const onnx::TypeProto*>& types);
   // The types to hand to inference: the originals, or bounded copies where a dim was too
   // large.
