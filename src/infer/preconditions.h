@@ -14,7 +14,9 @@
 //  - Einsum's equation in the spec's syntax (einsum_rules.cc);
 //  - constant inputs in their ops' ranges: split sizes, Range's delta (data_rules.cc);
 //  - sizes small enough for the arithmetic: size attributes within ±kMaxSize, an input whose
-//    length becomes an output rank at most kMaxRank long, no negative dims (size_rules.cc).
+//    length becomes an output rank at most kMaxRank long, no negative dims; counts at least
+//    1 (blocksize, num_groups, hidden_size, LRN's size) and Scan's num_scan_inputs within its
+//    inputs (size_rules.cc).
 //    Input dims above kMaxDim, or past kMaxElements elements, are not violations: they are
 //    handed to inference as unknown (bounded_types.h).
 #pragma once
