@@ -28,6 +28,8 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/container/node_hash_map.h"
 #include "check/context.h"
+#include "infer/bounded_types.h"
+#include "infer/preconditions.h"
 #include "schema/convert.h"
 #include "schema/schemas.h"
 
@@ -349,9 +351,11 @@ class TypeRules {
     } catch (const std::exception&) {
       return;
     }
+    infer::BoundedInputTypes bounded(types);
+    if (!PreconditionsHold(s, n, *schema, proto, bounded.types())) return;
     std::vector<std::unique_ptr<SubgraphInference>> subgraphs;
     NodeInference ctx(
-        proto, types, [&](size_t i) { return DataOf(n.input(i)); },
+        proto, bounded.types(), [&](size_t i) { return DataOf(n.input(i)); },
         [&](size_t i) -> const onnx::TensorShapeProto* {
           auto it = symbolic_.find(n.input(i));
           return it == symbolic_.end() ? nullptr : &it->second;
@@ -372,13 +376,41 @@ class TypeRules {
       return;
     }
     if (!subgraphs.empty()) inferred_through_.insert(&n);
-    if (schema->has_data_propagation_function()) Propagate(n, *schema, ctx, types);
+    if (schema->has_data_propagation_function()) Propagate(n, *schema, ctx, bounded.types());
     for (size_t i = 0; i < n.outputs().size(); ++i) {
       const Value* out = n.output(i);
       if (!out || ctx.outputs()[i].value_case() == onnx::TypeProto::VALUE_NOT_SET) continue;
       CheckOutputConstraint(s, n, *schema, i, ctx.outputs()[i]);
       Merge(s, out, ctx.outputs()[i]);
     }
+  }
+
+  // What the inference function assumes but does not check (infer/preconditions.h): each
+  // violation is reported at the node, which is then not inferred.
+  bool PreconditionsHold(const GraphScope& s, const Node& n, const OpSchema& schema,
+                         const onnx::NodeProto& proto,
+                         const std::vector<const onnx::TypeProto*>& types) {
+    auto violations = infer::CheckPreconditions(schema, proto, types,
+                                                [&](size_t i) { return DataOf(n.input(i)); });
+    for (const infer::Violation& v : violations) {
+      if (v.reported_by_schema_rules) continue;
+      Location at = c_.NodeLocation(s, n);
+      at.slot = v.slot;
+      c_.Error(PreconditionCode(v.kind), at, v.message);
+    }
+    return violations.empty();
+  }
+
+  static std::string PreconditionCode(infer::Violation::Kind kind) {
+    switch (kind) {
+      case infer::Violation::Kind::kInputRank: return "types.input-rank";
+      case infer::Violation::Kind::kAttributeValue: return "types.attr-range";
+      case infer::Violation::Kind::kAttributeLength: return "types.attr-length";
+      case infer::Violation::Kind::kInputValue: return "types.input-value";
+      case infer::Violation::Kind::kNegativeDim: return "types.negative-dim";
+      case infer::Violation::Kind::kTooLarge: return "types.too-large";
+    }
+    return "types.inference";
   }
 
   void CheckOutputConstraint(const GraphScope& s, const Node& n, const OpSchema& schema,
