@@ -7,13 +7,6 @@
 namespace onnxkit {
 namespace {
 
-Attribute Typed(std::string name, AttributeType type) {
-  Attribute a;
-  a.name = std::move(name);
-  a.type = type;
-  return a;
-}
-
 // The field number of a scalar value field in AttributeProto (f = 2, i = 3, s = 4).
 int ScalarField(AttributeType type) {
   switch (type) {
@@ -24,54 +17,49 @@ int ScalarField(AttributeType type) {
   }
 }
 
+// An attribute of `type` whose `field` holds `value`.
+template <typename T>
+Attribute Make(std::string name, AttributeType type, T Attribute::*field, T value) {
+  Attribute a;
+  a.name = std::move(name);
+  a.type = type;
+  a.*field = std::move(value);
+  return a;
+}
+
 }  // namespace
 
 Attribute Attribute::Float(std::string name, float value) {
-  Attribute a = Typed(std::move(name), AttributeType::kFloat);
-  a.f = value;
-  return a;
+  return Make(std::move(name), AttributeType::kFloat, &Attribute::f, value);
 }
 
 Attribute Attribute::Int(std::string name, int64_t value) {
-  Attribute a = Typed(std::move(name), AttributeType::kInt);
-  a.i = value;
-  return a;
+  return Make(std::move(name), AttributeType::kInt, &Attribute::i, value);
 }
 
 Attribute Attribute::String(std::string name, std::string value) {
-  Attribute a = Typed(std::move(name), AttributeType::kString);
-  a.s = std::move(value);
-  return a;
+  return Make(std::move(name), AttributeType::kString, &Attribute::s, std::move(value));
 }
 
 Attribute Attribute::Floats(std::string name, std::vector<float> values) {
-  Attribute a = Typed(std::move(name), AttributeType::kFloats);
-  a.floats = std::move(values);
-  return a;
+  return Make(std::move(name), AttributeType::kFloats, &Attribute::floats, std::move(values));
 }
 
 Attribute Attribute::Ints(std::string name, std::vector<int64_t> values) {
-  Attribute a = Typed(std::move(name), AttributeType::kInts);
-  a.ints = std::move(values);
-  return a;
+  return Make(std::move(name), AttributeType::kInts, &Attribute::ints, std::move(values));
 }
 
 Attribute Attribute::Strings(std::string name, std::vector<std::string> values) {
-  Attribute a = Typed(std::move(name), AttributeType::kStrings);
-  a.strings = std::move(values);
-  return a;
+  return Make(std::move(name), AttributeType::kStrings, &Attribute::strings, std::move(values));
 }
 
 Attribute Attribute::OfTensor(std::string name, onnxkit::Tensor value) {
-  Attribute a = Typed(std::move(name), AttributeType::kTensor);
-  a.t = std::move(value);
-  return a;
+  return Make(std::move(name), AttributeType::kTensor, &Attribute::t,
+              std::optional<onnxkit::Tensor>(std::move(value)));
 }
 
 Attribute Attribute::OfGraph(std::string name, std::unique_ptr<Graph> value) {
-  Attribute a = Typed(std::move(name), AttributeType::kGraph);
-  a.g = std::move(value);
-  return a;
+  return Make(std::move(name), AttributeType::kGraph, &Attribute::g, std::move(value));
 }
 
 // A type a program set selects its value field; a type read from a file does not, because
@@ -153,44 +141,46 @@ std::vector<Graph*> Attribute::subgraphs() const {
   return out;
 }
 
+namespace {
+// The typed value of `node`'s attribute `name` through `get`; empty (nullopt or nullptr)
+// when the attribute is absent.
+template <typename Get>
+auto AttributeValue(const Node& node, std::string_view name, Get get) {
+  const Attribute* a = node.FindAttribute(name);
+  return a ? (a->*get)() : decltype((a->*get)())();
+}
+}  // namespace
+
 std::optional<float> Node::GetFloat(std::string_view attr_name) const {
-  const Attribute* a = FindAttribute(attr_name);
-  return a ? a->AsFloat() : std::nullopt;
+  return AttributeValue(*this, attr_name, &Attribute::AsFloat);
 }
 
 std::optional<int64_t> Node::GetInt(std::string_view attr_name) const {
-  const Attribute* a = FindAttribute(attr_name);
-  return a ? a->AsInt() : std::nullopt;
+  return AttributeValue(*this, attr_name, &Attribute::AsInt);
 }
 
 std::optional<std::string_view> Node::GetString(std::string_view attr_name) const {
-  const Attribute* a = FindAttribute(attr_name);
-  return a ? a->AsString() : std::nullopt;
+  return AttributeValue(*this, attr_name, &Attribute::AsString);
 }
 
 std::optional<std::span<const float>> Node::GetFloats(std::string_view attr_name) const {
-  const Attribute* a = FindAttribute(attr_name);
-  return a ? a->AsFloats() : std::nullopt;
+  return AttributeValue(*this, attr_name, &Attribute::AsFloats);
 }
 
 std::optional<std::span<const int64_t>> Node::GetInts(std::string_view attr_name) const {
-  const Attribute* a = FindAttribute(attr_name);
-  return a ? a->AsInts() : std::nullopt;
+  return AttributeValue(*this, attr_name, &Attribute::AsInts);
 }
 
 std::optional<std::span<const std::string>> Node::GetStrings(std::string_view attr_name) const {
-  const Attribute* a = FindAttribute(attr_name);
-  return a ? a->AsStrings() : std::nullopt;
+  return AttributeValue(*this, attr_name, &Attribute::AsStrings);
 }
 
 const Tensor* Node::GetTensor(std::string_view attr_name) const {
-  const Attribute* a = FindAttribute(attr_name);
-  return a ? a->AsTensor() : nullptr;
+  return AttributeValue(*this, attr_name, &Attribute::AsTensor);
 }
 
 Graph* Node::GetGraph(std::string_view attr_name) const {
-  const Attribute* a = FindAttribute(attr_name);
-  return a ? a->AsGraph() : nullptr;
+  return AttributeValue(*this, attr_name, &Attribute::AsGraph);
 }
 
 void Node::SetAttribute(Attribute attribute) {

@@ -4,7 +4,9 @@
 //     initializers, declarations, overrides and all), and verifies;
 //  3. copied sub-graphs name the copy's graph as parent and read the copy's values;
 //  4. with a NameTable, every value the copy defines gets a fresh name;
-//  5. the copy shares nothing mutable with the source: changing one leaves the other.
+//  5. the copy shares nothing mutable with the source: changing one leaves the other;
+//  6. together they inline a function call: seed the map with formal -> actual inputs,
+//     clone the body's nodes before the call, redirect the call's outputs.
 #include "onnxkit/clone.h"
 
 #include <gmock/gmock.h>
@@ -160,6 +162,38 @@ TEST(Clone, TheCopySharesNothingMutable) {
   // Destroying the copy leaves the source's use lists intact.
   copy.reset();
   EXPECT_VERIFIED(*model->graph);
+}
+
+TEST(Clone, InliningAFunctionCall) {
+  auto model = Parse(R"(
+    <ir_version: 8, opset_import: ["" : 17, "local" : 1]>
+    g (float[2] X) => (float[2] Y) {
+      t = Neg(X)
+      Y = local.Twice(t)
+    }
+    <domain: "local", opset_import: ["" : 17]>
+    Twice (x) => (y) {
+      t = Add(x, x)
+      y = Relu(t)
+    })");
+  ASSERT_TRUE(model);
+  Graph& main = *model->graph;
+  Node* call = main.last_node();
+  const Graph& body = *model->functions[0]->body;
+  NameTable names = NameTable::ValueNames(*model);
+
+  ValueMap map{{body.inputs()[0], call->input(0)}};
+  for (const Node* n : body.nodes()) CloneNode(*n, main, call, map, &names);
+  Value* result = map.at(body.outputs()[0]);
+  call->output(0)->ReplaceAllUsesWith(result, Value::GraphOutputs::kRedirect);
+  ASSERT_TRUE(main.RemoveNode(call).ok());
+  result->set_name("Y");  // graph outputs keep their names
+
+  EXPECT_VERIFIED(main);
+  std::vector<std::string> ops;
+  for (const Node* n : main.nodes()) ops.push_back(n->op_type + "->" + n->output(0)->name());
+  EXPECT_THAT(ops, ElementsAre("Neg->t", "Add->t_1", "Relu->Y"));
+  EXPECT_EQ(main.outputs()[0], result);
 }
 
 }  // namespace
