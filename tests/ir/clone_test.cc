@@ -12,6 +12,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "ir/ir_test_util.h"
 #include "onnxkit/io.h"
 #include "onnxkit/ir.h"
 #include "onnxkit/name_table.h"
@@ -22,17 +23,7 @@ namespace {
 
 using ::testing::ElementsAre;
 
-#define EXPECT_VERIFIED(graph)              \
-  do {                                      \
-    Status verified = (graph).Verify();     \
-    EXPECT_TRUE(verified.ok()) << verified; \
-  } while (0)
-
-std::unique_ptr<Model> Parse(const char* text) {
-  auto model = LoadBytes(testing::ModelFromText(text));
-  EXPECT_TRUE(model.ok()) << model.status();
-  return model.ok() ? *std::move(model) : nullptr;
-}
+using ir_test::Parse;
 
 constexpr const char* kWithBranches = R"(
   <ir_version: 8, opset_import: ["" : 17]>

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "ir/ir_test_util.h"
 #include "onnxkit/io.h"
 #include "onnxkit/ir.h"
 #include "support/test_support.h"
@@ -20,19 +21,8 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-#define EXPECT_VERIFIED(graph)              \
-  do {                                      \
-    Status verified = (graph).Verify();     \
-    EXPECT_TRUE(verified.ok()) << verified; \
-  } while (0)
-
-std::unique_ptr<Model> Parse(const std::string& bytes) {
-  auto model = LoadBytes(bytes);
-  EXPECT_TRUE(model.ok()) << model.status();
-  return model.ok() ? *std::move(model) : nullptr;
-}
-
-std::unique_ptr<Model> Parse(const char* text) { return Parse(testing::ModelFromText(text)); }
+using ir_test::Parse;
+using ir_test::ParseBytes;
 
 std::vector<std::string> OpTypes(const Graph& g) {
   std::vector<std::string> out;
@@ -241,7 +231,7 @@ std::unique_ptr<Model> TwiceDeclared() {
     t->set_elem_type(onnx::TensorProto::FLOAT);
     t->mutable_shape()->add_dim()->set_dim_value(dim);
   }
-  auto model = Parse(proto.SerializeAsString());
+  auto model = ParseBytes(proto.SerializeAsString());
   if (!model) return nullptr;
   ValueInfo v_info = model->graph->inputs()[2]->info();
   v_info.doc_string = "declared twice";

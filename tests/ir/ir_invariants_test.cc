@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "ir/ir_test_util.h"
 #include "onnxkit/check.h"
 #include "onnxkit/infer.h"
 #include "onnxkit/io.h"
@@ -28,13 +29,8 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-std::unique_ptr<Model> Parse(const std::string& bytes) {
-  auto model = LoadBytes(bytes);
-  EXPECT_TRUE(model.ok()) << model.status();
-  return model.ok() ? *std::move(model) : nullptr;
-}
-
-std::unique_ptr<Model> Parse(const char* text) { return Parse(testing::ModelFromText(text)); }
+using ir_test::Parse;
+using ir_test::ParseBytes;
 
 Node* FindNode(const Graph& g, std::string_view name) {
   for (Node* n : g.nodes()) {
@@ -186,7 +182,7 @@ TEST(IrInvariants, InfoOverridesFollowTheRemovalOfAValueInfoEntry) {
   declare("A", 2);
   declare("B", 2);
   declare("B", 3);
-  auto model = Parse(proto.SerializeAsString());
+  auto model = ParseBytes(proto.SerializeAsString());
   ASSERT_TRUE(model);
   Graph& g = *model->graph;
   ASSERT_EQ(g.value_info().size(), 3u);

@@ -4,17 +4,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "ir/ir_test_util.h"
 #include "onnxkit/io.h"
 #include "support/test_support.h"
 
 namespace onnxkit {
 namespace {
 
-std::unique_ptr<Model> Parse(const char* text) {
-  auto model = LoadBytes(testing::ModelFromText(text));
-  EXPECT_TRUE(model.ok()) << model.status();
-  return model.ok() ? *std::move(model) : nullptr;
-}
+using ir_test::Parse;
 
 constexpr const char* kModel = R"(
   <ir_version: 8, opset_import: ["" : 17, "local" : 1]>
