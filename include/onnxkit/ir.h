@@ -9,6 +9,14 @@
 //
 // Everything the file had is kept: fields the IR does not model travel as `Preserved` bytes
 // on the element they came with and are written back in place.
+//
+// Mutation. Every change goes through the API so that the invariants hold after each call
+// (`Graph::Verify()` checks them): a use is added and removed in one place (Node::SetInput),
+// a removed node takes the uses of its sub-graphs with it, a graph that dies detaches the
+// uses its nodes made of outer values, and `Value::uses()` hands out a copy, so a loop over
+// it may rewrite those very uses. Removals are all-or-nothing: a refused removal changes
+// nothing. Values are never freed while their graph lives (a removed node's outputs become
+// undefined values), so a pointer a pass holds stays valid.
 #pragma once
 
 #include <cstddef>
@@ -18,6 +26,7 @@
 #include <list>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +38,11 @@ namespace onnxkit {
 
 class Graph;
 class Node;
+
+// The one spelling of a domain: "ai.onnx" is another name of the default domain "".
+std::string_view NormalDomain(std::string_view domain);
+// Whether two domain names name the same domain ("" and "ai.onnx" do).
+bool SameDomain(std::string_view a, std::string_view b);
 
 // A view of a container of std::unique_ptr<T> that yields T*: how a Graph hands out the
 // nodes and values it owns. (Not std::views::transform: clang 14 cannot compile
@@ -160,6 +174,42 @@ struct Attribute {
   Attribute(Attribute&&) noexcept;
   Attribute& operator=(Attribute&&) noexcept;
   ~Attribute();
+
+  // Builders: an attribute of that type holding `value`, as a program would create it.
+  static Attribute Float(std::string name, float value);
+  static Attribute Int(std::string name, int64_t value);
+  static Attribute String(std::string name, std::string value);
+  static Attribute Floats(std::string name, std::vector<float> values);
+  static Attribute Ints(std::string name, std::vector<int64_t> values);
+  static Attribute Strings(std::string name, std::vector<std::string> values);
+  static Attribute OfTensor(std::string name, onnxkit::Tensor value);
+  static Attribute OfGraph(std::string name, std::unique_ptr<Graph> value);
+
+  // Whether the field of type `field` carries a value. For the scalar fields f, i and s:
+  // when the file had the field, or when `type` names it and was set by a program (then 0
+  // and "" are values; a reference, `ref_attr_name`, holds none). For a type read from a
+  // file, the file says which fields exist, so a file giving its value in the wrong field
+  // can be reported. The other fields carry a value when set or non-empty. A program sets
+  // `type` and the value; it never touches the presence bits. Check, inference and the
+  // writer all ask this.
+  bool HasField(AttributeType field) const;
+  // Typed getters: the value when the attribute holds one of that type (its `type`, or the
+  // only field a typeless attribute from an old file carries); nullopt otherwise, and for a
+  // reference to a function's attribute (`ref_attr_name`).
+  std::optional<float> AsFloat() const;
+  std::optional<int64_t> AsInt() const;
+  std::optional<std::string_view> AsString() const;
+  std::optional<std::span<const float>> AsFloats() const;
+  std::optional<std::span<const int64_t>> AsInts() const;
+  std::optional<std::span<const std::string>> AsStrings() const;
+  // The tensor or graph value, or nullptr.
+  const onnxkit::Tensor* AsTensor() const;
+  Graph* AsGraph() const;
+  // Every sub-graph this attribute owns (`g` and `graphs`).
+  std::vector<Graph*> subgraphs() const;
+
+ private:
+  bool TypeSelectsValue() const;
 };
 
 struct Use {
@@ -179,10 +229,20 @@ class Value {
   // The node that produces this value (kNodeOutput only) and which of its outputs it is.
   Node* producer() const { return producer_; }
   int producer_index() const { return producer_index_; }
-  // Uses in input order of insertion; a snapshot is safe to iterate while mutating.
-  const std::vector<Use>& uses() const { return uses_; }
+  // A snapshot of the uses (node, input index), so a loop over it may change those very
+  // uses. In order of insertion, except that removing a use moves the last one into its
+  // place (O(1) removal). Uses by nodes of sub-graphs (reading an outer value) are included.
+  std::vector<Use> uses() const { return uses_; }
+  // The number of uses, without a copy.
+  size_t use_count() const { return uses_.size(); }
+  // Whether any node reads this value.
   bool has_uses() const { return !uses_.empty(); }
+  // Whether exactly one node input reads this value.
+  bool has_one_use() const { return uses_.size() == 1; }
   bool is_graph_input() const { return is_graph_input_; }
+  // Whether some graph lists this value among its outputs (its own graph, or a sub-graph
+  // that returns an outer value).
+  bool is_graph_output() const { return !output_of_.empty(); }
   // The constant data of an initializer (nullptr otherwise).
   const Tensor* initializer() const { return initializer_.get(); }
   Tensor* mutable_initializer() { return initializer_.get(); }
@@ -192,12 +252,21 @@ class Value {
   ValueInfo& mutable_info() { return info_; }
   const Type* type() const { return info_.has_type ? &info_.type : nullptr; }
 
+  // What ReplaceAllUsesWith does with graph outputs that are this value.
+  enum class GraphOutputs {
+    kKeep,      // they stay this value
+    kRedirect,  // they become `other` (and so are saved under `other`'s name)
+  };
   // Makes every use of this value a use of `other`. O(number of uses).
   void ReplaceAllUsesWith(Value* other);
+  // The same, and with kRedirect also every graph output slot that is this value.
+  void ReplaceAllUsesWith(Value* other, GraphOutputs outputs);
 
  private:
   friend class Graph;
   friend class Node;
+  void AddUse(Node* node, int input_index);
+  void RemoveUse(Node* node, int input_index);
   std::string name_;
   Kind kind_ = Kind::kUndefined;
   Graph* graph_ = nullptr;
@@ -205,6 +274,7 @@ class Value {
   int producer_index_ = -1;
   bool is_graph_input_ = false;
   std::vector<Use> uses_;
+  std::vector<Graph*> output_of_;  // one entry per graph output slot holding this value
   std::unique_ptr<Tensor> initializer_;
   std::unique_ptr<SparseTensor> sparse_initializer_;
   ValueInfo info_;
@@ -227,17 +297,51 @@ class Node {
   Value* input(size_t i) const { return i < inputs_.size() ? inputs_[i] : nullptr; }
   Value* output(size_t i) const { return i < outputs_.size() ? outputs_[i] : nullptr; }
 
+  // Makes input `index` read `value` (nullptr: omitted); the one place a use is recorded.
   void SetInput(size_t index, Value* value);
+  // Appends an input reading `value` (nullptr: omitted).
   void AddInput(Value* value);
+
+  // Whether this node is `op_type` of `domain` ("" and "ai.onnx" are the same domain).
+  bool Is(std::string_view op_domain, std::string_view op) const;
+
   // The attribute of that name, or nullptr.
   const Attribute* FindAttribute(std::string_view attr_name) const;
   Attribute* FindAttribute(std::string_view attr_name);
+  // Typed attribute getters: nullopt (nullptr) when the attribute is absent or of another
+  // type; see Attribute::AsInt.
+  std::optional<float> GetFloat(std::string_view attr_name) const;
+  std::optional<int64_t> GetInt(std::string_view attr_name) const;
+  std::optional<std::string_view> GetString(std::string_view attr_name) const;
+  std::optional<std::span<const float>> GetFloats(std::string_view attr_name) const;
+  std::optional<std::span<const int64_t>> GetInts(std::string_view attr_name) const;
+  std::optional<std::span<const std::string>> GetStrings(std::string_view attr_name) const;
+  const Tensor* GetTensor(std::string_view attr_name) const;
+  Graph* GetGraph(std::string_view attr_name) const;
+  // Sets `attribute`, replacing the one of the same name in place or appending it. Its
+  // sub-graphs become children of this node's graph; a replaced attribute's sub-graphs are
+  // freed with the uses they made.
+  void SetAttribute(Attribute attribute);
+  // Removes the attribute of that name (and the uses its sub-graphs made); false if absent.
+  bool RemoveAttribute(std::string_view attr_name);
+  // Every sub-graph of this node's attributes, in attribute order.
+  std::vector<Graph*> subgraphs() const;
+
+  // The next and previous node of its graph, or nullptr at either end.
+  Node* next() const;
+  Node* prev() const;
+  // Moves this node right before / right after `other`, a node of the same graph.
+  void MoveBefore(Node* other);
+  void MoveAfter(Node* other);
 
  private:
   friend class Graph;
+  friend class Value;
   Graph* graph_ = nullptr;
   std::list<std::unique_ptr<Node>>::iterator self_;
   std::vector<Value*> inputs_;
+  // For input i, the position of its Use in inputs_[i]->uses_ (O(1) removal).
+  std::vector<size_t> use_positions_;
   std::vector<Value*> outputs_;
 };
 
@@ -266,8 +370,51 @@ class Graph {
   using NodeRange = PointerRange<Node, std::list<std::unique_ptr<Node>>::const_iterator>;
   using ValueRange = PointerRange<Value, std::vector<std::unique_ptr<Value>>::const_iterator>;
 
-  // The nodes in order, as Node*.
+  // The nodes in order, as Node*. Removing a node while iterating this range is not allowed;
+  // use EraseSafeNodes() or a snapshot.
   NodeRange nodes() const { return {nodes_.begin(), nodes_.end()}; }
+
+  // The nodes in order, stepping to the next node before the loop body runs, so that the
+  // body may remove (or move) the node it was given. Removing any other node is not
+  // allowed; nodes inserted after the current one are visited.
+  class EraseSafeRange {
+   public:
+    class iterator {
+     public:
+      using iterator_category = std::input_iterator_tag;
+      using value_type = Node*;
+      using difference_type = std::ptrdiff_t;
+      using pointer = Node**;
+      using reference = Node*;
+      iterator() = default;
+      explicit iterator(Node* node) : node_(node), next_(node ? node->next() : nullptr) {}
+      Node* operator*() const { return node_; }
+      iterator& operator++() {
+        node_ = next_;
+        next_ = node_ ? node_->next() : nullptr;
+        return *this;
+      }
+      bool operator==(const iterator& other) const { return node_ == other.node_; }
+      bool operator!=(const iterator& other) const { return node_ != other.node_; }
+
+     private:
+      Node* node_ = nullptr;
+      Node* next_ = nullptr;
+    };
+    explicit EraseSafeRange(Node* first) : first_(first) {}
+    iterator begin() const { return iterator(first_); }
+    iterator end() const { return iterator(); }
+
+   private:
+    Node* first_;
+  };
+  // The nodes in order, safe against removing the current node (see EraseSafeRange).
+  EraseSafeRange EraseSafeNodes() const {
+    return EraseSafeRange(nodes_.empty() ? nullptr : nodes_.front().get());
+  }
+  // The first and last node, or nullptr.
+  Node* first_node() const { return nodes_.empty() ? nullptr : nodes_.front().get(); }
+  Node* last_node() const { return nodes_.empty() ? nullptr : nodes_.back().get(); }
   size_t node_count() const { return nodes_.size(); }
   const std::vector<Value*>& inputs() const { return inputs_; }
   const std::vector<Value*>& outputs() const { return outputs_; }
@@ -286,6 +433,7 @@ class Graph {
   // A value for a name used but defined nowhere (kept so that such models still round-trip).
   Value* AddUndefined(std::string value_name);
   void AddOutput(Value* value);
+  // Makes output slot `index` the value `value` (its declaration is then `value`'s own).
   void SetOutput(size_t index, Value* value);
   void AddValueInfo(Value* value);
   // Adds an output slot to `node` for a new value named `value_name` ("" = omitted output,
@@ -296,8 +444,23 @@ class Graph {
                    const std::vector<std::string>& output_names, std::string domain = "");
   Node* InsertNodeBefore(Node* before, std::string op_type, const std::vector<Value*>& inputs,
                          const std::vector<std::string>& output_names, std::string domain = "");
-  // Removes a node whose outputs have no uses; an error otherwise (the graph is unchanged).
+  Node* InsertNodeAfter(Node* after, std::string op_type, const std::vector<Value*>& inputs,
+                        const std::vector<std::string>& output_names, std::string domain = "");
+  // Removes a node whose outputs have no uses and are no graph output; an error otherwise
+  // (the graph is unchanged). Its sub-graphs go with it, and with them the uses their nodes
+  // made of outer values. Its outputs stay owned by the graph as undefined values.
   Status RemoveNode(Node* node);
+  // Removes graph input `input`. An input with an initializer (an overridable default)
+  // becomes a plain initializer; any other must be unused and no graph output (an error
+  // otherwise, and the graph is unchanged).
+  Status RemoveInput(Value* input);
+  // Removes output slot `index` (the value itself stays).
+  Status RemoveOutput(size_t index);
+  // Removes the initializer (dense or sparse) of `value`. A graph input keeps being an
+  // input without a default; any other value must be unused and no graph output.
+  Status RemoveInitializer(Value* value);
+  // Removes value_info entry `index` (the value and its type stay).
+  Status RemoveValueInfo(size_t index);
 
   // Looks `value_name` up in this graph and then in the enclosing ones (nullptr if none).
   Value* Lookup(std::string_view value_name) const;
@@ -313,14 +476,25 @@ class Graph {
   std::vector<InfoOverride> output_info_overrides;
   std::vector<InfoOverride> value_info_overrides;
 
-  // Asserts the invariants (uses match inputs, producers match outputs); for tests.
+  // Checks every invariant a mutation can break, in this graph and its sub-graphs at any
+  // depth: use lists and node inputs agree both ways, producers and graph back-pointers,
+  // values read are in scope, names defined once per graph, nodes in topological order
+  // (reads by sub-graphs count), sub-graph parents, graph-output bookkeeping and override
+  // indices. The first violation is the error. O(size of the graphs).
   Status Verify() const;
 
  private:
+  friend class Node;
+  friend class Value;
   Value* NewValue(std::string value_name, Value::Kind kind);
   Node* CreateNode(std::list<std::unique_ptr<Node>>::iterator pos, std::string op_type,
                    const std::vector<Value*>& inputs, const std::vector<std::string>& output_names,
                    std::string domain);
+  // Detaches the uses and graph-output slots this graph holds of values of graphs that
+  // outlive it (called when it dies).
+  void DetachFromOuterValues();
+  // Set while this graph is being destroyed: a dying sub-graph skips detaching from it.
+  bool dying_ = false;
   Graph* parent_ = nullptr;
   std::list<std::unique_ptr<Node>> nodes_;
   std::vector<std::unique_ptr<Value>> values_;
@@ -388,6 +562,11 @@ class Model {
   std::optional<int64_t> OpsetVersion(std::string_view domain) const;
   // The model-local function (domain, name), or nullptr.
   const Function* FindFunction(std::string_view domain, std::string_view name) const;
+  // The opset version that governs `node`: its domain's version in the imports of the
+  // function whose body holds it (at any depth), else in the model's; nullopt if none.
+  std::optional<int64_t> OpsetVersionOf(const Node& node) const;
+  // The function whose body is `body`, or nullptr.
+  const Function* FunctionOfBody(const Graph* body) const;
 };
 
 // Where a tensor sits, for messages: "graph.initializer 'W'", "node 'c0' attribute 'value'".

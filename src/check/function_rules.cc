@@ -65,8 +65,8 @@ bool DeclaresAttribute(const Function& fn, std::string_view name) {
 
 // Whether an attribute carries a value of its own (any value field present).
 bool HasOwnValue(const Attribute& a) {
-  for (int field : {2, 3, 4}) {
-    if (a.preserved.Has(field)) return true;
+  for (auto field : {AttributeType::kFloat, AttributeType::kInt, AttributeType::kString}) {
+    if (a.HasField(field)) return true;
   }
   return a.t || a.g || a.sparse_tensor || a.tp || !a.floats.empty() || !a.ints.empty() ||
          !a.strings.empty() || !a.tensors.empty() || !a.graphs.empty() ||

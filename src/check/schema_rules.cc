@@ -62,9 +62,9 @@ using AttrType = onnx::AttributeProto::AttributeType;
 // The value fields present on an attribute, as AttributeProto types.
 std::vector<AttrType> FieldsPresent(const Attribute& a) {
   std::vector<AttrType> out;
-  if (a.preserved.Has(2)) out.push_back(onnx::AttributeProto::FLOAT);
-  if (a.preserved.Has(3)) out.push_back(onnx::AttributeProto::INT);
-  if (a.preserved.Has(4)) out.push_back(onnx::AttributeProto::STRING);
+  if (a.HasField(AttributeType::kFloat)) out.push_back(onnx::AttributeProto::FLOAT);
+  if (a.HasField(AttributeType::kInt)) out.push_back(onnx::AttributeProto::INT);
+  if (a.HasField(AttributeType::kString)) out.push_back(onnx::AttributeProto::STRING);
   if (a.t) out.push_back(onnx::AttributeProto::TENSOR);
   if (a.g) out.push_back(onnx::AttributeProto::GRAPH);
   if (a.sparse_tensor) out.push_back(onnx::AttributeProto::SPARSE_TENSOR);

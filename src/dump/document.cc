@@ -369,7 +369,8 @@ bool DocumentBuilder::ListsInitializers() const {
 // then only those that a shown node reads.
 bool DocumentBuilder::ListsInitializer(const Value& v) const {
   if (!Filtering()) return true;
-  return std::any_of(v.uses().begin(), v.uses().end(),
+  const std::vector<Use> uses = v.uses();
+  return std::any_of(uses.begin(), uses.end(),
                      [&](const Use& u) { return shown_.contains(u.node); });
 }
 

@@ -298,12 +298,12 @@ class ModelEncoder {
   void Attr(const Attribute& a) {
     const Preserved& p = a.preserved;
     String(1, a.name, p);
-    if (p.Has(2) || a.f != 0) {
+    if (a.HasField(AttributeType::kFloat) || a.f != 0) {
       e_.Tag(2, kFixed32);
       e_.Fixed(a.f);
     }
-    if (p.Has(3) || a.i != 0) e_.Int64Field(3, a.i);
-    String(4, a.s, p);
+    if (a.HasField(AttributeType::kInt) || a.i != 0) e_.Int64Field(3, a.i);
+    if (a.HasField(AttributeType::kString) || !a.s.empty()) e_.BytesField(4, a.s);
     if (a.t) e_.Message(5, [&] { Tensor(*a.t, nullptr); });
     if (a.g) e_.Message(6, [&] { Graph(*a.g); });
     for (float v : a.floats) {

@@ -76,26 +76,60 @@ std::string TypeToString(const Type& type) {
   return "?";
 }
 
-void Value::ReplaceAllUsesWith(Value* other) {
+std::string_view NormalDomain(std::string_view domain) {
+  return domain == "ai.onnx" ? std::string_view() : domain;
+}
+
+bool SameDomain(std::string_view a, std::string_view b) {
+  return NormalDomain(a) == NormalDomain(b);
+}
+
+void Value::AddUse(Node* node, int input_index) {
+  node->use_positions_[static_cast<size_t>(input_index)] = uses_.size();
+  uses_.push_back({node, input_index});
+}
+
+// O(1): the last use takes the removed one's place.
+void Value::RemoveUse(Node* node, int input_index) {
+  size_t pos = node->use_positions_[static_cast<size_t>(input_index)];
+  Use last = uses_.back();
+  uses_[pos] = last;
+  last.node->use_positions_[static_cast<size_t>(last.input_index)] = pos;
+  uses_.pop_back();
+}
+
+void Value::ReplaceAllUsesWith(Value* other) { ReplaceAllUsesWith(other, GraphOutputs::kKeep); }
+
+void Value::ReplaceAllUsesWith(Value* other, GraphOutputs outputs) {
   if (other == this) return;
-  std::vector<Use> uses = uses_;
-  for (const Use& u : uses) u.node->SetInput(static_cast<size_t>(u.input_index), other);
+  for (const Use& u : uses()) u.node->SetInput(static_cast<size_t>(u.input_index), other);
+  if (outputs == GraphOutputs::kKeep) return;
+  std::vector<Graph*> graphs = output_of_;
+  std::sort(graphs.begin(), graphs.end());
+  graphs.erase(std::unique(graphs.begin(), graphs.end()), graphs.end());
+  for (Graph* g : graphs) {
+    for (size_t i = 0; i < g->outputs_.size(); ++i) {
+      if (g->outputs_[i] == this) g->SetOutput(i, other);
+    }
+  }
 }
 
 void Node::SetInput(size_t index, Value* value) {
   Value* old = inputs_[index];
   if (old == value) return;
-  if (old) {
-    auto& uses = old->uses_;
-    uses.erase(std::find(uses.begin(), uses.end(), Use{this, static_cast<int>(index)}));
-  }
+  if (old) old->RemoveUse(this, static_cast<int>(index));
   inputs_[index] = value;
-  if (value) value->uses_.push_back({this, static_cast<int>(index)});
+  if (value) value->AddUse(this, static_cast<int>(index));
 }
 
 void Node::AddInput(Value* value) {
   inputs_.push_back(nullptr);
+  use_positions_.push_back(0);
   SetInput(inputs_.size() - 1, value);
+}
+
+bool Node::Is(std::string_view op_domain, std::string_view op) const {
+  return op_type == op && SameDomain(domain, op_domain);
 }
 
 const Attribute* Node::FindAttribute(std::string_view attr_name) const {
@@ -112,8 +146,55 @@ Attribute* Node::FindAttribute(std::string_view attr_name) {
   return nullptr;
 }
 
+std::vector<Graph*> Node::subgraphs() const {
+  std::vector<Graph*> out;
+  for (const Attribute& a : attributes) {
+    if (a.g) out.push_back(a.g.get());
+    for (const auto& g : a.graphs) out.push_back(g.get());
+  }
+  return out;
+}
+
+Node* Node::next() const {
+  auto it = std::next(self_);
+  return it == graph_->nodes_.end() ? nullptr : it->get();
+}
+
+Node* Node::prev() const {
+  return self_ == graph_->nodes_.begin() ? nullptr : std::prev(self_)->get();
+}
+
+void Node::MoveBefore(Node* other) {
+  if (other == this) return;
+  graph_->nodes_.splice(other->self_, graph_->nodes_, self_);
+}
+
+void Node::MoveAfter(Node* other) {
+  if (other == this) return;
+  graph_->nodes_.splice(std::next(other->self_), graph_->nodes_, self_);
+}
+
 Graph::Graph(Graph* parent) : parent_(parent) {}
-Graph::~Graph() = default;
+Graph::~Graph() {
+  dying_ = true;
+  DetachFromOuterValues();
+  // Nodes (and with them sub-graphs, which detach from this graph's values) go first.
+  nodes_.clear();
+}
+
+void Graph::DetachFromOuterValues() {
+  auto outlives = [this](const Value* v) { return v->graph_ != this && !v->graph_->dying_; };
+  for (const auto& n : nodes_) {
+    for (size_t i = 0; i < n->inputs_.size(); ++i) {
+      Value* v = n->inputs_[i];
+      if (v && outlives(v)) v->RemoveUse(n.get(), static_cast<int>(i));
+    }
+  }
+  for (Value* v : outputs_) {
+    if (v && outlives(v))
+      v->output_of_.erase(std::find(v->output_of_.begin(), v->output_of_.end(), this));
+  }
+}
 
 Value* Graph::NewValue(std::string value_name, Value::Kind kind) {
   auto v = std::make_unique<Value>();
@@ -155,8 +236,41 @@ Value* Graph::AddUndefined(std::string value_name) {
   return NewValue(std::move(value_name), Value::Kind::kUndefined);
 }
 
-void Graph::AddOutput(Value* value) { outputs_.push_back(value); }
-void Graph::SetOutput(size_t index, Value* value) { outputs_[index] = value; }
+void Graph::AddOutput(Value* value) {
+  outputs_.push_back(value);
+  if (value) value->output_of_.push_back(this);
+}
+
+namespace {
+// Keeps index-keyed declarations in step with a list whose entry `index` was removed.
+void EraseOverride(std::vector<Graph::InfoOverride>& overrides, size_t index) {
+  std::erase_if(overrides, [&](const Graph::InfoOverride& o) { return o.index == index; });
+  for (Graph::InfoOverride& o : overrides) {
+    if (o.index > index) --o.index;
+  }
+}
+
+// Removes every entry of `list` that is `v`, with its override.
+void EraseEntries(std::vector<Value*>& list, std::vector<Graph::InfoOverride>& overrides,
+                  const Value* v) {
+  for (size_t i = list.size(); i-- > 0;) {
+    if (list[i] != v) continue;
+    list.erase(list.begin() + static_cast<std::ptrdiff_t>(i));
+    EraseOverride(overrides, i);
+  }
+}
+}  // namespace
+
+void Graph::SetOutput(size_t index, Value* value) {
+  Value* old = outputs_[index];
+  if (old == value) return;
+  if (old) old->output_of_.erase(std::find(old->output_of_.begin(), old->output_of_.end(), this));
+  outputs_[index] = value;
+  if (value) value->output_of_.push_back(this);
+  // The slot's extra declaration described the old value.
+  std::erase_if(output_info_overrides, [&](const InfoOverride& o) { return o.index == index; });
+}
+
 void Graph::AddValueInfo(Value* value) { value_info_.push_back(value); }
 
 Value* Graph::AddNodeOutput(Node* node, std::string value_name) {
@@ -195,26 +309,95 @@ Node* Graph::InsertNodeBefore(Node* before, std::string op_type, const std::vect
   return CreateNode(before->self_, std::move(op_type), inputs, output_names, std::move(domain));
 }
 
+Node* Graph::InsertNodeAfter(Node* after, std::string op_type, const std::vector<Value*>& inputs,
+                             const std::vector<std::string>& output_names, std::string domain) {
+  return CreateNode(std::next(after->self_), std::move(op_type), inputs, output_names,
+                    std::move(domain));
+}
+
+namespace {
+// Why `v` cannot stop being defined: it is read or returned. OK otherwise.
+Status StillNeeded(const Value& v, std::string_view what) {
+  if (v.has_uses()) {
+    return absl::FailedPreconditionError(
+        fmt::format("cannot remove {}: its output '{}' is still used", what, v.name()));
+  }
+  if (v.is_graph_output()) {
+    return absl::FailedPreconditionError(
+        fmt::format("cannot remove {}: its output '{}' is a graph output", what, v.name()));
+  }
+  return absl::OkStatus();
+}
+}  // namespace
+
 Status Graph::RemoveNode(Node* node) {
   if (node->graph_ != this) return absl::InvalidArgumentError("node is not in this graph");
   for (const Value* out : node->outputs_) {
-    if (out && out->has_uses()) {
-      return absl::FailedPreconditionError(fmt::format(
-          "cannot remove node '{}': its output '{}' is still used", node->name, out->name()));
-    }
-    if (out && std::find(outputs_.begin(), outputs_.end(), out) != outputs_.end()) {
-      return absl::FailedPreconditionError(fmt::format(
-          "cannot remove node '{}': its output '{}' is a graph output", node->name, out->name()));
-    }
+    if (out) ONNXKIT_RETURN_IF_ERROR(StillNeeded(*out, fmt::format("node '{}'", node->name)));
   }
   for (size_t i = 0; i < node->inputs_.size(); ++i) node->SetInput(i, nullptr);
   for (Value* out : node->outputs_) {
     if (!out) continue;
     out->producer_ = nullptr;
+    out->producer_index_ = -1;
     out->kind_ = Value::Kind::kUndefined;
-    std::erase(value_info_, out);
+    EraseEntries(value_info_, value_info_overrides, out);
   }
+  // Destroying the node destroys its sub-graphs, which detach from the outer values.
   nodes_.erase(node->self_);
+  return absl::OkStatus();
+}
+
+Status Graph::RemoveInput(Value* input) {
+  auto it = std::find(inputs_.begin(), inputs_.end(), input);
+  if (it == inputs_.end()) return absl::InvalidArgumentError("not an input of this graph");
+  if (!input->initializer_) {
+    ONNXKIT_RETURN_IF_ERROR(StillNeeded(*input, fmt::format("input '{}'", input->name())));
+    input->kind_ = Value::Kind::kUndefined;
+  } else {
+    input->kind_ = Value::Kind::kInitializer;
+  }
+  input->is_graph_input_ = false;
+  EraseEntries(inputs_, input_info_overrides, input);
+  return absl::OkStatus();
+}
+
+Status Graph::RemoveOutput(size_t index) {
+  if (index >= outputs_.size()) {
+    return absl::OutOfRangeError(
+        fmt::format("no output {} (the graph has {})", index, outputs_.size()));
+  }
+  Value* v = outputs_[index];
+  v->output_of_.erase(std::find(v->output_of_.begin(), v->output_of_.end(), this));
+  outputs_.erase(outputs_.begin() + static_cast<std::ptrdiff_t>(index));
+  EraseOverride(output_info_overrides, index);
+  return absl::OkStatus();
+}
+
+Status Graph::RemoveInitializer(Value* value) {
+  bool dense = std::find(initializers_.begin(), initializers_.end(), value) != initializers_.end();
+  bool sparse = std::find(sparse_initializers_.begin(), sparse_initializers_.end(), value) !=
+                sparse_initializers_.end();
+  if (!dense && !sparse) return absl::InvalidArgumentError("not an initializer of this graph");
+  if (!value->is_graph_input_) {
+    ONNXKIT_RETURN_IF_ERROR(StillNeeded(*value, fmt::format("initializer '{}'", value->name())));
+    value->kind_ = Value::Kind::kUndefined;
+    EraseEntries(value_info_, value_info_overrides, value);
+  }
+  std::erase(initializers_, value);
+  std::erase(sparse_initializers_, value);
+  value->initializer_.reset();
+  value->sparse_initializer_.reset();
+  return absl::OkStatus();
+}
+
+Status Graph::RemoveValueInfo(size_t index) {
+  if (index >= value_info_.size()) {
+    return absl::OutOfRangeError(
+        fmt::format("no value_info entry {} (the graph has {})", index, value_info_.size()));
+  }
+  value_info_.erase(value_info_.begin() + static_cast<std::ptrdiff_t>(index));
+  EraseOverride(value_info_overrides, index);
   return absl::OkStatus();
 }
 
@@ -227,47 +410,31 @@ Value* Graph::Lookup(std::string_view value_name) const {
   return nullptr;
 }
 
-Status Graph::Verify() const {
-  for (const auto& owned : nodes_) {
-    const Node* n = owned.get();
-    for (size_t i = 0; i < n->inputs_.size(); ++i) {
-      const Value* v = n->inputs_[i];
-      if (!v) continue;
-      if (std::find(v->uses_.begin(), v->uses_.end(), Use{const_cast<Node*>(n), int(i)}) ==
-          v->uses_.end()) {
-        return absl::InternalError(fmt::format(
-            "node '{}' input {} is missing from the uses of '{}'", n->name, i, v->name()));
-      }
-    }
-    for (size_t i = 0; i < n->outputs_.size(); ++i) {
-      const Value* v = n->outputs_[i];
-      if (v && (v->producer_ != n || v->producer_index_ != int(i))) {
-        return absl::InternalError(
-            fmt::format("output {} of node '{}' does not name it as producer", i, n->name));
-      }
-    }
-  }
-  for (const auto& v : values_) {
-    for (const Use& u : v->uses_) {
-      if (u.node->input(static_cast<size_t>(u.input_index)) != v.get()) {
-        return absl::InternalError(fmt::format("stale use of '{}'", v->name()));
-      }
-    }
-  }
-  return absl::OkStatus();
-}
-
 std::optional<int64_t> FindOpsetVersion(const std::vector<OpsetImport>& imports,
                                         std::string_view domain) {
-  auto normal = [](std::string_view d) { return d == "ai.onnx" ? std::string_view() : d; };
   for (const OpsetImport& o : imports) {
-    if (normal(o.domain) == normal(domain)) return o.version;
+    if (SameDomain(o.domain, domain)) return o.version;
   }
   return std::nullopt;
 }
 
 std::optional<int64_t> Model::OpsetVersion(std::string_view wanted) const {
   return FindOpsetVersion(opset_import, wanted);
+}
+
+const Function* Model::FunctionOfBody(const Graph* body) const {
+  for (const auto& fn : functions) {
+    if (fn->body.get() == body) return fn.get();
+  }
+  return nullptr;
+}
+
+std::optional<int64_t> Model::OpsetVersionOf(const Node& node) const {
+  const Graph* root = node.graph();
+  while (root->parent()) root = root->parent();
+  // Function bodies have their own imports; training graphs hang under the main graph.
+  const Function* fn = FunctionOfBody(root);
+  return FindOpsetVersion(fn ? fn->opset_import : opset_import, node.domain);
 }
 
 const Function* Model::FindFunction(std::string_view fn_domain, std::string_view fn_name) const {

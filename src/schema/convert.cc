@@ -86,9 +86,9 @@ void ScalarAttributeToOnnx(const Attribute& a, onnx::AttributeProto* out) {
   if (a.preserved.Has(20) || a.type != AttributeType::kUndefined) {
     out->set_type(static_cast<onnx::AttributeProto::AttributeType>(a.type));
   }
-  if (a.preserved.Has(2)) out->set_f(a.f);
-  if (a.preserved.Has(3)) out->set_i(a.i);
-  if (a.preserved.Has(4)) out->set_s(a.s);
+  if (a.HasField(AttributeType::kFloat)) out->set_f(a.f);
+  if (a.HasField(AttributeType::kInt)) out->set_i(a.i);
+  if (a.HasField(AttributeType::kString)) out->set_s(a.s);
   for (float f : a.floats) out->add_floats(f);
   for (int64_t i : a.ints) out->add_ints(i);
   for (const std::string& s : a.strings) out->add_strings(s);

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "ir/ir_test_util.h"
 #include "onnxkit/io.h"
 #include "onnxkit/ir.h"
 #include "support/test_support.h"
@@ -24,12 +25,6 @@ using ::onnxkit::testing::CorpusDir;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
-
-#define EXPECT_VERIFIED(graph)              \
-  do {                                      \
-    Status verified = (graph).Verify();     \
-    EXPECT_TRUE(verified.ok()) << verified; \
-  } while (0)
 
 Tensor FloatTensor(std::string name, std::vector<float> values) {
   Tensor t;
