@@ -33,6 +33,7 @@ std::optional<int64_t> KnownMaxVersion(std::string_view domain) {
 
 const onnx::OpSchema* Find(std::string_view op_type, int64_t version, std::string_view domain) {
   if (version <= 0) return nullptr;
+  if (auto known = KnownMaxVersion(domain); known && version > *known) return nullptr;
   int v = version > INT_MAX ? INT_MAX : static_cast<int>(version);
   // libonnx's lookup builds strings and walks three maps per call; checking a large graph
   // asks for the same few (op, version, domain) thousands of times. The cache is per

@@ -14,6 +14,7 @@
 
 #include "onnxkit/io.h"
 #include "onnxkit/ir.h"
+#include "schema/onnx_namespace.h"
 #include "support/test_support.h"
 
 namespace onnxkit {
