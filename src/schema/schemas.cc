@@ -15,8 +15,11 @@ std::string_view NormalDomain(std::string_view domain) {
 
 bool IsStandardDomain(std::string_view domain) {
   domain = NormalDomain(domain);
+  // The linked library's domains, and those of releases newer than it (ai.onnx.preview
+  // came with 1.22): a model using them is newer than the library, not custom.
   return domain.empty() || domain == "ai.onnx.ml" || domain == "ai.onnx.training" ||
-         domain == "ai.onnx.preview.training";
+         domain == "ai.onnx.preview.training" || domain == "ai.onnx.preview" ||
+         KnownMaxVersion(domain).has_value();
 }
 
 std::optional<int64_t> KnownMaxVersion(std::string_view domain) {

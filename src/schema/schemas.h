@@ -12,7 +12,8 @@ namespace onnxkit::schema {
 
 // "ai.onnx" is another spelling of the default domain "".
 std::string_view NormalDomain(std::string_view domain);
-// The domains the ONNX standard defines (default, ai.onnx.ml, training, preview.training).
+// The domains the ONNX standard defines (default, ai.onnx.ml, training, preview.training,
+// preview) and any other the linked library has schemas for.
 bool IsStandardDomain(std::string_view domain);
 // The newest opset version of `domain` the linked libonnx knows (nullopt: unknown domain).
 std::optional<int64_t> KnownMaxVersion(std::string_view domain);
