@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: set up, build (Release), run ctest; then the same
 # suite built with AddressSanitizer + UndefinedBehaviorSanitizer; then a bounded libFuzzer
-# run (clang, fixed seed) over load + check + infer-shapes + save.
+# run (clang, fixed seed) over load + check + infer-shapes + save. All of these build on the
+# pinned ONNX release (scripts/onnx.sh); last, the suite again (Release) on the system's
+# libonnx (Debian bookworm: 1.12), the other build onnxkit supports.
 #
 #   bash scripts/test.sh            everything
 #   ONNXKIT_QUICK=1 bash scripts/test.sh   only the Release build and its tests
@@ -32,3 +34,8 @@ cmake -S . -B build-fuzz -G Ninja -DONNXKIT_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++
   -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build-fuzz -j"$jobs" --target load_check_fuzzer
 ctest --test-dir build-fuzz --output-on-failure
+
+echo "== Release build and tests against the system's libonnx (-DONNXKIT_ONNX=system)"
+cmake -S . -B build-system -G Ninja -DONNXKIT_ONNX=system
+cmake --build build-system -j"$jobs"
+ctest --test-dir build-system --output-on-failure -j"$jobs"

@@ -1,9 +1,12 @@
 // onnxkit: load, check, rewrite and inspect ONNX models. Each subcommand lives in its own
 // cmd_*.cc file, parses its flags, calls the library, and renders.
+#include <fmt/format.h>
+
 #include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "cli_common.h"
+#include "onnxkit/version.h"
 
 #ifndef ONNXKIT_VERSION
 #define ONNXKIT_VERSION "unknown"
@@ -13,7 +16,11 @@ namespace {
 
 int Main(int argc, char** argv) {
   CLI::App app{"onnxkit: load, check, rewrite and inspect ONNX models", "onnxkit"};
-  app.set_version_flag("--version", std::string("onnxkit ") + ONNXKIT_VERSION);
+  app.set_version_flag("--version", [] {
+    onnxkit::OnnxLibraryInfo onnx = onnxkit::LinkedOnnxLibrary();
+    return fmt::format("onnxkit {}\nONNX {}: opsets up to {}, IR versions up to {}",
+                       ONNXKIT_VERSION, onnx.version, onnx.max_opset, onnx.max_ir_version);
+  });
   app.require_subcommand(1);
   int exit_code = onnxkit::cli::kExitOk;
   for (const auto& reg : onnxkit::cli::Commands()) reg(app, &exit_code);

@@ -2,25 +2,29 @@
 // the graph's presence, metadata keys, and features the IR version does not have yet.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
 #include "check/context.h"
+#include "schema/onnx_api.h"
 #include "schema/schemas.h"
 
 namespace onnxkit::check_internal {
 namespace {
 
-// The newest IR version onnxkit knows of; a larger one is not a real model.
-constexpr int64_t kNewestIrVersion = 11;
-
 // The newest default-domain opset each IR version can carry (from ONNX's release table:
 // an opset is released together with the IR version that introduced it).
+const std::map<int64_t, int64_t>& IrReleases() {
+  static const auto* table =
+      new std::map<int64_t, int64_t>{{3, 8},  {4, 9},   {5, 10},  {6, 11},  {7, 14},  {8, 18},
+                                     {9, 20}, {10, 22}, {11, 23}, {12, 24}, {13, 27}, {14, 28}};
+  return *table;
+}
+
 int64_t MaxOpsetForIr(int64_t ir) {
-  static const std::map<int64_t, int64_t> kTable = {{3, 8},  {4, 9},  {5, 10},  {6, 11}, {7, 14},
-                                                    {8, 18}, {9, 20}, {10, 22}, {11, 23}};
-  auto it = kTable.find(ir);
-  return it == kTable.end() ? INT64_MAX : it->second;
+  auto it = IrReleases().find(ir);
+  return it == IrReleases().end() ? INT64_MAX : it->second;
 }
 
 Location ModelLocation() { return {}; }
@@ -31,10 +35,21 @@ void CheckIrVersion(Context& c) {
     c.Error("model.ir-version", ModelLocation(),
             m.preserved.Has(1) ? fmt::format("ir_version is {}; it must be positive", m.ir_version)
                                : "ir_version is missing");
-  } else if (m.ir_version > kNewestIrVersion) {
+    return;
+  }
+  int64_t known = schema::KnownMaxIrVersion();
+  int64_t newest = std::max(known, IrReleases().rbegin()->first);
+  if (m.ir_version > newest) {
     c.Error("model.ir-version", ModelLocation(),
             fmt::format("ir_version {} is beyond every defined IR version (newest: {})",
-                        m.ir_version, kNewestIrVersion));
+                        m.ir_version, newest));
+  } else if (m.ir_version > known) {
+    // A released IR version the linked library predates: not a reason to reject the model.
+    // The checks that do not depend on what the newer IR versions added still run.
+    c.Warning("model.ir-version-unknown", ModelLocation(),
+              fmt::format("ir_version {} is newer than the linked ONNX library ({}) knows (up to "
+                          "{}): what later IR versions added is not checked",
+                          m.ir_version, schema::OnnxVersion(), known));
   }
 }
 

@@ -20,6 +20,7 @@
 
 #include "check/context.h"
 #include "schema/convert.h"
+#include "schema/onnx_api.h"
 #include "schema/schemas.h"
 
 namespace onnxkit::check_internal {
@@ -158,8 +159,8 @@ class NodeSchemaChecker {
       }
       if (a.ref_attr_name.empty()) CheckAttributeValue(a, it->second, slot);
     }
-    for (const auto& [name, attr] : declared) {
-      if (attr.required && !seen.contains(name)) {
+    for (const auto& [name, attr] : schema::SortedAttributes(schema_)) {
+      if (attr->required && !seen.contains(name)) {
         Error("missing-attribute", fmt::format("required attribute '{}' is missing", name),
               fmt::format("attribute '{}'", name));
       }

@@ -5,6 +5,7 @@
 #include <onnx/onnx_pb.h>
 
 #include "onnxkit/ir.h"
+#include "schema/onnx_namespace.h"
 
 namespace onnxkit::schema {
 

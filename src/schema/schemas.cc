@@ -15,8 +15,11 @@ std::string_view NormalDomain(std::string_view domain) {
 
 bool IsStandardDomain(std::string_view domain) {
   domain = NormalDomain(domain);
+  // The linked library's domains, and those of releases newer than it (ai.onnx.preview
+  // came with 1.22): a model using them is newer than the library, not custom.
   return domain.empty() || domain == "ai.onnx.ml" || domain == "ai.onnx.training" ||
-         domain == "ai.onnx.preview.training";
+         domain == "ai.onnx.preview.training" || domain == "ai.onnx.preview" ||
+         KnownMaxVersion(domain).has_value();
 }
 
 std::optional<int64_t> KnownMaxVersion(std::string_view domain) {
@@ -33,6 +36,7 @@ std::optional<int64_t> KnownMaxVersion(std::string_view domain) {
 
 const onnx::OpSchema* Find(std::string_view op_type, int64_t version, std::string_view domain) {
   if (version <= 0) return nullptr;
+  if (auto known = KnownMaxVersion(domain); known && version > *known) return nullptr;
   int v = version > INT_MAX ? INT_MAX : static_cast<int>(version);
   // libonnx's lookup builds strings and walks three maps per call; checking a large graph
   // asks for the same few (op, version, domain) thousands of times. The cache is per

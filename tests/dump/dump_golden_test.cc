@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "onnxkit/version.h"
 #include "support/test_support.h"
 
 namespace onnxkit::testing {
@@ -26,6 +27,9 @@ struct GoldenCase {
   std::string golden;             // file name under tests/golden/dump
   std::string model;              // path below the corpus folder
   std::vector<std::string> args;  // the CLI arguments before the model
+  // The default-domain opset whose schemas the output shows; with an older ONNX library
+  // the output says "no schema" instead, and the case is skipped.
+  int64_t needs_opset = 0;
 };
 
 void PrintTo(const GoldenCase& c, std::ostream* os) { *os << c.golden; }
@@ -41,6 +45,9 @@ class DumpGolden : public ::testing::TestWithParam<GoldenCase> {};
 
 TEST_P(DumpGolden, OutputMatchesGoldenFile) {
   const GoldenCase& c = GetParam();
+  if (c.needs_opset > LinkedOnnxLibrary().max_opset) {
+    GTEST_SKIP() << "the linked ONNX library has no schemas for opset " << c.needs_opset;
+  }
   std::vector<std::string> args = c.args;
   args.push_back((CorpusDir() / c.model).string());
   CliResult result = RunCli(args);
@@ -95,7 +102,7 @@ INSTANTIATE_TEST_SUITE_P(
         GoldenCase{"sparse_initializer.txt", "valid-edge/sparse_initializer.onnx", kText},
         GoldenCase{"optional_outputs.txt", "valid-edge/optional_outputs.onnx", kText},
         GoldenCase{"external_data.txt", "valid-edge/external_data/model.onnx", kText},
-        GoldenCase{"resize_opset18_axes.txt", "valid-edge/resize_opset18_axes.onnx", kText},
+        GoldenCase{"resize_opset18_axes.txt", "valid-edge/resize_opset18_axes.onnx", kText, 18},
         // Filters and the full listing.
         GoldenCase{"srcnn_x3_op_conv.txt", "models/srcnn_x3.onnx", {"dump", "--op", "Conv"}},
         GoldenCase{"tensors_raw_data_full.txt",

@@ -15,6 +15,7 @@
 #include "ir/ir_test_util.h"
 #include "onnxkit/io.h"
 #include "onnxkit/ir.h"
+#include "schema/onnx_namespace.h"
 #include "support/test_support.h"
 
 namespace onnxkit {

@@ -14,6 +14,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "schema/onnx_namespace.h"
+
 namespace onnxkit::testing {
 
 namespace fs = std::filesystem;

@@ -1,12 +1,14 @@
 // The conventions every onnxkit command follows (DESIGN.md, CLI): --version and --help exit
 // 0; usage errors exit 2 with a message on stderr and nothing on stdout; errors name the file;
 // a model that cannot be read exits 1.
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <string>
 
+#include "onnxkit/version.h"
 #include "support/test_support.h"
 
 namespace onnxkit {
@@ -21,10 +23,13 @@ using ::testing::MatchesRegex;
 
 const fs::path kModel = CorpusDir() / "valid-edge/unknown_fields.onnx";
 
-TEST(CliConventions, VersionExitsZero) {
+TEST(CliConventions, VersionExitsZeroAndNamesTheOnnxLibrary) {
   auto r = RunCli({"--version"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_THAT(r.out, MatchesRegex("onnxkit [0-9]+\\.[0-9]+\\.[0-9]+\n"));
+  OnnxLibraryInfo onnx = LinkedOnnxLibrary();
+  EXPECT_THAT(r.out, MatchesRegex("onnxkit [0-9]+\\.[0-9]+\\.[0-9]+\n.*"));
+  EXPECT_THAT(r.out, HasSubstr(fmt::format("\nONNX {}: opsets up to {}, IR versions up to {}\n",
+                                           onnx.version, onnx.max_opset, onnx.max_ir_version)));
 }
 
 TEST(CliConventions, HelpExitsZeroAndListsTheCommands) {
