@@ -13,6 +13,8 @@
 #include <set>
 #include <string>
 
+namespace onnx = ::ONNX_NAMESPACE;
+
 namespace {
 
 // Protobuf tags of the length-delimited fields a name lives in.

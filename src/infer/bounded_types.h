@@ -10,6 +10,8 @@
 #include <deque>
 #include <vector>
 
+#include "schema/onnx_namespace.h"
+
 namespace onnxkit::infer {
 
 class BoundedInputTypes {

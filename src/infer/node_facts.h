@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "schema/onnx_namespace.h"
+
 namespace onnxkit::infer {
 
 class NodeFacts {

@@ -29,6 +29,8 @@
 #include <string>
 #include <vector>
 
+#include "schema/onnx_namespace.h"
+
 namespace onnxkit::infer {
 
 // The documented bounds (docs/diagnostics.md, `types.too-large`).

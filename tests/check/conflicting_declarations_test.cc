@@ -8,6 +8,7 @@
 
 #include "onnxkit/check.h"
 #include "onnxkit/io.h"
+#include "schema/onnx_namespace.h"
 
 namespace onnxkit {
 namespace {

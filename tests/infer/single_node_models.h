@@ -16,9 +16,7 @@
 #include <string>
 #include <vector>
 
-namespace onnx {
-class OpSchema;
-}
+#include "schema/onnx_namespace.h"
 
 namespace onnxkit::testing {
 

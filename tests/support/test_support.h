@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "schema/onnx_namespace.h"
+
 namespace onnxkit::testing {
 
 std::filesystem::path CorpusDir();
