@@ -5,6 +5,8 @@
 #include <charconv>
 #include <iostream>
 
+#include "onnxkit/escape.h"
+
 namespace onnxkit::cli {
 
 int ExitCodeFor(const Status& status) {
@@ -21,7 +23,8 @@ int ExitCodeFor(const Status& status) {
 }
 
 int Report(std::string_view command, const Status& status) {
-  std::cerr << fmt::format("onnxkit {}: error: {}\n", command, StatusMessage(status));
+  std::cerr << fmt::format("onnxkit {}: error: {}\n", command,
+                           EscapeForDisplay(StatusMessage(status)));
   return ExitCodeFor(status);
 }
 

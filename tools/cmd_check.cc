@@ -77,7 +77,7 @@ void Render(const Diagnostics& diagnostics, const std::string& path, bool json,
 
 FileResult CheckOne(const std::string& path, const CheckOptions& options, bool json) {
   FileResult result;
-  LoadOptions load;
+  LoadOptions load = CliLoadOptions();
   load.check_external_data = false;  // the external-data rules report every reference
   using Clock = std::chrono::steady_clock;
   auto ms_since = [](Clock::time_point t) {
@@ -262,6 +262,7 @@ const CommandRegistration kRegistration([](CLI::App& app, int* exit_code) {
   cmd->add_option("--format", args->format, "Output format")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
+  AddLoadFlags(*cmd);
   cmd->add_flag("--Werror", args->werror, "Treat warnings as errors");
   cmd->add_flag("--timings", args->timings,
                 "Print how long loading and checking took, per file, on stderr");

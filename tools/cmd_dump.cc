@@ -66,6 +66,7 @@ const CommandRegistration kRegistration([](CLI::App& app, int* exit_code) {
                   "none: counts only; summary: a few values and statistics; full: every value")
       ->check(CLI::IsMember({"none", "summary", "full"}))
       ->capture_default_str();
+  AddLoadFlags(*cmd);
   cmd->add_option("--node", args->nodes, "Only nodes with this name (repeatable)");
   cmd->add_option("--op", args->ops, "Only nodes of this op type (repeatable)");
   cmd->add_option("--depth", args->depth, "Levels of sub-graphs to expand (0: none; default: all)")

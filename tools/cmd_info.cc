@@ -29,6 +29,7 @@ const CommandRegistration kRegistration([](CLI::App& app, int* exit_code) {
   cmd->add_option("--format", args->format, "Output format")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
+  AddLoadFlags(*cmd);
   cmd->callback([args, exit_code] { *exit_code = Run(*args); });
 });
 

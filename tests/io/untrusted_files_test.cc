@@ -192,6 +192,33 @@ TEST(NoFolder, StdinModelDoesNotReadTheCurrentFolder) {
   EXPECT_EQ(DataOf(**inlined, "W"), kWeights);
 }
 
+// Every command that reads a model takes --external-data-dir; without it, a model on stdin
+// reads nothing beside the current folder.
+TEST(NoFolder, EveryReadingCommandTakesTheFolderOfAStdinModel) {
+  TempDir dir;
+  auto model = LoadModelReadingW(dir.path());
+  ASSERT_TRUE(model);
+  std::string bytes = ReadFile(dir / "model.onnx");
+  fs::path bait = fs::current_path() / "w.bin";
+  ASSERT_FALSE(fs::exists(bait));
+  WriteFile(bait, kWeights);
+  auto info = RunCli({"info", "-"}, bytes);
+  auto dump = RunCli({"dump", "--initializers=full", "-"}, bytes);
+  auto check = RunCli({"check", "-"}, bytes);
+  fs::remove(bait);
+  EXPECT_EQ(info.exit_code, 2);
+  EXPECT_THAT(info.err, HasSubstr("--external-data-dir"));
+  EXPECT_EQ(dump.exit_code, 2);
+  EXPECT_THAT(dump.err, HasSubstr("--external-data-dir"));
+  EXPECT_THAT(check.err, HasSubstr("external-data.no-folder"));
+
+  for (const char* command : {"info", "dump", "check"}) {
+    auto r = RunCli({command, "--external-data-dir", dir.path().string(), "-"}, bytes);
+    EXPECT_EQ(r.exit_code, 0) << command << ": " << r.err;
+    EXPECT_THAT(r.err, Not(HasSubstr("external-data"))) << command;
+  }
+}
+
 // ---------------------------------------------------------------------------------------
 // Many tensors, one file.
 
