@@ -26,6 +26,7 @@ class NodeFacts {
   const std::string& op_type() const { return node_.op_type(); }
   int since_version() const { return schema_.since_version(); }
   size_t num_inputs() const { return input_types_.size(); }
+  size_t num_outputs() const { return static_cast<size_t>(node_.output_size()); }
   // Whether input `i` is given (not omitted, not past the end).
   bool has_input(size_t i) const;
   // The shape of input `i` when it is a tensor with a known rank.

@@ -36,6 +36,9 @@ struct CountAttribute {
   std::string_view attribute;
 };
 constexpr std::array kCountAttributes{CountAttribute{"Scan", "num_scan_inputs"}};
+// Attributes that count the node's outputs: inference builds that many output shapes, so
+// 2^31 of them exhaust the memory before any other check could fail (Split-18).
+constexpr std::array kOutputCountAttributes{CountAttribute{"Split", "num_outputs"}};
 
 void CheckCount(const NodeFacts& node, std::string_view name, Violations& out) {
   std::optional<int64_t> count = node.Int(name);
@@ -44,6 +47,16 @@ void CheckCount(const NodeFacts& node, std::string_view name, Violations& out) {
     out.push_back({Violation::Kind::kAttributeValue, AttributeSlot(name),
                    fmt::format("{} of {} must be in [1, {}] (its number of inputs), got {}", name,
                                node.op_type(), inputs, *count)});
+  }
+}
+
+void CheckOutputCount(const NodeFacts& node, std::string_view name, Violations& out) {
+  std::optional<int64_t> count = node.Int(name);
+  auto outputs = static_cast<int64_t>(node.num_outputs());
+  if (count && *count != outputs) {
+    out.push_back({Violation::Kind::kAttributeValue, AttributeSlot(name),
+                   fmt::format("{} of {} must equal its number of outputs ({}), got {}", name,
+                               node.op_type(), outputs, *count)});
   }
 }
 
@@ -127,6 +140,9 @@ void CheckSizes(const NodeFacts& node, Violations& out) {
   }
   for (const CountAttribute& c : kCountAttributes) {
     if (c.op == node.op_type()) CheckCount(node, c.attribute, out);
+  }
+  for (const CountAttribute& c : kOutputCountAttributes) {
+    if (c.op == node.op_type()) CheckOutputCount(node, c.attribute, out);
   }
   for (const RankInput& r : kRankInputs) {
     if (r.op == node.op_type()) CheckRankInput(node, r.input, out);

@@ -358,16 +358,21 @@ TEST(DumpInitializers, SkipsStatisticsAboveTheLimitAndSaysWhereTheDataIs) {
 }
 
 TEST(DumpInitializers, DumpingAModelWithLargeExternalWeightsReadsLittleOfThem) {
-  // 330 MiB of external weights; the dump may map them but must not hold them. This test
-  // runs in a process of its own (one per test under ctest), so the children's peak is the
-  // dump's.
+  // 330 MiB of external weights; the dump reads some of them for statistics but must not
+  // hold them. This test runs in a process of its own (one per test under ctest), so the
+  // children's peak is the dump's.
   const std::string model = (WeightsDir() / "vit_b_16.onnx").string();
   CliResult r = RunCli({"dump", model});
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("read for statistics already"));
+#if defined(__SANITIZE_ADDRESS__)
+  // AddressSanitizer's quarantine keeps freed blocks (256 MiB by default), so the buffers the
+  // statistics read and freed count as resident: the bound holds for the real build only.
+  GTEST_SKIP() << "peak memory is not measured under AddressSanitizer";
+#endif
   struct rusage usage {};
   ASSERT_EQ(getrusage(RUSAGE_CHILDREN, &usage), 0);
   EXPECT_LT(usage.ru_maxrss, 128 * 1024) << "peak RSS in KiB";
-  EXPECT_THAT(r.out, HasSubstr("read for statistics already"));
 }
 
 TEST(DumpInitializers, ListsSparseInitializers) {

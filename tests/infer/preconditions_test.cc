@@ -7,6 +7,7 @@
 #include "onnxkit/check.h"
 #include "onnxkit/infer.h"
 #include "onnxkit/io.h"
+#include "onnxkit/version.h"
 #include "support/test_support.h"
 
 namespace onnxkit {
@@ -187,6 +188,18 @@ TEST(InferencePreconditions, ScanCountingMoreInputsThanItHas) {
       }>(A, B)
     })"),
             (Findings{"types.attr-range@main/#0 attribute 'num_scan_inputs'"}));
+}
+
+TEST(InferencePreconditions, SplitIntoMoreOutputsThanItHas) {
+  // Split-18's inference builds num_outputs output shapes: 2^31 of them took all the memory
+  // (found by the whole sweep on ONNX 1.23).
+  if (LinkedOnnxLibrary().max_opset < 18) GTEST_SKIP() << "no Split-18 in the linked library";
+  EXPECT_EQ(TypeFindings(R"(
+    <ir_version: 8, opset_import: ["" : 18]>
+    g (float[1] X) => (float Y) {
+      Y = Split<num_outputs = 2147483648>(X)
+    })"),
+            (Findings{"types.attr-range@main/#0 attribute 'num_outputs'"}));
 }
 
 TEST(InferencePreconditions, EinsumEquationOutsideTheSyntax) {
