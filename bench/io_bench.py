@@ -317,7 +317,9 @@ def errors_of(results):
 
 def environment(onnxkit, py):
     """What a report's header names: onnxkit's and onnx's versions, the commit, CPU, RAM."""
-    version = subprocess.run([onnxkit, "--version"], capture_output=True, text=True).stdout.strip()
+    # --version names the ONNX library on a second line: one header line for both.
+    version = subprocess.run([onnxkit, "--version"], capture_output=True, text=True).stdout
+    version = version.strip().replace("\n", ", ")
     onnx_version = subprocess.run([py, "-c", "import onnx; print(onnx.__version__)"],
                                   capture_output=True, text=True).stdout.strip()
     commit = subprocess.run(["git", "-C", REPO, "describe", "--always", "--dirty"],
