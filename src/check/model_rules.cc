@@ -64,7 +64,7 @@ void CheckOpsetImports(Context& c) {
   }
   std::set<std::string, std::less<>> seen;
   for (const OpsetImport& o : m.opset_import) {
-    std::string domain(schema::NormalDomain(o.domain));
+    std::string domain(NormalDomain(o.domain));
     std::string label = domain.empty() ? "the default domain" : fmt::format("domain '{}'", domain);
     if (!seen.insert(domain).second) {
       c.Error("model.duplicate-opset-import", ModelLocation(),

@@ -29,7 +29,7 @@ namespace {
 using onnx::OpSchema;
 
 std::string DomainLabel(std::string_view domain) {
-  domain = schema::NormalDomain(domain);
+  domain = NormalDomain(domain);
   return domain.empty() ? std::string("the default domain") : fmt::format("domain '{}'", domain);
 }
 
@@ -367,7 +367,7 @@ class SchemaRules {
 
   void WarnUnknownOpset(Location loc, const std::string& domain, int64_t version,
                         std::optional<int64_t> known) {
-    std::string key(schema::NormalDomain(domain));
+    std::string key(NormalDomain(domain));
     if (!warned_.insert(key).second) return;
     loc = {};
     c_.Warning("schema.opset-unknown", loc,

@@ -152,7 +152,7 @@ class TypeRules {
     for (const GraphScope& s : c_.graphs()) {
       if (s.function) continue;
       for (const Node* n : s.graph->nodes()) {
-        bool is_if = n->op_type == "If" && schema::NormalDomain(n->domain).empty();
+        bool is_if = n->Is("", "If");
         if (is_if && !inferred_through_.contains(n)) CheckIfBranches(s, *n);
       }
     }

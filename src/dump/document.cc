@@ -11,10 +11,6 @@
 namespace onnxkit::dump_internal {
 namespace {
 
-bool IsConstantOp(const Node& node) {
-  return node.op_type == "Constant" && (node.domain.empty() || node.domain == "ai.onnx");
-}
-
 // The tensor a Constant node produces, when its attribute says it directly.
 std::optional<Tensor> ConstantNodeTensor(const Node& node) {
   if (node.attributes.size() != 1) return std::nullopt;
@@ -255,7 +251,7 @@ Json DocumentBuilder::ConstantJson(const Value& v) {
     c["dims"] = st->dims;
     return c;
   }
-  if (v.producer() && IsConstantOp(*v.producer())) {
+  if (v.producer() && v.producer()->Is("", "Constant")) {
     if (std::optional<Tensor> t = ConstantNodeTensor(*v.producer())) {
       Json c = {{"source", "Constant"}};
       c.update(tensors_.SummarizeConstant(*t));

@@ -17,7 +17,7 @@ namespace {
 using dump_internal::Json;
 
 std::string OpKey(const Node& node) {
-  if (node.domain.empty() || node.domain == "ai.onnx") return node.op_type;
+  if (NormalDomain(node.domain).empty()) return node.op_type;
   return node.domain + "." + node.op_type;
 }
 

@@ -10,7 +10,7 @@
 namespace onnxkit::dump_internal {
 namespace {
 
-bool IsDefaultDomain(std::string_view domain) { return schema::NormalDomain(domain).empty(); }
+bool IsDefaultDomain(std::string_view domain) { return NormalDomain(domain).empty(); }
 
 ParamOption OptionOf(const onnx::OpSchema::FormalParameter& param) {
   switch (param.GetOption()) {

@@ -170,6 +170,10 @@ class Encoder {
 
 size_t VarintSize(uint64_t v);
 
+// The length of the valid UTF-8 sequence at the start of non-empty `s`, or 0 when its first
+// byte does not start one (RFC 3629: no overlong forms, no surrogates, nothing past
+// U+10FFFF).
+size_t Utf8SequenceLength(std::string_view s);
 // True when `s` is valid UTF-8 (no overlongs, no surrogates, at most U+10FFFF).
 bool IsValidUtf8(std::string_view s);
 

@@ -9,10 +9,6 @@
 
 namespace onnxkit::schema {
 
-std::string_view NormalDomain(std::string_view domain) {
-  return domain == "ai.onnx" ? std::string_view() : domain;
-}
-
 bool IsStandardDomain(std::string_view domain) {
   domain = NormalDomain(domain);
   // The linked library's domains, and those of releases newer than it (ai.onnx.preview

@@ -6,12 +6,11 @@
 #include <string>
 #include <string_view>
 
+#include "onnxkit/ir.h"
 #include "schema/onnx_namespace.h"
 
 namespace onnxkit::schema {
 
-// "ai.onnx" is another spelling of the default domain "".
-std::string_view NormalDomain(std::string_view domain);
 // The domains the ONNX standard defines (default, ai.onnx.ml, training, preview.training,
 // preview) and any other the linked library has schemas for.
 bool IsStandardDomain(std::string_view domain);

@@ -9,34 +9,6 @@
 namespace onnxkit {
 namespace {
 
-// The length of the valid UTF-8 sequence at the start of `s`, or 0 when its first byte does
-// not start one (RFC 3629: no overlong forms, no surrogates, nothing past U+10FFFF).
-size_t Utf8SequenceLength(std::string_view s) {
-  const auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
-  const unsigned char lead = byte(0);
-  if (lead < 0x80) return 1;
-  size_t length = 0;
-  unsigned char low = 0x80, high = 0xbf;  // allowed range of the second byte
-  if (lead >= 0xc2 && lead <= 0xdf) {
-    length = 2;
-  } else if (lead >= 0xe0 && lead <= 0xef) {
-    length = 3;
-    if (lead == 0xe0) low = 0xa0;
-    if (lead == 0xed) high = 0x9f;
-  } else if (lead >= 0xf0 && lead <= 0xf4) {
-    length = 4;
-    if (lead == 0xf0) low = 0x90;
-    if (lead == 0xf4) high = 0x8f;
-  } else {
-    return 0;
-  }
-  if (s.size() < length || byte(1) < low || byte(1) > high) return 0;
-  for (size_t i = 2; i < length; ++i) {
-    if ((byte(i) & 0xc0) != 0x80) return 0;
-  }
-  return length;
-}
-
 // The code point of a valid sequence of `length` bytes.
 uint32_t CodePoint(std::string_view s, size_t length) {
   static constexpr unsigned char kLeadMask[] = {0, 0x7f, 0x1f, 0x0f, 0x07};
@@ -60,7 +32,7 @@ std::string EscapeForDisplay(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   while (!s.empty()) {
-    const size_t length = Utf8SequenceLength(s);
+    const size_t length = wire::Utf8SequenceLength(s);
     const auto lead = static_cast<unsigned char>(s[0]);
     if (length == 0) {
       out += ByteEscape(lead);
@@ -94,7 +66,7 @@ std::string ValidUtf8(std::string_view s) {
   std::string out;
   out.reserve(s.size() + 8);
   while (!s.empty()) {
-    const size_t length = Utf8SequenceLength(s);
+    const size_t length = wire::Utf8SequenceLength(s);
     if (length == 0) {
       out += ByteEscape(static_cast<unsigned char>(s[0]));
       s.remove_prefix(1);

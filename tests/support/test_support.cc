@@ -71,14 +71,7 @@ CliResult RunCli(const std::vector<std::string>& args, const std::string& stdin_
     for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) {
       close(fd);
     }
-    std::vector<char*> argv;
-    std::string exe = ONNXKIT_CLI;
-    argv.push_back(exe.data());
-    std::vector<std::string> copy = args;
-    for (std::string& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(exe.c_str(), argv.data());
-    _exit(127);
+    ExecCli(args);
   }
   close(in_pipe[0]);
   close(out_pipe[1]);
@@ -119,8 +112,23 @@ CliResult RunCli(const std::vector<std::string>& args, const std::string& stdin_
   }
   int status = 0;
   waitpid(pid, &status, 0);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.exit_code = ShellExitCode(status);
   return result;
+}
+
+void ExecCli(const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  std::string exe = ONNXKIT_CLI;
+  argv.push_back(exe.data());
+  std::vector<std::string> copy = args;
+  for (std::string& a : copy) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  execv(exe.c_str(), argv.data());
+  _exit(127);
+}
+
+int ShellExitCode(int status) {
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 bool ProtobufReserialize(const std::string& bytes, std::string* out) {

@@ -37,6 +37,10 @@ struct CliResult {
 };
 // Runs the onnxkit executable with `args` (no shell), optionally feeding `stdin_bytes`.
 CliResult RunCli(const std::vector<std::string>& args, const std::string& stdin_bytes = "");
+// In a forked child: replaces the process with the onnxkit executable run with `args`.
+[[noreturn]] void ExecCli(const std::vector<std::string>& args);
+// A waitpid() status as a shell reports it: the exit code, or 128 + the signal.
+int ShellExitCode(int status);
 
 // Parses `bytes` with libonnx's protobuf classes and serializes them again: the bytes a
 // lossless writer must produce. Returns false if protobuf cannot parse them.

@@ -62,14 +62,7 @@ class Child {
         rlimit limit{options.address_space, options.address_space};
         setrlimit(RLIMIT_AS, &limit);
       }
-      std::vector<char*> argv;
-      std::string exe = ONNXKIT_CLI;
-      argv.push_back(exe.data());
-      std::vector<std::string> copy = args;
-      for (std::string& a : copy) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(exe.c_str(), argv.data());
-      _exit(127);
+      ExecCli(args);
     }
     close(out_pipe[1]);
     close(err_pipe[1]);
@@ -109,7 +102,7 @@ class Child {
     int status = 0;
     waitpid(pid_, &status, 0);
     reaped_ = true;
-    result_.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    result_.exit_code = ShellExitCode(status);
     return result_;
   }
 

@@ -19,9 +19,11 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::onnxkit::testing::CorpusDir;
+using ::onnxkit::testing::ExecCli;
 using ::onnxkit::testing::FilesIn;
 using ::onnxkit::testing::ReadFile;
 using ::onnxkit::testing::RunCli;
+using ::onnxkit::testing::ShellExitCode;
 using ::onnxkit::testing::TempDir;
 using ::onnxkit::testing::WriteFile;
 using ::testing::HasSubstr;
@@ -225,18 +227,11 @@ int RunWithStdoutTo(const std::vector<std::string>& args, const char* stdout_pat
     int fd = open(stdout_path, O_WRONLY);
     int null = open("/dev/null", O_WRONLY);
     if (fd < 0 || null < 0 || dup2(fd, 1) < 0 || dup2(null, 2) < 0) _exit(127);
-    std::vector<std::string> copy = args;
-    std::vector<char*> argv;
-    std::string exe = ONNXKIT_CLI;
-    argv.push_back(exe.data());
-    for (std::string& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(exe.c_str(), argv.data());
-    _exit(127);
+    ExecCli(args);
   }
   int status = 0;
   waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return ShellExitCode(status);
 }
 
 TEST(Convert, AFailedWriteToStandardOutputIsExitTwo) {
