@@ -10,6 +10,22 @@
 
 namespace onnxkit::testing {
 
+// Whether this build runs under AddressSanitizer, which reserves terabytes of address space
+// (so it cannot run under RLIMIT_AS) and keeps freed memory in quarantine (so peak memory is
+// not the program's own).
+constexpr bool kUnderAddressSanitizer =
+#if defined(__SANITIZE_ADDRESS__)
+    true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+    true;
+#else
+    false;
+#endif
+#else
+    false;
+#endif
+
 std::filesystem::path CorpusDir();
 // The folder holding copies of corpus/models with their generated weights.
 std::filesystem::path WeightsDir();

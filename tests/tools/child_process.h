@@ -25,21 +25,6 @@ struct ChildOptions {
   uint64_t address_space = 0;  // RLIMIT_AS in bytes; 0 = unlimited
 };
 
-// Whether this build runs under AddressSanitizer, which reserves terabytes of address space
-// and so cannot run under RLIMIT_AS.
-constexpr bool kUnderAddressSanitizer =
-#if defined(__SANITIZE_ADDRESS__)
-    true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-    true;
-#else
-    false;
-#endif
-#else
-    false;
-#endif
-
 class Child {
  public:
   Child(const std::vector<std::string>& args, const ChildOptions& options = {}) {
