@@ -7,8 +7,17 @@
 #include <memory>
 #include <vector>
 
+#include "passes/inline_functions.h"
+
 namespace onnxkit::passes {
 namespace {
+
+constexpr PassOptionSpec kInlineFunctionsOptions[] = {
+    {"functions", PassOptionSpec::Kind::kList, "",
+     "inline only these functions (names, or domain.name); empty: all"},
+    {"keep-definitions", PassOptionSpec::Kind::kBool, "false",
+     "keep the inlined functions' definitions in the model"},
+};
 
 // The factory of a pass class whose constructor takes its options.
 template <typename P>
@@ -21,6 +30,8 @@ StatusOr<std::unique_ptr<Pass>> Make(const PassOptions& options) {
 std::span<const PassInfo> BuiltinPassTable() {
   static const std::vector<PassInfo> kTable = {
       // Rows: {"name", "summary", kNameOptions, &Make<NameClass>},
+      {"inline-functions", "replace calls of model-local functions by their bodies",
+       kInlineFunctionsOptions, &Make<InlineFunctions>},
   };
   return kTable;
 }
