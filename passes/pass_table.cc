@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 
+#include "passes/dynamic_scales.h"
 #include "passes/inline_functions.h"
 
 namespace onnxkit::passes {
@@ -17,6 +18,17 @@ constexpr PassOptionSpec kInlineFunctionsOptions[] = {
      "inline only these functions (names, or domain.name); empty: all"},
     {"keep-definitions", PassOptionSpec::Kind::kBool, "false",
      "keep the inlined functions' definitions in the model"},
+};
+
+constexpr PassOptionSpec kDynamicScalesOptions[] = {
+    {"name", PassOptionSpec::Kind::kString, "scales", "the new graph input's name"},
+    {"shape", PassOptionSpec::Kind::kString, "full",
+     "what the input holds: full (every axis), spatial (axes 2 and up) or scalar (one factor "
+     "for every spatial axis)"},
+    {"keep-default", PassOptionSpec::Kind::kBool, "false",
+     "keep the old value as the input's default initializer (IR 4 and later)"},
+    {"per-node", PassOptionSpec::Kind::kBool, "false",
+     "one input per node, even where the scales are equal"},
 };
 
 // The factory of a pass class whose constructor takes its options.
@@ -30,6 +42,8 @@ StatusOr<std::unique_ptr<Pass>> Make(const PassOptions& options) {
 std::span<const PassInfo> BuiltinPassTable() {
   static const std::vector<PassInfo> kTable = {
       // Rows: {"name", "summary", kNameOptions, &Make<NameClass>},
+      {"dynamic-scales", "make the constant scales of Resize and Upsample a graph input",
+       kDynamicScalesOptions, &Make<DynamicScales>},
       {"inline-functions", "replace calls of model-local functions by their bodies",
        kInlineFunctionsOptions, &Make<InlineFunctions>},
   };
