@@ -7,8 +7,10 @@
 #include <memory>
 #include <vector>
 
+#include "passes/d2s_to_convtranspose.h"
 #include "passes/dynamic_scales.h"
 #include "passes/inline_functions.h"
+#include "passes/s2d_to_conv.h"
 
 namespace onnxkit::passes {
 namespace {
@@ -44,6 +46,11 @@ std::span<const PassInfo> BuiltinPassTable() {
       // Rows: {"name", "summary", kNameOptions, &Make<NameClass>},
       {"dynamic-scales", "make the constant scales of Resize and Upsample a graph input",
        kDynamicScalesOptions, &Make<DynamicScales>},
+      {"s2d-to-conv", "replace space-to-depth (op, reshape/transpose or slice chains) by a strided Conv",
+       {}, &Make<S2dToConv>},
+      {"d2s-to-convtranspose",
+       "replace depth-to-space (op or reshape/transpose chains) by a strided ConvTranspose", {},
+       &Make<D2sToConvTranspose>},
       {"inline-functions", "replace calls of model-local functions by their bodies",
        kInlineFunctionsOptions, &Make<InlineFunctions>},
   };

@@ -1,0 +1,553 @@
+#include "passes/block_reorg.h"
+
+#include <algorithm>
+#include <cstring>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "eval/data_movement.h"
+#include "fmt/format.h"
+#include "onnxkit/infer.h"
+#include "onnxkit/io.h"
+#include "onnxkit/name_table.h"
+
+namespace onnxkit::passes {
+namespace {
+
+using eval::IntTensor;
+
+// Index tensors past this many elements are not evaluated (a 4096×4096 RGB image is 50M).
+constexpr int64_t kMaxElements = int64_t{1} << 26;
+// A chain longer than this is not a reorganisation an exporter writes.
+constexpr size_t kMaxChainNodes = 256;
+// Cut points tried inside one chain when its whole region is not a candidate.
+constexpr size_t kMaxCuts = 16;
+
+using TypeMap = absl::flat_hash_map<std::string, Type>;
+
+// The types shape inference gives every value of the model, by name, computed on a copy:
+// exports declare no intermediate types, and the pass must not add value_info entries.
+TypeMap InferredTypes(const Model& model) {
+  TypeMap types;
+  StatusOr<std::string> bytes = SaveBytes(model);
+  if (!bytes.ok()) return types;
+  LoadOptions options;
+  options.base_dir = model.base_dir;
+  StatusOr<std::unique_ptr<Model>> copy = LoadBytes(*bytes, options);
+  if (!copy.ok()) return types;
+  Diagnostics diagnostics;
+  InferShapes(**copy, diagnostics);
+  ForEachGraph(**copy, [&](const Graph& g) {
+    for (const Value* v : g.values()) {
+      if (v->type()) types.try_emplace(v->name(), *v->type());
+    }
+  });
+  return types;
+}
+
+const Type* TypeOf(const Value& v, const TypeMap& types) {
+  if (v.type() && v.type()->shape) return v.type();
+  auto it = types.find(v.name());
+  return it == types.end() ? nullptr : &it->second;
+}
+
+// A 4-D tensor type with static channels, height and width: its dims (an unknown batch
+// counts as 1: a convolution works on each image alike) and element type.
+struct Image {
+  std::vector<int64_t> dims;
+  int32_t elem_type = 0;
+};
+std::optional<Image> StaticImage(const Value& v, const TypeMap& types) {
+  const Type* t = TypeOf(v, types);
+  if (!t || t->kind != Type::Kind::kTensor || !t->shape || t->shape->dims.size() != 4) {
+    return std::nullopt;
+  }
+  Image image{{}, t->elem_type};
+  for (size_t i = 0; i < 4; ++i) {
+    const Dim& d = t->shape->dims[i];
+    if (d.kind == Dim::Kind::kValue && d.value > 0) {
+      image.dims.push_back(d.value);
+    } else if (i == 0) {
+      image.dims.push_back(1);
+    } else {
+      return std::nullopt;
+    }
+  }
+  return image;
+}
+
+bool IsConstant(const Value& v) {
+  if (v.initializer() && !v.is_graph_input()) return true;
+  return v.producer() && v.producer()->Is("", "Constant");
+}
+
+// The inputs of a data-movement node whose elements it moves (the others are parameters).
+bool IsDataInput(const Node& n, size_t index) { return n.op_type == "Concat" || index == 0; }
+
+std::string Where(const Node& n) {
+  return n.name.empty() ? n.op_type : fmt::format("{} '{}'", n.op_type, n.name);
+}
+
+// The data-movement nodes a set of end values is computed from.
+struct Region {
+  std::vector<Node*> nodes;  // producers before consumers
+  absl::flat_hash_set<const Node*> members;
+  std::vector<Value*> sources;  // values read from outside (distinct)
+  std::vector<Value*> params;   // constant parameter inputs
+};
+
+class RegionBuilder {
+ public:
+  RegionBuilder(const Graph& g, const Value* stop) : g_(g), stop_(stop) {}
+
+  Status Visit(Value* v) {
+    Node* p = v->producer();
+    if (v == stop_ || !p || p->graph() != &g_ || !eval::IsDataMovement(*p)) {
+      if (std::find(region_.sources.begin(), region_.sources.end(), v) == region_.sources.end()) {
+        region_.sources.push_back(v);
+      }
+      return absl::OkStatus();
+    }
+    if (!region_.members.insert(p).second) return absl::OkStatus();
+    if (region_.members.size() > kMaxChainNodes) {
+      return absl::OutOfRangeError("the chain is longer than a reorganisation");
+    }
+    for (size_t i = 0; i < p->inputs().size(); ++i) {
+      Value* in = p->input(i);
+      if (!in) continue;
+      if (IsDataInput(*p, i)) {
+        ONNXKIT_RETURN_IF_ERROR(Visit(in));
+      } else if (IsConstant(*in)) {
+        region_.params.push_back(in);
+      } else {
+        return absl::InvalidArgumentError(
+            fmt::format("{} reads '{}', computed at run time", Where(*p), in->name()));
+      }
+    }
+    region_.nodes.push_back(p);
+    return absl::OkStatus();
+  }
+
+  Region Take() { return std::move(region_); }
+
+ private:
+  const Graph& g_;
+  const Value* stop_;
+  Region region_;
+};
+
+StatusOr<Region> Collect(const Graph& g, const std::vector<Value*>& ends, const Value* stop) {
+  RegionBuilder builder(g, stop);
+  for (Value* end : ends) ONNXKIT_RETURN_IF_ERROR(builder.Visit(end));
+  return builder.Take();
+}
+
+// The convolution weight a block reorganisation becomes: dims [K, C, b, b] and the flat
+// positions of its ones.
+struct Block {
+  int64_t b = 0;
+  std::vector<int64_t> weight_dims;
+  std::vector<int64_t> ones;
+};
+
+struct Decoded {
+  int64_t n, c, h, w;
+};
+Decoded Decode(int64_t index, const std::vector<int64_t>& dims) {
+  Decoded d{};
+  d.w = index % dims[3];
+  index /= dims[3];
+  d.h = index % dims[2];
+  index /= dims[2];
+  d.c = index % dims[1];
+  d.n = index / dims[1];
+  return d;
+}
+
+// Y[n, k, i, j] = X[n, c, i·b + dy, j·b + dx] with k ↔ (c, dy, dx) one to one.
+StatusOr<Block> SpaceToDepthBlock(const IntTensor& y, const std::vector<int64_t>& x) {
+  if (y.dims.size() != 4 || y.dims[0] != x[0] || y.dims[2] <= 0 || y.dims[3] <= 0 ||
+      x[2] % y.dims[2] != 0) {
+    return absl::InvalidArgumentError("the shapes are not those of a space-to-depth");
+  }
+  const int64_t b = x[2] / y.dims[2], c = x[1], k = y.dims[1];
+  if (b < 2 || x[3] != y.dims[3] * b || k != c * b * b) {
+    return absl::InvalidArgumentError("the shapes are not those of a space-to-depth");
+  }
+  std::vector<int64_t> source(static_cast<size_t>(k), -1);  // k -> (c·b + dy)·b + dx
+  size_t at = 0;
+  for (int64_t n = 0; n < y.dims[0]; ++n) {
+    for (int64_t ch = 0; ch < k; ++ch) {
+      for (int64_t i = 0; i < y.dims[2]; ++i) {
+        for (int64_t j = 0; j < y.dims[3]; ++j, ++at) {
+          Decoded d = Decode(y.data[at], x);
+          const int64_t dy = d.h - i * b, dx = d.w - j * b;
+          if (d.n != n || dy < 0 || dy >= b || dx < 0 || dx >= b) {
+            return absl::InvalidArgumentError("an element moves out of its block");
+          }
+          const int64_t key = (d.c * b + dy) * b + dx;
+          int64_t& seen = source[static_cast<size_t>(ch)];
+          if (seen != -1 && seen != key) {
+            return absl::InvalidArgumentError("a channel mixes positions of different blocks");
+          }
+          seen = key;
+        }
+      }
+    }
+  }
+  std::vector<int64_t> sorted = source;
+  std::sort(sorted.begin(), sorted.end());
+  if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) {
+    return absl::InvalidArgumentError("two channels take the same block position");
+  }
+  Block block{b, {k, c, b, b}, {}};
+  for (int64_t ch = 0; ch < k; ++ch) block.ones.push_back(ch * c * b * b + source[static_cast<size_t>(ch)]);
+  return block;
+}
+
+// Y[n, c, i·b + dy, j·b + dx] = X[n, k, i, j] with (c, dy, dx) ↔ k one to one.
+StatusOr<Block> DepthToSpaceBlock(const IntTensor& y, const std::vector<int64_t>& x) {
+  if (y.dims.size() != 4 || y.dims[0] != x[0] || y.dims[2] % x[2] != 0) {
+    return absl::InvalidArgumentError("the shapes are not those of a depth-to-space");
+  }
+  const int64_t b = y.dims[2] / x[2], c = y.dims[1], k = x[1];
+  if (b < 2 || y.dims[3] != x[3] * b || k != c * b * b) {
+    return absl::InvalidArgumentError("the shapes are not those of a depth-to-space");
+  }
+  std::vector<int64_t> source(static_cast<size_t>(k), -1);  // (c·b + dy)·b + dx -> k
+  size_t at = 0;
+  for (int64_t n = 0; n < y.dims[0]; ++n) {
+    for (int64_t ch = 0; ch < c; ++ch) {
+      for (int64_t h = 0; h < y.dims[2]; ++h) {
+        for (int64_t w = 0; w < y.dims[3]; ++w, ++at) {
+          Decoded d = Decode(y.data[at], x);
+          if (d.n != n || d.h != h / b || d.w != w / b) {
+            return absl::InvalidArgumentError("an element moves out of its block");
+          }
+          int64_t& seen = source[static_cast<size_t>((ch * b + h % b) * b + w % b)];
+          if (seen != -1 && seen != d.c) {
+            return absl::InvalidArgumentError("a block position mixes channels");
+          }
+          seen = d.c;
+        }
+      }
+    }
+  }
+  std::vector<int64_t> sorted = source;
+  std::sort(sorted.begin(), sorted.end());
+  if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) {
+    return absl::InvalidArgumentError("two block positions take the same channel");
+  }
+  Block block{b, {k, c, b, b}, {}};
+  for (int64_t key = 0; key < k; ++key) {
+    block.ones.push_back(source[static_cast<size_t>(key)] * c * b * b + key);
+  }
+  return block;
+}
+
+// A weight tensor of `elem_type` (float, double or float16) with ones at `block.ones`.
+StatusOr<Tensor> Weight(const Block& block, int32_t elem_type, std::string name) {
+  size_t size = 0;
+  uint64_t one = 0;
+  switch (static_cast<DataType>(elem_type)) {
+    case DataType::kFloat: size = 4, one = 0x3F800000; break;
+    case DataType::kDouble: size = 8, one = 0x3FF0000000000000; break;
+    case DataType::kFloat16: size = 2, one = 0x3C00; break;
+    default:
+      return absl::InvalidArgumentError(
+          fmt::format("its elements are {} (float, double and float16 are rewritten)",
+                      DataTypeName(elem_type)));
+  }
+  int64_t count = 1;
+  for (int64_t d : block.weight_dims) count *= d;
+  std::string bytes(static_cast<size_t>(count) * size, '\0');
+  for (int64_t at : block.ones) std::memcpy(&bytes[static_cast<size_t>(at) * size], &one, size);
+  Tensor t;
+  t.name = std::move(name);
+  t.data_type = elem_type;
+  t.dims = block.weight_dims;
+  t.SetRawData(Bytes::Own(std::move(bytes)));
+  return t;
+}
+
+class Rewriter {
+ public:
+  Rewriter(Model& model, BlockDirection direction, PassResult& result)
+      : model_(model),
+        direction_(direction),
+        result_(result),
+        types_(InferredTypes(model)),
+        values_(NameTable::ValueNames(model)),
+        node_names_(NameTable::NodeNames(model)) {}
+
+  void RunOn(Graph& g, bool is_function_body) {
+    std::vector<Node*> nodes(g.nodes().begin(), g.nodes().end());
+    for (auto it = nodes.rbegin(); it != nodes.rend(); ++it) {
+      Node* n = *it;
+      if (removed_.contains(n)) continue;
+      for (Graph* sub : n->subgraphs()) RunOn(*sub, is_function_body);
+      if (!eval::IsDataMovement(*n)) continue;
+      bool rewritten = false;
+      for (Value* y : n->outputs()) {
+        if (!y || rewritten) continue;
+        if (!y->has_uses() && !y->is_graph_output()) continue;
+        rewritten = TryChain(g, *n, {y}, nullptr, is_function_body);
+      }
+      if (!rewritten && n->op_type == "Concat") TryConcatRuns(g, *n, is_function_body);
+    }
+  }
+
+ private:
+  // What a rewrite replaces: the chain's end values, or a run of a Concat's inputs.
+  struct Run {
+    Node* concat = nullptr;
+    size_t first = 0, last = 0;  // inputs [first, last]
+  };
+
+  // Tries the chain ending at `ends` (one value, or a Concat run's inputs); true if it was
+  // rewritten.
+  bool TryChain(Graph& g, Node& anchor, const std::vector<Value*>& ends, const Run* run,
+                bool is_function_body) {
+    StatusOr<Region> whole = Collect(g, ends, nullptr);
+    if (!whole.ok() || whole->nodes.empty()) return false;
+    std::vector<const Value*> cuts;
+    if (whole->sources.size() == 1) cuts.push_back(whole->sources.front());
+    // Nearer starts: 4-D values inside the chain (a chain may begin after earlier moves).
+    for (auto it = whole->nodes.rbegin(); it != whole->nodes.rend() && cuts.size() < kMaxCuts;
+         ++it) {
+      for (const Value* v : (*it)->outputs()) {
+        if (v && std::find(ends.begin(), ends.end(), v) == ends.end() && StaticImage(*v, types_)) {
+          cuts.push_back(v);
+        }
+      }
+    }
+    std::string reason;
+    for (const Value* x : cuts) {
+      std::optional<Image> image = StaticImage(*x, types_);
+      if (!image) continue;
+      StatusOr<Region> region = Collect(g, ends, x);
+      if (!region.ok() || region->sources.size() != 1 || region->sources[0] != x) continue;
+      StatusOr<IntTensor> y = Evaluate(*region, ends, *x, image->dims, run);
+      if (!y.ok()) continue;
+      StatusOr<Block> block = direction_ == BlockDirection::kSpaceToDepth
+                                  ? SpaceToDepthBlock(*y, image->dims)
+                                  : DepthToSpaceBlock(*y, image->dims);
+      if (!block.ok()) {
+        if (ShapesFit(y->dims, image->dims) && reason.empty()) {
+          reason = fmt::format("not a block reorganisation: {}", StatusMessage(block.status()));
+        }
+        continue;
+      }
+      if (std::optional<std::string> used = UsedOutside(*region, ends, run)) {
+        reason = *used;
+        continue;
+      }
+      StatusOr<Tensor> weight = Weight(*block, image->elem_type, values_.Fresh(BaseName(ends) + "/weight"));
+      if (!weight.ok()) {
+        reason = std::string(StatusMessage(weight.status()));
+        continue;
+      }
+      Replace(g, anchor, *region, ends, const_cast<Value*>(x), *block, *std::move(weight), run,
+              is_function_body);
+      return true;
+    }
+    if (!reason.empty()) result_.Skip(Where(anchor), reason);
+    return false;
+  }
+
+  // Runs of consecutive Concat inputs that come from one 4-D value.
+  void TryConcatRuns(Graph& g, Node& concat, bool is_function_body) {
+    auto axis = concat.GetInt("axis").value_or(0);
+    if (axis != 1 && axis != -3) return;
+    std::vector<const Value*> source(concat.inputs().size(), nullptr);
+    for (size_t i = 0; i < concat.inputs().size(); ++i) {
+      Value* in = concat.input(i);
+      if (!in) continue;
+      StatusOr<Region> r = Collect(g, {in}, nullptr);
+      if (r.ok() && r->sources.size() == 1 && !r->nodes.empty()) source[i] = r->sources[0];
+    }
+    for (size_t first = 0; first < source.size();) {
+      size_t last = first;
+      while (last + 1 < source.size() && source[first] && source[last + 1] == source[first]) ++last;
+      bool whole = first == 0 && last + 1 == source.size();
+      if (source[first] && !whole) {
+        Run run{&concat, first, last};
+        std::vector<Value*> ends(concat.inputs().begin() + static_cast<std::ptrdiff_t>(first),
+                                 concat.inputs().begin() + static_cast<std::ptrdiff_t>(last) + 1);
+        if (TryChain(g, concat, ends, &run, is_function_body)) return;  // the Concat was replaced
+      }
+      first = last + 1;
+    }
+  }
+
+  // Whether `y` and `x` have the shapes of this direction's reorganisation with some block
+  // size: only such near misses are worth a reason.
+  bool ShapesFit(const std::vector<int64_t>& y, const std::vector<int64_t>& x) const {
+    if (y.size() != 4 || x.size() != 4 || y[0] != x[0]) return false;
+    const bool s2d = direction_ == BlockDirection::kSpaceToDepth;
+    const std::vector<int64_t>& small = s2d ? y : x;  // the depth side
+    const std::vector<int64_t>& large = s2d ? x : y;  // the space side
+    if (small[2] <= 0 || large[2] % small[2] != 0) return false;
+    const int64_t b = large[2] / small[2];
+    return b >= 2 && large[3] == small[3] * b && small[1] == large[1] * b * b;
+  }
+
+  StatusOr<IntTensor> Evaluate(const Region& region, const std::vector<Value*>& ends,
+                               const Value& x, const std::vector<int64_t>& dims, const Run* run) {
+    int64_t count = 1;
+    for (int64_t d : dims) count *= d;
+    if (count > kMaxElements) return absl::ResourceExhaustedError("too large to evaluate");
+    absl::flat_hash_map<const Value*, IntTensor> values;
+    values.emplace(&x, IntTensor::Iota(dims));
+    for (const Value* p : region.params) {
+      if (values.contains(p)) continue;
+      ONNXKIT_ASSIGN_OR_RETURN(IntTensor t, eval::IntConstant(*p));
+      values.emplace(p, std::move(t));
+    }
+    for (const Node* n : region.nodes) {
+      std::vector<const IntTensor*> inputs;
+      for (const Value* in : n->inputs()) {
+        auto it = in ? values.find(in) : values.end();
+        inputs.push_back(it == values.end() ? nullptr : &it->second);
+      }
+      int64_t version = model_.OpsetVersionOf(*n).value_or(0);
+      ONNXKIT_ASSIGN_OR_RETURN(std::vector<IntTensor> outs,
+                               eval::RunDataMovement(*n, version, inputs, kMaxElements));
+      for (size_t i = 0; i < outs.size() && i < n->outputs().size(); ++i) {
+        if (n->output(i)) values.insert_or_assign(n->output(i), std::move(outs[i]));
+      }
+    }
+    std::vector<const IntTensor*> parts;
+    for (const Value* end : ends) {
+      auto it = values.find(end);
+      if (it == values.end()) return absl::InternalError("an end was not evaluated");
+      parts.push_back(&it->second);
+    }
+    if (!run) return *parts.front();
+    return eval::ConcatInts(parts, 1);
+  }
+
+  // Why the chain's nodes cannot go (a value they make is read elsewhere), or nullopt.
+  static std::optional<std::string> UsedOutside(const Region& region,
+                                                const std::vector<Value*>& ends, const Run* run) {
+    for (const Node* n : region.nodes) {
+      for (const Value* v : n->outputs()) {
+        if (!v) continue;
+        bool is_end = std::find(ends.begin(), ends.end(), v) != ends.end();
+        if (is_end && !run) continue;
+        if (v->is_graph_output()) return fmt::format("'{}' is also a graph output", v->name());
+        for (const Use& u : v->uses()) {
+          bool inside = region.members.contains(u.node) ||
+                        (run && u.node == run->concat &&
+                         static_cast<size_t>(u.input_index) >= run->first &&
+                         static_cast<size_t>(u.input_index) <= run->last);
+          if (!inside) {
+            return fmt::format("'{}' is also read by {}", v->name(), Where(*u.node));
+          }
+        }
+      }
+    }
+    return std::nullopt;
+  }
+
+  static std::string BaseName(const std::vector<Value*>& ends) { return ends.front()->name(); }
+
+  void Replace(Graph& g, Node& anchor, const Region& region, const std::vector<Value*>& ends,
+               Value* x, const Block& block, Tensor weight, const Run* run,
+               bool is_function_body) {
+    Value* w = nullptr;
+    if (is_function_body) {
+      // Functions have no initializers: the weight is a Constant.
+      Node* constant = g.InsertNodeBefore(&anchor, "Constant", {}, {weight.name});
+      constant->name = node_names_.Fresh(weight.name);
+      constant->SetAttribute(Attribute::OfTensor("value", std::move(weight)));
+      w = constant->output(0);
+    } else {
+      w = g.AddInitializer(std::move(weight));
+    }
+    const bool s2d = direction_ == BlockDirection::kSpaceToDepth;
+    Node* conv = g.InsertNodeBefore(&anchor, s2d ? "Conv" : "ConvTranspose", {x, w},
+                                    {values_.Fresh(BaseName(ends) + (s2d ? "/conv" : "/conv_transpose"))});
+    conv->name = node_names_.Fresh(
+        anchor.name.empty() ? conv->op_type : fmt::format("{}/{}", anchor.name, conv->op_type));
+    conv->SetAttribute(Attribute::Ints("kernel_shape", {block.b, block.b}));
+    conv->SetAttribute(Attribute::Ints("strides", {block.b, block.b}));
+    if (run) {
+      ReplaceRun(g, *run, conv->output(0));
+    } else {
+      TakeOver(*ends.front(), *conv->output(0));
+    }
+    RemoveChain(region);
+    result_.Count("chains-rewritten");
+    result_.changed = true;
+  }
+
+  // A new Concat with the run's inputs replaced by `value`, in the old one's place.
+  void ReplaceRun(Graph& g, const Run& run, Value* value) {
+    Node& old = *run.concat;
+    std::vector<Value*> inputs;
+    for (size_t i = 0; i < old.inputs().size(); ++i) {
+      if (i < run.first || i > run.last) inputs.push_back(old.input(i));
+      if (i == run.first) inputs.push_back(value);
+    }
+    Node* concat = g.InsertNodeBefore(&old, "Concat", inputs, {values_.Fresh(old.output(0)->name())});
+    concat->name = old.name;
+    concat->doc_string = old.doc_string;
+    concat->SetAttribute(Attribute::Int("axis", old.GetInt("axis").value_or(1)));
+    TakeOver(*old.output(0), *concat->output(0));
+    removed_.insert(&old);
+    (void)g.RemoveNode(&old);
+  }
+
+  void TakeOver(Value& old, Value& replacement) {
+    std::string name = old.name();
+    if (old.type() && !replacement.type()) replacement.mutable_info() = old.info();
+    old.ReplaceAllUsesWith(&replacement, Value::GraphOutputs::kRedirect);
+    old.set_name(values_.Fresh(name + "/replaced"));
+    replacement.set_name(std::move(name));
+  }
+
+  // Removes the chain's nodes (consumers first) and the constants only they read.
+  void RemoveChain(const Region& region) {
+    for (auto it = region.nodes.rbegin(); it != region.nodes.rend(); ++it) {
+      Node* n = *it;
+      if ((*it)->graph()->RemoveNode(n).ok()) {
+        removed_.insert(n);
+        result_.Count("nodes-removed");
+      }
+    }
+    for (Value* p : region.params) {
+      if (p->has_uses() || p->is_graph_output() || p->kind() == Value::Kind::kUndefined) continue;
+      if (Node* producer = p->producer()) {
+        if (producer->graph()->RemoveNode(producer).ok()) removed_.insert(producer);
+      } else if (p->initializer()) {
+        (void)p->graph()->RemoveInitializer(p);
+      }
+    }
+  }
+
+  Model& model_;
+  BlockDirection direction_;
+  PassResult& result_;
+  TypeMap types_;
+  NameTable values_;
+  NameTable node_names_;
+  absl::flat_hash_set<const Node*> removed_;
+};
+
+}  // namespace
+
+PassResult RewriteBlockReorganisations(Model& model, BlockDirection direction) {
+  PassResult result;
+  Rewriter rewriter(model, direction, result);
+  if (model.graph) rewriter.RunOn(*model.graph, false);
+  for (const auto& fn : model.functions) rewriter.RunOn(*fn->body, true);
+  return result;
+}
+
+}  // namespace onnxkit::passes

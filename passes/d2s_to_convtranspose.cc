@@ -1,0 +1,11 @@
+#include "passes/d2s_to_convtranspose.h"
+
+#include "passes/block_reorg.h"
+
+namespace onnxkit::passes {
+
+StatusOr<PassResult> D2sToConvTranspose::Run(Model& model, PassContext& /*context*/) {
+  return RewriteBlockReorganisations(model, BlockDirection::kDepthToSpace);
+}
+
+}  // namespace onnxkit::passes

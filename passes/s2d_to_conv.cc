@@ -1,0 +1,11 @@
+#include "passes/s2d_to_conv.h"
+
+#include "passes/block_reorg.h"
+
+namespace onnxkit::passes {
+
+StatusOr<PassResult> S2dToConv::Run(Model& model, PassContext& /*context*/) {
+  return RewriteBlockReorganisations(model, BlockDirection::kSpaceToDepth);
+}
+
+}  // namespace onnxkit::passes
