@@ -58,8 +58,7 @@ const CommandRegistration kRegistration([](CLI::App& app, int* exit_code) {
   auto args = std::make_shared<PassesArgs>();
   CLI::App* cmd = app.add_subcommand(
       "passes", "List the passes `onnxkit rewrite --pass` can run, with their options");
-  cmd->add_option("--format", args->format,
-                  "text, json, or markdown (the text of docs/passes.md)")
+  cmd->add_option("--format", args->format, "text, json, or markdown (the text of docs/passes.md)")
       ->check(CLI::IsMember({"text", "json", "markdown"}))
       ->capture_default_str();
   cmd->callback([args, exit_code] { *exit_code = Run(*args); });

@@ -100,8 +100,8 @@ std::string OpTypeTable(const std::map<std::string, int64_t>& before,
     total_before += counts.first;
     total_after += counts.second;
     if (counts.first == counts.second) continue;
-    rows.push_back({EscapeForDisplay(op), std::to_string(counts.first),
-                    std::to_string(counts.second)});
+    rows.push_back(
+        {EscapeForDisplay(op), std::to_string(counts.first), std::to_string(counts.second)});
   }
   rows.push_back({"total nodes", std::to_string(total_before), std::to_string(total_after)});
   auto size_text = [](std::optional<uint64_t> size) {
@@ -134,10 +134,9 @@ std::vector<StepTotals> TotalsPerStep(const Pipeline& pipeline, const PipelineRe
     t.seconds += run.seconds;
     for (const auto& [name, value] : run.result.stats) t.result.Count(name, value);
     for (const SkippedCandidate& s : run.result.skipped) {
-      bool seen = std::any_of(t.result.skipped.begin(), t.result.skipped.end(),
-                              [&](const SkippedCandidate& k) {
-                                return k.where == s.where && k.reason == s.reason;
-                              });
+      bool seen = std::any_of(
+          t.result.skipped.begin(), t.result.skipped.end(),
+          [&](const SkippedCandidate& k) { return k.where == s.where && k.reason == s.reason; });
       if (!seen) t.result.Skip(s.where, s.reason);
     }
   }
@@ -147,7 +146,7 @@ std::vector<StepTotals> TotalsPerStep(const Pipeline& pipeline, const PipelineRe
 std::string PassTable(const std::vector<StepTotals>& totals) {
   std::vector<std::vector<std::string>> rows = {{"pass", "runs", "changed", "time"}};
   for (const StepTotals& t : totals) {
-    rows.push_back({t.step, std::to_string(t.runs), std::to_string(t.changed),
+    rows.push_back({EscapeForDisplay(t.step), std::to_string(t.runs), std::to_string(t.changed),
                     Seconds(t.seconds)});
   }
   return RenderTable(rows);
@@ -156,7 +155,7 @@ std::string PassTable(const std::vector<StepTotals>& totals) {
 std::string StatsText(const std::vector<StepTotals>& totals) {
   std::string text;
   for (const StepTotals& t : totals) {
-    text += fmt::format("  {}:", t.step);
+    text += fmt::format("  {}:", EscapeForDisplay(t.step));
     if (t.result.stats.empty()) text += " no counters";
     for (const auto& [name, value] : t.result.stats) text += fmt::format(" {}={}", name, value);
     text += "\n";
@@ -188,9 +187,9 @@ int Explain(const PassRegistry& registry, const std::string& name) {
   const PassInfo* info = registry.Find(name);
   if (info == nullptr) {
     std::string closest = registry.ClosestName(name);
-    return UsageError(fmt::format(
-        "unknown pass '{}'{}; `onnxkit passes` lists them", EscapeForDisplay(name),
-        closest.empty() ? "" : fmt::format(" (did you mean '{}'?)", closest)));
+    return UsageError(
+        fmt::format("unknown pass '{}'{}; `onnxkit passes` lists them", EscapeForDisplay(name),
+                    closest.empty() ? "" : fmt::format(" (did you mean '{}'?)", closest)));
   }
   std::cout << DescribePass(*info);
   return kExitOk;
@@ -247,12 +246,14 @@ int Run(const CLI::App& cmd, RewriteArgs args) {
   }
   if (!saved.ok()) return Report("rewrite", saved);
 
-  bool inline_bytes = save_options->external_data == SaveOptions::ExternalData::kKeep;
-  auto size_after = ModelSize(args.output, **model, inline_bytes);
+  // SaveBytes keeps external references as they are, like a save without data flags.
+  bool serialized_is_the_file = save_options->external_data == SaveOptions::ExternalData::kKeep;
+  auto size_after = ModelSize(args.output, **model, serialized_is_the_file);
   std::vector<StepTotals> totals = TotalsPerStep(*pipeline, *report);
-  std::cerr << fmt::format("onnxkit rewrite: {}: {}\n",
-                           pipeline->steps.empty() ? "empty pipeline" : pipeline->Print(),
-                           RoundsText(*report, max_rounds))
+  std::cerr << fmt::format(
+                   "onnxkit rewrite: {}: {}\n",
+                   pipeline->steps.empty() ? "empty pipeline" : EscapeForDisplay(pipeline->Print()),
+                   RoundsText(*report, max_rounds))
             << OpTypeTable(nodes_before, NodesPerOpType(**model), size_before, size_after);
   if (!totals.empty()) std::cerr << PassTable(totals);
   if (args.stats && !totals.empty()) std::cerr << "statistics:\n" << StatsText(totals);

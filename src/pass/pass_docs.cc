@@ -39,8 +39,8 @@ std::string DescribePass(const PassInfo& info) {
   for (const PassOptionSpec& spec : info.options) {
     std::string default_text =
         spec.default_value.empty() ? "empty" : std::string(spec.default_value);
-    text += fmt::format("    {}=<{}>  (default {})  {}\n", spec.name,
-                        PassOptionKindName(spec.kind), default_text, spec.summary);
+    text += fmt::format("    {}=<{}>  (default {})  {}\n", spec.name, PassOptionKindName(spec.kind),
+                        default_text, spec.summary);
   }
   return text;
 }
@@ -63,9 +63,9 @@ std::string PassesMarkdown(const PassRegistry& registry) {
       "\n"
       "| kind | syntax |\n"
       "|---|---|\n";
-  for (auto kind : {PassOptionSpec::Kind::kBool, PassOptionSpec::Kind::kInt,
-                    PassOptionSpec::Kind::kSize, PassOptionSpec::Kind::kString,
-                    PassOptionSpec::Kind::kList}) {
+  for (auto kind :
+       {PassOptionSpec::Kind::kBool, PassOptionSpec::Kind::kInt, PassOptionSpec::Kind::kSize,
+        PassOptionSpec::Kind::kString, PassOptionSpec::Kind::kList}) {
     md += fmt::format("| {} | {} |\n", PassOptionKindName(kind), KindSyntax(kind));
   }
   if (registry.passes().empty()) return md + "\nNo passes are built in yet.\n";
@@ -81,10 +81,10 @@ std::string PassesMarkdown(const PassRegistry& registry) {
     }
     md += "\n| option | kind | default | meaning |\n|---|---|---|---|\n";
     for (const PassOptionSpec& spec : info.options) {
-      md += fmt::format("| `{}` | {} | {} | {} |\n", spec.name, PassOptionKindName(spec.kind),
-                        spec.default_value.empty() ? "(empty)"
-                                                   : fmt::format("`{}`", spec.default_value),
-                        TableCell(spec.summary));
+      md += fmt::format(
+          "| `{}` | {} | {} | {} |\n", spec.name, PassOptionKindName(spec.kind),
+          spec.default_value.empty() ? "(empty)" : fmt::format("`{}`", spec.default_value),
+          TableCell(spec.summary));
     }
   }
   return md;

@@ -31,18 +31,17 @@ Status CheckOptionSpecs(const PassInfo& info) {
   std::vector<std::pair<std::string, std::string>> defaults;
   for (const PassOptionSpec& spec : info.options) {
     if (!IsDashedName(spec.name)) {
-      return absl::InvalidArgumentError(fmt::format(
-          "pass '{}': option name '{}' is not lower-case words joined by '-'", info.name,
-          spec.name));
+      return absl::InvalidArgumentError(
+          fmt::format("pass '{}': option name '{}' is not lower-case words joined by '-'",
+                      info.name, spec.name));
     }
     defaults.emplace_back(std::string(spec.name), std::string(spec.default_value));
   }
   // Make() refuses repeated names and defaults that do not parse as their kind.
   auto parsed = PassOptions::Make(info.options, defaults);
   if (!parsed.ok()) {
-    return absl::InvalidArgumentError(
-        fmt::format("pass '{}' declares a bad option: {}", info.name,
-                    StatusMessage(parsed.status())));
+    return absl::InvalidArgumentError(fmt::format("pass '{}' declares a bad option: {}", info.name,
+                                                  StatusMessage(parsed.status())));
   }
   return absl::OkStatus();
 }
@@ -69,8 +68,8 @@ Status PassRegistry::Register(PassInfo info) {
         "pass name '{}' is not lower-case words joined by '-' (e.g. 'count-ops')", info.name));
   }
   if (Find(info.name) != nullptr) {
-    return absl::AlreadyExistsError(fmt::format("a pass named '{}' is already registered",
-                                                info.name));
+    return absl::AlreadyExistsError(
+        fmt::format("a pass named '{}' is already registered", info.name));
   }
   if (info.summary.empty()) {
     return absl::InvalidArgumentError(fmt::format("pass '{}' has no summary", info.name));

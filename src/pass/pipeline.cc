@@ -51,8 +51,8 @@ class PipelineReader {
       }
       ++pos_;
       step.options.emplace_back(std::move(key), ReadValue());
-      if (AtEnd()) return Error(fmt::format("expected '}}' to close the options of '{}'",
-                                            step.pass));
+      if (AtEnd())
+        return Error(fmt::format("expected '}}' to close the options of '{}'", step.pass));
       char c = Peek();
       ++pos_;
       if (c == '}') return step;
@@ -92,8 +92,8 @@ class PipelineReader {
 
   Status Error(std::string_view expected) const {
     std::string found = AtEnd() ? "the end" : fmt::format("'{}'", Peek());
-    return absl::InvalidArgumentError(fmt::format("pipeline '{}': column {}: {}, found {}",
-                                                  text_, pos_ + 1, expected, found));
+    return absl::InvalidArgumentError(
+        fmt::format("pipeline '{}': column {}: {}, found {}", text_, pos_ + 1, expected, found));
   }
 
   std::string_view text_;

@@ -277,8 +277,7 @@ TEST(PassManagerRun, APassErrorStopsThePipelineAndNamesThePass) {
   auto report = RunPipeline(*model, "countdown{times=5},refuse,mark", options);
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(MessageOf(report.status()),
-            "pass 'refuse' (round 1) failed: cannot handle this model");
+  EXPECT_EQ(MessageOf(report.status()), "pass 'refuse' (round 1) failed: cannot handle this model");
   EXPECT_EQ(model->doc_string, "+");  // the pass before it ran; the one after did not
 }
 

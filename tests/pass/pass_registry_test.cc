@@ -119,9 +119,9 @@ TEST(PassRegistry, RefusesBadOptionDeclarations) {
     const char* message;
   };
   const Case cases[] = {
-      {kBadName, "option name 'Max_Size'"},   {kRepeated, "'limit' given twice"},
-      {kBadInt, "'ten' is not a int"},        {kBadSize, "'1XB' is not a size"},
-      {kBadBool, "'yes' is not a bool"},      {kBadString, "'a,b' is not a string"},
+      {kBadName, "option name 'Max_Size'"}, {kRepeated, "'limit' given twice"},
+      {kBadInt, "'ten' is not a int"},      {kBadSize, "'1XB' is not a size"},
+      {kBadBool, "'yes' is not a bool"},    {kBadString, "'a,b' is not a string"},
   };
   for (const Case& c : cases) {
     PassRegistry registry;

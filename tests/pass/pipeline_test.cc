@@ -41,16 +41,13 @@ TEST(Pipeline, EmptyTextIsTheEmptyPipeline) {
   EXPECT_EQ(MustParse("").Print(), "");
 }
 
-TEST(Pipeline, EmptyBracesAreNoOptions) {
-  EXPECT_EQ(MustParse("a{ },b"), MustParse("a,b"));
-}
+TEST(Pipeline, EmptyBracesAreNoOptions) { EXPECT_EQ(MustParse("a{ },b"), MustParse("a,b")); }
 
 TEST(Pipeline, ValuesMayBeEmptyAndHoldInnerSpaces) {
   Pipeline p = MustParse("a{names=,label= two words }");
   ASSERT_EQ(p.steps.size(), 1u);
-  EXPECT_EQ(p.steps[0].options,
-            (std::vector<std::pair<std::string, std::string>>{{"names", ""},
-                                                              {"label", "two words"}}));
+  EXPECT_EQ(p.steps[0].options, (std::vector<std::pair<std::string, std::string>>{
+                                    {"names", ""}, {"label", "two words"}}));
   EXPECT_EQ(MustParse(p.Print()), p);
 }
 

@@ -30,9 +30,9 @@ TEST(PassesDoc, NamesEveryBuiltinPassAndOption) {
               std::string::npos)
         << info.name;
     for (const PassOptionSpec& spec : info.options) {
-      EXPECT_NE(markdown.find(fmt::format("| `{}` | {} |", spec.name,
-                                          PassOptionKindName(spec.kind))),
-                std::string::npos)
+      EXPECT_NE(
+          markdown.find(fmt::format("| `{}` | {} |", spec.name, PassOptionKindName(spec.kind))),
+          std::string::npos)
           << info.name << " " << spec.name;
     }
   }

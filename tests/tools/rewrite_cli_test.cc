@@ -7,11 +7,14 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "onnxkit/io.h"
+#include "onnxkit/ir.h"
 #include "onnxkit/pass.h"
 #include "support/test_support.h"
 
@@ -39,7 +42,10 @@ std::vector<std::string> ReportRow(const std::string& report, const std::string&
   std::istringstream lines(report);
   for (std::string line; std::getline(lines, line);) {
     size_t at = line.find_first_not_of(' ');
-    if (at == std::string::npos || line.compare(at, label.size(), label) != 0) continue;
+    if (at == std::string::npos || line.compare(at, label.size(), label) != 0 ||
+        line.size() <= at + label.size() || line[at + label.size()] != ' ') {
+      continue;
+    }
     std::istringstream cells(line.substr(at + label.size()));
     std::vector<std::string> row;
     for (std::string cell; cells >> cell;) row.push_back(cell);
@@ -62,9 +68,9 @@ fs::path CopyOfModel(const TempDir& dir) {
 TEST(RewriteCli, HelpListsTheOptionsAndPasses) {
   auto r = RunCli({"rewrite", "--help"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  for (const char* option : {"--output", "--pass", "--fixed-point", "--verify-each", "--stats",
-                             "--explain", "--in-place", "--external-data", "--inline-data",
-                             "--external-data-dir"}) {
+  for (const char* option :
+       {"--output", "--pass", "--fixed-point", "--verify-each", "--stats", "--explain",
+        "--in-place", "--external-data", "--inline-data", "--external-data-dir"}) {
     EXPECT_THAT(r.out, HasSubstr(option));
   }
   for (const PassInfo& info : PassRegistry::Builtins().passes()) {
@@ -95,8 +101,8 @@ TEST(RewriteCli, ModelIsRequired) {
 
 TEST(RewriteCli, UnknownPassIsAUsageErrorAndWritesNothing) {
   TempDir dir;
-  auto r = RunCli({"rewrite", kModel.string(), "-o", (dir / "out.onnx").string(),
-                   "--pass=no-such-pass"});
+  auto r = RunCli(
+      {"rewrite", kModel.string(), "-o", (dir / "out.onnx").string(), "--pass=no-such-pass"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("onnxkit rewrite: error: unknown pass 'no-such-pass'"));
   EXPECT_THAT(r.err, HasSubstr("onnxkit passes"));
@@ -107,8 +113,8 @@ TEST(RewriteCli, MisspeltBuiltinPassesAndOptionsSuggestTheRightName) {
   TempDir dir;
   for (const PassInfo& info : PassRegistry::Builtins().passes()) {
     std::string misspelt(info.name.substr(0, info.name.size() - 1));
-    auto r = RunCli({"rewrite", kModel.string(), "-o", (dir / "out.onnx").string(),
-                     "--pass=" + misspelt});
+    auto r = RunCli(
+        {"rewrite", kModel.string(), "-o", (dir / "out.onnx").string(), "--pass=" + misspelt});
     EXPECT_EQ(r.exit_code, 2) << misspelt;
     EXPECT_THAT(r.err, HasSubstr(fmt::format("did you mean '{}'?", info.name)));
     for (const PassOptionSpec& spec : info.options) {
@@ -124,8 +130,7 @@ TEST(RewriteCli, MisspeltBuiltinPassesAndOptionsSuggestTheRightName) {
 
 TEST(RewriteCli, PipelineSyntaxErrorNamesTheColumn) {
   TempDir dir;
-  auto r = RunCli({"rewrite", kModel.string(), "-o", (dir / "out.onnx").string(),
-                   "--pass=a,,b"});
+  auto r = RunCli({"rewrite", kModel.string(), "-o", (dir / "out.onnx").string(), "--pass=a,,b"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("column 3: expected a pass name"));
   EXPECT_TRUE(fs::is_empty(dir.path()));
@@ -153,8 +158,8 @@ TEST(RewriteCli, ExplainDescribesEveryBuiltinPass) {
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out, DescribePass(info));
     for (const PassOptionSpec& spec : info.options) {
-      EXPECT_THAT(r.out, HasSubstr(fmt::format("{}=<{}>", spec.name,
-                                               PassOptionKindName(spec.kind))));
+      EXPECT_THAT(r.out,
+                  HasSubstr(fmt::format("{}=<{}>", spec.name, PassOptionKindName(spec.kind))));
     }
   }
 }
@@ -182,9 +187,9 @@ TEST(RewriteCli, EmptyPipelineWritesTheModelBackUnchanged) {
 }
 
 TEST(RewriteCli, StdinToStdout) {
-  auto r = RunCli({"rewrite", "-", "-o", "-", "--pass", "", "--fixed-point", "--verify-each",
-                   "--stats"},
-                  ReadFile(kModel));
+  auto r =
+      RunCli({"rewrite", "-", "-o", "-", "--pass", "", "--fixed-point", "--verify-each", "--stats"},
+             ReadFile(kModel));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(r.out == Canonical(kModel)) << r.out.size() << " bytes";
   // The sizes of what was read and what was written, both serialized.
@@ -243,6 +248,63 @@ TEST(RewriteCli, AModelThatCannotBeReadExitsOne) {
 // ---------------------------------------------------------------------------------------
 // Built-in passes from the command line.
 
+// Nodes per op type in every graph of the model at `path`.
+std::map<std::string, int64_t> OpCounts(const fs::path& path) {
+  std::map<std::string, int64_t> counts;
+  auto model = LoadFile(path.string());
+  EXPECT_TRUE(model.ok()) << model.status();
+  if (!model.ok()) return counts;
+  ForEachGraph(**model, [&](const Graph& graph) {
+    for (const Node* node : graph.nodes()) {
+      std::string_view domain = NormalDomain(node->domain);
+      ++counts[domain.empty() ? node->op_type : fmt::format("{}:{}", domain, node->op_type)];
+    }
+  });
+  return counts;
+}
+
+// The report has a row for each op type whose count changed from `in` to `out`, with both
+// counts, none for the others, and the totals and file sizes.
+void ExpectReportCountsNodes(const std::string& report, const fs::path& in, const fs::path& out) {
+  std::map<std::string, int64_t> before = OpCounts(in);
+  std::map<std::string, int64_t> after = OpCounts(out);
+  std::map<std::string, std::pair<int64_t, int64_t>> both;
+  for (const auto& [op, n] : before) both[op].first = n;
+  for (const auto& [op, n] : after) both[op].second = n;
+  int64_t total_before = 0;
+  int64_t total_after = 0;
+  for (const auto& [op, counts] : both) {
+    total_before += counts.first;
+    total_after += counts.second;
+    std::vector<std::string> expected;
+    if (counts.first != counts.second) {
+      expected = {std::to_string(counts.first), std::to_string(counts.second)};
+    }
+    EXPECT_EQ(ReportRow(report, op), expected) << op << "\n" << report;
+  }
+  EXPECT_EQ(ReportRow(report, "total nodes"),
+            (std::vector<std::string>{std::to_string(total_before), std::to_string(total_after)}))
+      << report;
+  EXPECT_EQ(ReportRow(report, "model bytes"),
+            (std::vector<std::string>{std::to_string(fs::file_size(in)),
+                                      std::to_string(fs::file_size(out))}))
+      << report;
+}
+
+TEST(RewriteCli, ReportCountsTheNodesOfEveryGraph) {
+  TempDir dir;
+  fs::path out = dir / "out.onnx";
+  auto r = RunCli({"rewrite", kModel.string(), "-o", out.string(), "--pass", ""});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ExpectReportCountsNodes(r.err, kModel, out);
+  // Nodes inside the If branches and the function body count too.
+  auto model = LoadFile(kModel.string());
+  ASSERT_TRUE(model.ok());
+  EXPECT_GT(OpCounts(kModel).size(), 0u);
+  int64_t main_nodes = static_cast<int64_t>((*model)->graph->node_count());
+  EXPECT_GT(std::stoll(ReportRow(r.err, "total nodes").at(0)), main_nodes);
+}
+
 TEST(RewriteCli, EveryBuiltinPassRunsWithVerifyEach) {
   TempDir dir;
   for (const char* name : {"function_in_if_branch.onnx", "if_outer_scope.onnx",
@@ -250,11 +312,12 @@ TEST(RewriteCli, EveryBuiltinPassRunsWithVerifyEach) {
     fs::path model = CorpusDir() / "valid-edge" / name;
     for (const PassInfo& info : PassRegistry::Builtins().passes()) {
       fs::path out = dir / "out.onnx";
-      auto r = RunCli({"rewrite", model.string(), "-o", out.string(),
-                       "--pass=" + std::string(info.name), "--verify-each", "--fixed-point",
-                       "--stats"});
+      auto r =
+          RunCli({"rewrite", model.string(), "-o", out.string(), "--pass=" + std::string(info.name),
+                  "--verify-each", "--fixed-point", "--stats"});
       EXPECT_EQ(r.exit_code, 0) << name << " " << info.name << ": " << r.err;
       EXPECT_THAT(r.err, HasSubstr(std::string(info.name)));
+      ExpectReportCountsNodes(r.err, model, out);
       auto check = RunCli({"check", out.string()});
       EXPECT_EQ(check.exit_code, 0) << name << " " << info.name << ": " << check.out;
     }
