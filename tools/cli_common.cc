@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <filesystem>
 #include <iostream>
 
 #include "onnxkit/escape.h"
@@ -50,6 +51,71 @@ LoadOptions CliLoadOptions() {
 
 StatusOr<std::unique_ptr<Model>> LoadModel(const std::string& path) {
   return LoadFile(path, CliLoadOptions());
+}
+
+namespace {
+struct SaveFlags {
+  std::string external_file;
+  bool inline_data = false;
+  std::string threshold = "1KiB";
+  std::string alignment = "4096";
+  bool in_place = false;
+};
+SaveFlags& CliSaveFlags() {
+  static SaveFlags flags;
+  return flags;
+}
+}  // namespace
+
+void AddSaveFlags(CLI::App& cmd) {
+  SaveFlags& flags = CliSaveFlags();
+  cmd.add_option("--external-data", flags.external_file,
+                 "Put tensors of at least --size-threshold bytes into one side file (default "
+                 "name: <output>.data)")
+      ->expected(0, 1);
+  cmd.add_flag("--inline-data", flags.inline_data,
+               "Bring every external tensor's data into the model file");
+  cmd.add_option("--size-threshold", flags.threshold,
+                 "Smallest tensor moved to the side file (e.g. 1KiB, 4MiB)")
+      ->capture_default_str();
+  cmd.add_option("--align", flags.alignment,
+                 "Alignment of tensors in the side file, in bytes (e.g. 64, 4KiB)")
+      ->capture_default_str();
+  cmd.add_flag("--in-place", flags.in_place,
+               "Allow an output to overwrite a file the model is read from (the model or one "
+               "of its external-data files)");
+}
+
+StatusOr<SaveOptions> CliSaveOptions(const CLI::App& cmd, const std::string& output) {
+  const SaveFlags& flags = CliSaveFlags();
+  // Given with or without a name (the value alone cannot tell "--external-data" apart).
+  bool external = cmd.count("--external-data") > 0;
+  if (external && flags.inline_data) {
+    return absl::InvalidArgumentError("--external-data and --inline-data exclude each other");
+  }
+  if (external && output == "-") {
+    return absl::InvalidArgumentError(
+        "--external-data needs an output file (the side file goes next to it), not '-'");
+  }
+  SaveOptions options;
+  options.in_place = flags.in_place;
+  if (flags.inline_data) options.external_data = SaveOptions::ExternalData::kInline;
+  if (!external) return options;
+  options.external_data = SaveOptions::ExternalData::kExternal;
+  options.external_file = flags.external_file;
+  ONNXKIT_ASSIGN_OR_RETURN(options.size_threshold, ParseSize(flags.threshold));
+  ONNXKIT_ASSIGN_OR_RETURN(options.alignment, ParseSize(flags.alignment));
+  if (options.alignment == 0) return absl::InvalidArgumentError("--align must be at least 1");
+  namespace fs = std::filesystem;
+  std::string side_name = flags.external_file.empty()
+                              ? fs::path(output).filename().string() + ".data"
+                              : flags.external_file;
+  if ((fs::path(output).parent_path() / side_name).lexically_normal() ==
+      fs::path(output).lexically_normal()) {
+    return absl::InvalidArgumentError(fmt::format(
+        "--external-data={} would be the output file itself; choose another name", side_name));
+  }
+  return options;
 }
 
 StatusOr<uint64_t> ParseSize(const std::string& text) {

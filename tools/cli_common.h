@@ -32,6 +32,15 @@ LoadOptions CliLoadOptions();
 // Loads `path` ("-" = stdin) with CliLoadOptions().
 StatusOr<std::unique_ptr<Model>> LoadModel(const std::string& path);
 
+// Adds the options every command that writes a model shares to `cmd`: --external-data[=NAME],
+// --inline-data, --size-threshold, --align and --in-place. Kept like the load flags' values.
+void AddSaveFlags(CLI::App& cmd);
+// SaveOptions with the values of those flags of `cmd` for writing `output` ("-" = stdout); an
+// error
+// (a usage error: exit 2) for combinations that cannot work, found before any model is read.
+// Whether the output would overwrite an input is SaveFile's to decide.
+StatusOr<SaveOptions> CliSaveOptions(const CLI::App& cmd, const std::string& output);
+
 // Parses a byte count: digits with an optional unit (B, K/KiB, M/MiB, G/GiB). A sign, a
 // fraction or anything else is an error, so "-1" never becomes 2^64 - 1.
 StatusOr<uint64_t> ParseSize(const std::string& text);

@@ -107,7 +107,8 @@ class Pass {
   virtual StatusOr<PassResult> Run(Model& model, PassContext& context) = 0;
 };
 
-// One pass, as the table declares it.
+// One pass, as the table declares it. The views must outlive the registry (string literals
+// and static arrays, as in the table).
 struct PassInfo {
   std::string_view name;     // "eliminate-dead-code"
   std::string_view summary;  // one line
@@ -121,8 +122,11 @@ class PassRegistry {
  public:
   // A registry holding exactly the built-in passes of passes/pass_table.cc.
   static PassRegistry Builtins();
-  // Adds a pass; an error if the name is taken or is not lower-case words joined by '-'.
+  // Adds a pass; an error if the name is taken or is not lower-case words joined by '-', the
+  // summary is empty, there is no create function, or an option's name is not such a name,
+  // is repeated, or has a default that does not parse as its kind.
   Status Register(PassInfo info);
+  // The pass of that name, or nullptr.
   const PassInfo* Find(std::string_view name) const;
   // Every pass, in registration order (the table's order first).
   std::span<const PassInfo> passes() const { return passes_; }
@@ -137,13 +141,20 @@ class PassRegistry {
 struct PipelineStep {
   std::string pass;
   std::vector<std::pair<std::string, std::string>> options;
+  // "name" or "name{key=value,other=1}".
+  std::string Print() const;
+  bool operator==(const PipelineStep&) const = default;
 };
 class Pipeline {
  public:
-  // "a,b{key=value,other=1},c"; spaces around names are ignored. An error names the column.
+  // "a,b{key=value,other=1},c". Spaces around names, keys and values are ignored; "" is the
+  // empty pipeline and "a{}" a step without options. A name or key is any run of characters
+  // other than spaces and ",{}="; a value may be empty and may hold inner spaces. The
+  // error names the column (1-based) and what was expected there.
   static StatusOr<Pipeline> Parse(std::string_view text);
-  // The same syntax; Parse(Print()) gives back an equal pipeline.
+  // The same syntax without spaces; Parse(Print()) gives back an equal pipeline.
   std::string Print() const;
+  bool operator==(const Pipeline&) const = default;
   std::vector<PipelineStep> steps;
 };
 
@@ -151,9 +162,13 @@ struct PassManagerOptions {
   // Repeat the whole pipeline until no pass changes the model, at most this many rounds
   // (1 = run once).
   int max_rounds = 1;
-  // After each pass: Graph::Verify() on every graph, then Check(); the first pass that
-  // breaks the model is named in the error.
+  // After each pass: Graph::Verify() on the main graph, function bodies and training graphs
+  // (sub-graphs through Verify's recursion), then Check(). A problem the model did not have
+  // before the pipeline started (an error counted by code and message, or a Verify failure
+  // of a graph that verified before) stops the run with an error naming the pass and the
+  // problem. Costs a Check() per pass.
   bool verify_each = false;
+  // Sets PassContext::explain: passes record why they skipped candidates.
   bool explain = false;
 };
 
@@ -174,10 +189,14 @@ struct PipelineReport {
 
 class PassManager {
  public:
-  // Resolves every step against `registry` and validates its options; an unknown pass or
-  // option is an error that suggests the closest name.
+  // Resolves every step against `registry`, validates its options and creates its pass; an
+  // unknown pass or option is an InvalidArgument error that suggests the closest name.
   static StatusOr<PassManager> Make(const PassRegistry& registry, const Pipeline& pipeline,
                                     PassManagerOptions options = {});
+  // Runs the steps in order, round after round until a round changes nothing or max_rounds
+  // rounds ran. A pass's error stops the run with that error's code and a message naming the
+  // pass and round; a pass that --verify-each finds broke the model is an Internal error.
+  // Either way the model holds what the passes before did.
   StatusOr<PipelineReport> Run(Model& model) const;
 
  private:
@@ -188,5 +207,12 @@ class PassManager {
   std::vector<Step> steps_;
   PassManagerOptions options_;
 };
+
+// The description of one pass as plain text: its name and summary, then one line per option
+// (name, kind, default, summary). What `onnxkit passes` and `onnxkit rewrite --explain` print.
+std::string DescribePass(const PassInfo& info);
+// docs/passes.md: the pipeline syntax, then a section per pass of `registry` with a table of
+// its options. `onnxkit passes --format=markdown` prints it; a test keeps the file in step.
+std::string PassesMarkdown(const PassRegistry& registry);
 
 }  // namespace onnxkit

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs onnxkit from a build tree into a fresh prefix, builds examples/ as a separate
-# project against that prefix (find_package(onnxkit) + onnxkit::onnxkit), runs srcnn_demo,
-# and loads its output with the installed `onnxkit` binary.
+# project against that prefix (find_package(onnxkit) + onnxkit::onnxkit), runs srcnn_demo
+# and custom_pass (a pass registered beside the built-in ones), and loads their outputs with
+# the installed `onnxkit` binary.
 #
 #   consumer_test.sh CMAKE BUILD_DIR SOURCE_DIR WORK_DIR [extra configure arguments...]
 #
@@ -46,8 +47,8 @@ if [ "$found" != "$prefix/lib/cmake/onnxkit" ]; then
   exit 1
 fi
 
-step "build srcnn_demo"
-"$cmake" --build "$consumer" --target srcnn_demo >"$work/build.log" 2>&1 || {
+step "build srcnn_demo custom_pass"
+"$cmake" --build "$consumer" --target srcnn_demo custom_pass >"$work/build.log" 2>&1 || {
   cat "$work/build.log"
   exit 1
 }
@@ -68,4 +69,23 @@ if "$prefix/bin/onnxkit" dump --help >/dev/null 2>&1; then
     exit 1
   }
 fi
+step "run custom_pass"
+"$consumer/custom_pass" "$work/named.onnx"
+"$prefix/bin/onnxkit" check "$work/named.onnx"
+# The pass named the nodes the example built without names.
+"$prefix/bin/onnxkit" dump "$work/named.onnx" >"$work/named.txt"
+grep -q "Relu_0" "$work/named.txt" || {
+  echo "custom_pass did not name the Relu node:" >&2
+  cat "$work/named.txt" >&2
+  exit 1
+}
+# A pipeline naming a pass the registry lacks is refused with the closest name.
+if "$consumer/custom_pass" "$work/unused.onnx" "name-unamed-nodes" 2>"$work/custom_pass.err"; then
+  echo "custom_pass accepted an unknown pass" >&2
+  exit 1
+fi
+grep -q "did you mean 'name-unnamed-nodes'" "$work/custom_pass.err" || {
+  cat "$work/custom_pass.err" >&2
+  exit 1
+}
 echo "ok"

@@ -1,0 +1,299 @@
+// onnxkit rewrite: run a pipeline of passes over a model and save the result; report on
+// stderr what changed (nodes per op type, file size, time per pass).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+#include <map>
+
+#include "cli_common.h"
+#include "onnxkit/escape.h"
+#include "onnxkit/pass.h"
+
+namespace onnxkit::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kDefaultFixedPointRounds = 10;
+
+struct RewriteArgs {
+  std::string input;
+  std::string output;
+  std::string pipeline;
+  std::string explain;
+  int fixed_point_rounds = kDefaultFixedPointRounds;
+  bool verify_each = false;
+  bool stats = false;
+};
+
+// ---------------------------------------------------------------------------------------
+// What the report compares.
+
+// Nodes per op type in every graph of the model (sub-graphs, functions and training graphs
+// too); a domain other than the default one is shown before the op type.
+std::map<std::string, int64_t> NodesPerOpType(const Model& model) {
+  std::map<std::string, int64_t> counts;
+  ForEachGraph(model, [&](const Graph& graph) {
+    for (const Node* node : graph.nodes()) {
+      std::string_view domain = NormalDomain(node->domain);
+      ++counts[domain.empty() ? node->op_type : fmt::format("{}:{}", domain, node->op_type)];
+    }
+  });
+  return counts;
+}
+
+// The size of the model file at `path`, or of the serialized model when `path` is no regular
+// file (stdin, stdout, a pipe); nullopt when neither is known.
+std::optional<uint64_t> ModelSize(const std::string& path, const Model& model,
+                                  bool serialized_is_the_file) {
+  std::error_code error;
+  if (path != "-" && fs::is_regular_file(path, error)) {
+    uint64_t size = fs::file_size(path, error);
+    if (!error) return size;
+  }
+  if (!serialized_is_the_file) return std::nullopt;
+  auto bytes = SaveBytes(model);
+  if (!bytes.ok()) return std::nullopt;
+  return bytes->size();
+}
+
+// ---------------------------------------------------------------------------------------
+// Rendering.
+
+// Columns: the first left-aligned, the others right-aligned.
+std::string RenderTable(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> widths;
+  for (const auto& row : rows) {
+    widths.resize(std::max(widths.size(), row.size()));
+    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+  }
+  std::string text;
+  for (const auto& row : rows) {
+    std::string line = " ";
+    for (size_t i = 0; i < row.size(); ++i) {
+      line += i == 0 ? fmt::format(" {:<{}}", row[i], widths[i])
+                     : fmt::format("  {:>{}}", row[i], widths[i]);
+    }
+    text += line + "\n";
+  }
+  return text;
+}
+
+std::string Seconds(double seconds) {
+  if (seconds < 1e-3) return fmt::format("{:.1f} us", seconds * 1e6);
+  if (seconds < 1) return fmt::format("{:.2f} ms", seconds * 1e3);
+  return fmt::format("{:.2f} s", seconds);
+}
+
+std::string OpTypeTable(const std::map<std::string, int64_t>& before,
+                        const std::map<std::string, int64_t>& after,
+                        std::optional<uint64_t> size_before, std::optional<uint64_t> size_after) {
+  std::vector<std::vector<std::string>> rows = {{"op type", "before", "after"}};
+  std::map<std::string, std::pair<int64_t, int64_t>> both;
+  for (const auto& [op, n] : before) both[op].first = n;
+  for (const auto& [op, n] : after) both[op].second = n;
+  int64_t total_before = 0;
+  int64_t total_after = 0;
+  for (const auto& [op, counts] : both) {
+    total_before += counts.first;
+    total_after += counts.second;
+    if (counts.first == counts.second) continue;
+    rows.push_back(
+        {EscapeForDisplay(op), std::to_string(counts.first), std::to_string(counts.second)});
+  }
+  rows.push_back({"total nodes", std::to_string(total_before), std::to_string(total_after)});
+  auto size_text = [](std::optional<uint64_t> size) {
+    return size ? std::to_string(*size) : std::string("?");
+  };
+  rows.push_back({"model bytes", size_text(size_before), size_text(size_after)});
+  return RenderTable(rows);
+}
+
+// One row per pipeline step: its runs over all rounds added up.
+struct StepTotals {
+  std::string step;
+  int runs = 0;
+  int changed = 0;
+  double seconds = 0;
+  PassResult result;  // counters added up; skipped candidates without repeats
+};
+
+std::vector<StepTotals> TotalsPerStep(const Pipeline& pipeline, const PipelineReport& report) {
+  std::vector<StepTotals> totals;
+  for (const PipelineStep& step : pipeline.steps) {
+    totals.emplace_back();
+    totals.back().step = step.Print();
+  }
+  for (size_t i = 0; i < report.runs.size(); ++i) {
+    const PassRun& run = report.runs[i];
+    StepTotals& t = totals[i % totals.size()];  // every round runs every step, in order
+    ++t.runs;
+    t.changed += run.result.changed ? 1 : 0;
+    t.seconds += run.seconds;
+    for (const auto& [name, value] : run.result.stats) t.result.Count(name, value);
+    for (const SkippedCandidate& s : run.result.skipped) {
+      bool seen = std::any_of(
+          t.result.skipped.begin(), t.result.skipped.end(),
+          [&](const SkippedCandidate& k) { return k.where == s.where && k.reason == s.reason; });
+      if (!seen) t.result.Skip(s.where, s.reason);
+    }
+  }
+  return totals;
+}
+
+std::string PassTable(const std::vector<StepTotals>& totals) {
+  std::vector<std::vector<std::string>> rows = {{"pass", "runs", "changed", "time"}};
+  for (const StepTotals& t : totals) {
+    rows.push_back({EscapeForDisplay(t.step), std::to_string(t.runs), std::to_string(t.changed),
+                    Seconds(t.seconds)});
+  }
+  return RenderTable(rows);
+}
+
+std::string StatsText(const std::vector<StepTotals>& totals) {
+  std::string text;
+  for (const StepTotals& t : totals) {
+    text += fmt::format("  {}:", EscapeForDisplay(t.step));
+    if (t.result.stats.empty()) text += " no counters";
+    for (const auto& [name, value] : t.result.stats) text += fmt::format(" {}={}", name, value);
+    text += "\n";
+    for (const SkippedCandidate& s : t.result.skipped) {
+      text += fmt::format("    skipped {}: {}\n", EscapeForDisplay(s.where),
+                          EscapeForDisplay(s.reason));
+    }
+  }
+  return text;
+}
+
+std::string RoundsText(const PipelineReport& report, int max_rounds) {
+  if (max_rounds == 1) return report.changed ? "changed" : "unchanged";
+  return fmt::format("{} round(s), {}", report.rounds,
+                     report.reached_fixed_point
+                         ? "fixed point reached"
+                         : fmt::format("still changing after {} rounds", max_rounds));
+}
+
+// ---------------------------------------------------------------------------------------
+// The command.
+
+int UsageError(std::string_view message) {
+  std::cerr << fmt::format("onnxkit rewrite: error: {}\n", message);
+  return kExitUsage;
+}
+
+int Explain(const PassRegistry& registry, const std::string& name) {
+  const PassInfo* info = registry.Find(name);
+  if (info == nullptr) {
+    std::string closest = registry.ClosestName(name);
+    return UsageError(
+        fmt::format("unknown pass '{}'{}; `onnxkit passes` lists them", EscapeForDisplay(name),
+                    closest.empty() ? "" : fmt::format(" (did you mean '{}'?)", closest)));
+  }
+  std::cout << DescribePass(*info);
+  return kExitOk;
+}
+
+int Run(const CLI::App& cmd, RewriteArgs args) {
+  PassRegistry registry = PassRegistry::Builtins();
+  if (cmd.count("--explain") > 0) return Explain(registry, args.explain);
+  if (args.input.empty()) return UsageError("a model is required (or --explain PASS)");
+  if (cmd.count("--pass") == 0) {
+    return UsageError("--pass is required (`onnxkit passes` lists the passes)");
+  }
+  bool in_place = cmd.count("--in-place") > 0;
+  if (args.output.empty()) {
+    if (!in_place) return UsageError("--output is required (or --in-place to replace the input)");
+    if (args.input == "-") return UsageError("--in-place needs a model file, not '-'");
+    args.output = args.input;
+  }
+  int max_rounds = 1;
+  if (cmd.count("--fixed-point") > 0) {
+    if (args.fixed_point_rounds < 1) return UsageError("--fixed-point=N needs N of at least 1");
+    max_rounds = args.fixed_point_rounds;
+  }
+  auto save_options = CliSaveOptions(cmd, args.output);
+  if (!save_options.ok()) return UsageError(StatusMessage(save_options.status()));
+  auto pipeline = Pipeline::Parse(args.pipeline);
+  if (!pipeline.ok()) return UsageError(EscapeForDisplay(StatusMessage(pipeline.status())));
+  PassManagerOptions manager_options;
+  manager_options.max_rounds = max_rounds;
+  manager_options.verify_each = args.verify_each;
+  manager_options.explain = args.stats;
+  auto manager = PassManager::Make(registry, *pipeline, manager_options);
+  if (!manager.ok()) {
+    return UsageError(EscapeForDisplay(StatusMessage(manager.status())) +
+                      "; `onnxkit passes` lists the passes and their options");
+  }
+
+  auto model = LoadModel(args.input);
+  if (!model.ok()) return Report("rewrite", model.status());
+  auto nodes_before = NodesPerOpType(**model);
+  auto size_before = ModelSize(args.input, **model, /*serialized_is_the_file=*/true);
+  auto report = manager->Run(**model);
+  if (!report.ok()) {
+    // A pass refused the model, or broke it (Internal, which ExitCodeFor counts as I/O):
+    // a problem with this model, and nothing is written.
+    int code = Report("rewrite", report.status());
+    std::cerr << "onnxkit rewrite: nothing written\n";
+    return report.status().code() == absl::StatusCode::kInternal ? kExitModelProblem : code;
+  }
+  Status saved = SaveFile(**model, args.output, *save_options);
+  if (saved.code() == absl::StatusCode::kFailedPrecondition) {
+    Report("rewrite", saved);
+    return kExitUsage;
+  }
+  if (!saved.ok()) return Report("rewrite", saved);
+
+  // SaveBytes keeps external references as they are, like a save without data flags.
+  bool serialized_is_the_file = save_options->external_data == SaveOptions::ExternalData::kKeep;
+  auto size_after = ModelSize(args.output, **model, serialized_is_the_file);
+  std::vector<StepTotals> totals = TotalsPerStep(*pipeline, *report);
+  std::cerr << fmt::format(
+                   "onnxkit rewrite: {}: {}\n",
+                   pipeline->steps.empty() ? "empty pipeline" : EscapeForDisplay(pipeline->Print()),
+                   RoundsText(*report, max_rounds))
+            << OpTypeTable(nodes_before, NodesPerOpType(**model), size_before, size_after);
+  if (!totals.empty()) std::cerr << PassTable(totals);
+  if (args.stats && !totals.empty()) std::cerr << "statistics:\n" << StatsText(totals);
+  return kExitOk;
+}
+
+std::string PassNames() {
+  std::string names;
+  for (const PassInfo& info : PassRegistry::Builtins().passes()) {
+    names += fmt::format("{}{}", names.empty() ? "" : ", ", info.name);
+  }
+  return names.empty() ? "none built in yet" : names;
+}
+
+const CommandRegistration kRegistration([](CLI::App& app, int* exit_code) {
+  auto args = std::make_shared<RewriteArgs>();
+  CLI::App* cmd = app.add_subcommand("rewrite", "Run a pipeline of passes over a model");
+  cmd->add_option("model", args->input, "Input model ('-' for stdin)");
+  cmd->add_option("-o,--output", args->output,
+                  "Output model ('-' for stdout); with --in-place it defaults to the input");
+  cmd->add_option("--pass", args->pipeline,
+                  "The pipeline: pass names separated by ',', options in braces, e.g. "
+                  "'a,b{key=value},c'");
+  cmd->add_flag("--fixed-point{" + std::to_string(kDefaultFixedPointRounds) + "}",
+                args->fixed_point_rounds,
+                fmt::format("Repeat the pipeline until it changes nothing, at most N rounds "
+                            "(--fixed-point=N; default {})",
+                            kDefaultFixedPointRounds));
+  cmd->add_flag("--verify-each", args->verify_each,
+                "After each pass, verify the IR and check the model; name the pass that broke "
+                "it");
+  cmd->add_flag("--stats", args->stats,
+                "Also print each pass's counters and the candidates it skipped, with why");
+  cmd->add_option("--explain", args->explain,
+                  "Describe pass PASS (summary, options with kinds and defaults) and exit");
+  AddSaveFlags(*cmd);
+  AddLoadFlags(*cmd);
+  cmd->footer("Passes: " + PassNames() + ". `onnxkit passes` describes them.");
+  cmd->callback([cmd, args, exit_code] { *exit_code = Run(*cmd, *args); });
+});
+
+}  // namespace
+}  // namespace onnxkit::cli
