@@ -262,7 +262,9 @@ int Run(const CLI::App& cmd, RewriteArgs args) {
 
 std::string PassNames() {
   std::string names;
-  for (const PassInfo& info : PassRegistry::Builtins().passes()) {
+  // A named registry: a range-for over a temporary's span would outlive the registry.
+  const PassRegistry registry = PassRegistry::Builtins();
+  for (const PassInfo& info : registry.passes()) {
     names += fmt::format("{}{}", names.empty() ? "" : ", ", info.name);
   }
   return names.empty() ? "none built in yet" : names;

@@ -129,7 +129,10 @@ class PassRegistry {
   // The pass of that name, or nullptr.
   const PassInfo* Find(std::string_view name) const;
   // Every pass, in registration order (the table's order first).
-  std::span<const PassInfo> passes() const { return passes_; }
+  std::span<const PassInfo> passes() const& { return passes_; }
+  // Not on a temporary: `for (… : PassRegistry::Builtins().passes())` would read a registry
+  // destroyed before the loop's first step.
+  std::span<const PassInfo> passes() && = delete;
   // The registered name closest to `name` (edit distance), or "" when none is close.
   std::string ClosestName(std::string_view name) const;
 

@@ -51,7 +51,8 @@ TEST(PassRegistry, EveryTableRowIsAValidDeclaration) {
 }
 
 TEST(PassRegistry, EveryBuiltinCanBeMadeWithItsDefaults) {
-  for (const PassInfo& info : PassRegistry::Builtins().passes()) {
+  const PassRegistry builtins = PassRegistry::Builtins();
+  for (const PassInfo& info : builtins.passes()) {
     auto options = PassOptions::Make(info.options, {});
     ASSERT_TRUE(options.ok()) << info.name << ": " << options.status();
     auto pass = info.create(*options);

@@ -25,7 +25,8 @@ TEST(PassesDoc, IsTheRenderingOfTheBuiltinTable) {
 
 TEST(PassesDoc, NamesEveryBuiltinPassAndOption) {
   std::string markdown = PassesMarkdown(PassRegistry::Builtins());
-  for (const PassInfo& info : PassRegistry::Builtins().passes()) {
+  const PassRegistry builtins = PassRegistry::Builtins();
+  for (const PassInfo& info : builtins.passes()) {
     EXPECT_NE(markdown.find(fmt::format("\n## {}\n\n{}\n", info.name, info.summary)),
               std::string::npos)
         << info.name;

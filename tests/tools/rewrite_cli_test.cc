@@ -73,7 +73,8 @@ TEST(RewriteCli, HelpListsTheOptionsAndPasses) {
         "--in-place", "--external-data", "--inline-data", "--external-data-dir"}) {
     EXPECT_THAT(r.out, HasSubstr(option));
   }
-  for (const PassInfo& info : PassRegistry::Builtins().passes()) {
+  const PassRegistry builtins = PassRegistry::Builtins();
+  for (const PassInfo& info : builtins.passes()) {
     EXPECT_THAT(r.out, HasSubstr(std::string(info.name)));
   }
 }
@@ -111,7 +112,8 @@ TEST(RewriteCli, UnknownPassIsAUsageErrorAndWritesNothing) {
 
 TEST(RewriteCli, MisspeltBuiltinPassesAndOptionsSuggestTheRightName) {
   TempDir dir;
-  for (const PassInfo& info : PassRegistry::Builtins().passes()) {
+  const PassRegistry builtins = PassRegistry::Builtins();
+  for (const PassInfo& info : builtins.passes()) {
     std::string misspelt(info.name.substr(0, info.name.size() - 1));
     auto r = RunCli(
         {"rewrite", kModel.string(), "-o", (dir / "out.onnx").string(), "--pass=" + misspelt});
@@ -153,7 +155,8 @@ TEST(RewriteCli, ExplainUnknownPassSuggestsAndExitsTwo) {
 }
 
 TEST(RewriteCli, ExplainDescribesEveryBuiltinPass) {
-  for (const PassInfo& info : PassRegistry::Builtins().passes()) {
+  const PassRegistry builtins = PassRegistry::Builtins();
+  for (const PassInfo& info : builtins.passes()) {
     auto r = RunCli({"rewrite", "--explain", std::string(info.name)});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out, DescribePass(info));
@@ -310,7 +313,8 @@ TEST(RewriteCli, EveryBuiltinPassRunsWithVerifyEach) {
   for (const char* name : {"function_in_if_branch.onnx", "if_outer_scope.onnx",
                            "function_nested.onnx", "constant_variants.onnx"}) {
     fs::path model = CorpusDir() / "valid-edge" / name;
-    for (const PassInfo& info : PassRegistry::Builtins().passes()) {
+    const PassRegistry builtins = PassRegistry::Builtins();
+    for (const PassInfo& info : builtins.passes()) {
       fs::path out = dir / "out.onnx";
       auto r =
           RunCli({"rewrite", model.string(), "-o", out.string(), "--pass=" + std::string(info.name),
