@@ -7,6 +7,12 @@
 #include <memory>
 #include <vector>
 
+#include "passes/constant_to_initializer.h"
+#include "passes/dedupe_initializers.h"
+#include "passes/eliminate_dead_code.h"
+#include "passes/eliminate_identity.h"
+#include "passes/topological_sort.h"
+
 namespace onnxkit::passes {
 namespace {
 
@@ -21,6 +27,25 @@ StatusOr<std::unique_ptr<Pass>> Make(const PassOptions& options) {
 std::span<const PassInfo> BuiltinPassTable() {
   static const std::vector<PassInfo> kTable = {
       // Rows: {"name", "summary", kNameOptions, &Make<NameClass>},
+      {"constant-to-initializer",
+       "turn Constant nodes into initializers of the same name (not in function bodies)",
+       {},
+       &Make<ConstantToInitializerPass>},
+      {"eliminate-identity",
+       "remove Identity nodes; a graph output keeps its name",
+       {},
+       &Make<EliminateIdentityPass>},
+      {"dedupe-initializers",
+       "merge initializers of one graph with the same type, dims and bytes",
+       {},
+       &Make<DedupeInitializersPass>},
+      {"eliminate-dead-code",
+       "remove unused nodes, initializers, local functions and opset imports",
+       EliminateDeadCodePass::kOptions, &Make<EliminateDeadCodePass>},
+      {"topological-sort",
+       "order every graph's nodes topologically, moving only nodes that come too early",
+       {},
+       &Make<TopologicalSortPass>},
   };
   return kTable;
 }
