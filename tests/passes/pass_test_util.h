@@ -29,9 +29,9 @@ inline const PassInfo* FindBuiltin(std::string_view name) {
 }
 
 // Runs the built-in pass `name` with `options` on `model` through the table's factory.
-inline StatusOr<PassResult> RunPass(std::string_view name, Model& model,
-                                    const std::vector<std::pair<std::string, std::string>>&
-                                        options = {}) {
+inline StatusOr<PassResult> RunPass(
+    std::string_view name, Model& model,
+    const std::vector<std::pair<std::string, std::string>>& options = {}) {
   const PassInfo* info = FindBuiltin(name);
   if (!info) return absl::NotFoundError(std::string(name));
   ONNXKIT_ASSIGN_OR_RETURN(PassOptions parsed, PassOptions::Make(info->options, options));
@@ -82,15 +82,15 @@ inline std::vector<std::string> Skips(const PassResult& result) {
 }  // namespace onnxkit::pass_test
 
 // Expects the model to hold every IR invariant and Check to report no error.
-#define EXPECT_CLEAN(model)                                          \
-  do {                                                               \
-    if ((model).graph) EXPECT_VERIFIED(*(model).graph);              \
+#define EXPECT_CLEAN(model)                                              \
+  do {                                                                   \
+    if ((model).graph) EXPECT_VERIFIED(*(model).graph);                  \
     for (const auto& fn : (model).functions) EXPECT_VERIFIED(*fn->body); \
-    EXPECT_EQ(::onnxkit::pass_test::CheckErrors(model), "");         \
+    EXPECT_EQ(::onnxkit::pass_test::CheckErrors(model), "");             \
   } while (0)
 
 // Runs the built-in pass and binds its result; fails the test when the pass fails.
-#define RUN_PASS_OR_FAIL(result, name, model, ...)                          \
+#define RUN_PASS_OR_FAIL(result, name, model, ...)                                          \
   auto result##_or = ::onnxkit::pass_test::RunPass(name, model __VA_OPT__(, ) __VA_ARGS__); \
-  ASSERT_TRUE(result##_or.ok()) << result##_or.status();                    \
+  ASSERT_TRUE(result##_or.ok()) << result##_or.status();                                    \
   const PassResult& result = *result##_or

@@ -12,10 +12,10 @@
 namespace onnxkit {
 namespace {
 
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
 using pass_test::Nodes;
 using pass_test::Parse;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 
 constexpr char kPass[] = "topological-sort";
 
@@ -47,8 +47,8 @@ TEST(TopologicalSortPass, AnEarlyNodeMovesRightAfterItsLastProducer) {
   RUN_PASS_OR_FAIL(result, kPass, *model);
   EXPECT_TRUE(result.changed);
   EXPECT_EQ(result.Stat("graphs-sorted"), 1);
-  EXPECT_THAT(Nodes(*model->graph), ElementsAre("Neg(X)->a", "Sigmoid(X)->c", "Relu(X)->b",
-                                                "Add(a,b)->Y", "Abs(c)->d"));
+  EXPECT_THAT(Nodes(*model->graph),
+              ElementsAre("Neg(X)->a", "Sigmoid(X)->c", "Relu(X)->b", "Add(a,b)->Y", "Abs(c)->d"));
   EXPECT_CLEAN(*model);
 }
 
