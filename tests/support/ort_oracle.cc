@@ -28,6 +28,10 @@ OrtVerdict CompareUnderOrt(const fs::path& original, const std::vector<fs::path>
     args.push_back("--dim");
     args.push_back(fmt::format("{}={}", name, size));
   }
+  for (const auto& [name, values] : options.inputs) {
+    args.push_back("--input");
+    args.push_back(fmt::format("{}={}", name, values));
+  }
   args.push_back(original.string());
   for (const fs::path& p : rewritten) args.push_back(p.string());
   CliResult run = RunProgram(ONNXKIT_PYTHON, args);

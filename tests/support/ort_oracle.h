@@ -32,6 +32,8 @@ struct OrtOracleOptions {
   // Size of symbolic and unknown dims, and of particular symbols.
   int dim_size = 2;
   std::vector<std::pair<std::string, int>> dims;
+  // Inputs given outright (name, "v,v,…"), for graphs that need particular values.
+  std::vector<std::pair<std::string, std::string>> inputs;
 };
 
 struct OrtVerdict {

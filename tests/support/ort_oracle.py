@@ -1,14 +1,15 @@
-#!/ usr / bin / env python3
+#!/usr/bin/env python3
 """ONNX Runtime as the tests' numeric oracle: does a rewritten model compute what the
 original computes?
 
     ort_oracle.py [--seed N] [--rtol R] [--atol A] [--dim-size K] [--dim NAME=SIZE ...]
-                  ORIGINAL REWRITTEN [REWRITTEN ...]
+                  [--input NAME=V,V,... ...] ORIGINAL REWRITTEN [REWRITTEN ...]
 
 Inputs are generated from ORIGINAL's graph inputs (those without a default; seeded, so a run
 is repeatable): symbolic or unknown dims get a small fixed size (the same symbol the same
 size), floats come from a standard normal, integers from [0, 4) (small enough to be a valid
-index or count in most graphs), bools and strings at random. ORIGINAL and every REWRITTEN
+index or count in most graphs), bools and strings at random; --input gives an input's values
+outright. ORIGINAL and every REWRITTEN
 model run on the CPU with every ONNX Runtime graph optimisation disabled, so that the runtime
 does not rewrite away the very differences being looked for. Every output of ORIGINAL is
 compared by name: same element type, same shape, values within rtol/atol (floats; NaN equals
@@ -26,16 +27,16 @@ import numpy as np
 
 SKIP = 77
 
-#Operators whose outputs differ from run to run : two runs cannot be compared.
+# Operators whose outputs differ from run to run: two runs cannot be compared.
 RANDOM_OPS = {"RandomNormal", "RandomNormalLike", "RandomUniform", "RandomUniformLike",
               "Multinomial", "Bernoulli", "Dropout"}
 
 NUMPY_TYPES = {
-  "tensor(float)" : np.float32, "tensor(double)" : np.float64, "tensor(float16)" : np.float16,
-      "tensor(int8)" : np.int8, "tensor(int16)" : np.int16, "tensor(int32)" : np.int32,
-      "tensor(int64)" : np.int64, "tensor(uint8)" : np.uint8, "tensor(uint16)" : np.uint16,
-      "tensor(uint32)" : np.uint32, "tensor(uint64)" : np.uint64, "tensor(bool)" : np.bool_,
-      "tensor(string)" : np.str_,
+    "tensor(float)": np.float32, "tensor(double)": np.float64, "tensor(float16)": np.float16,
+    "tensor(int8)": np.int8, "tensor(int16)": np.int16, "tensor(int32)": np.int32,
+    "tensor(int64)": np.int64, "tensor(uint8)": np.uint8, "tensor(uint16)": np.uint16,
+    "tensor(uint32)": np.uint32, "tensor(uint64)": np.uint64, "tensor(bool)": np.bool_,
+    "tensor(string)": np.str_,
 }
 
 
@@ -54,7 +55,19 @@ def parse_args(argv):
                    help="size of symbolic and unknown dims (default 2)")
     p.add_argument("--dim", action="append", default=[], metavar="NAME=SIZE",
                    help="size of the symbolic dim NAME")
+    p.add_argument("--input", action="append", default=[], metavar="NAME=V,V,...",
+                   help="the values of input NAME (for a graph that needs particular values, "
+                        "such as Resize scales), reshaped to its shape")
     args = p.parse_args(argv)
+    args.values = {}
+    for item in args.input:
+        name, sep, values = item.partition("=")
+        try:
+            args.values[name] = [float(v) for v in values.split(",")]
+        except ValueError:
+            sep = ""
+        if not sep:
+            p.error(f"--input {item}: expected NAME=V,V,...")
     sizes = {}
     for item in args.dim:
         name, sep, size = item.partition("=")
@@ -63,6 +76,21 @@ def parse_args(argv):
         sizes[name] = int(size)
     args.dim_sizes = sizes
     return args
+
+
+def constant_zero(graph, name):
+    """Whether `name` is a constant of zeros (false) that `graph` defines (an initializer or a
+    Constant)."""
+    from onnx import numpy_helper
+    for init in graph.initializer:
+        if init.name == name and init.data_location != 1:
+            return not numpy_helper.to_array(init).any()
+    for node in graph.node:
+        if node.op_type == "Constant" and list(node.output) == [name]:
+            for attr in node.attribute:
+                if attr.name == "value" and attr.HasField("t"):
+                    return not numpy_helper.to_array(attr.t).any()
+    return False
 
 
 def random_ops_in(path):
@@ -74,8 +102,13 @@ def random_ops_in(path):
     def visit(graph):
         for node in graph.node:
             if node.op_type in RANDOM_OPS and node.domain in ("", "ai.onnx"):
-#Dropout is deterministic unless training_mode is given.
-                if node.op_type != "Dropout" or len(node.input) >= 3:
+                # Dropout is the identity unless training_mode may be true and ratio (0.5
+                # by default) may be other than 0.
+                training = node.input[2] if len(node.input) >= 3 else ""
+                ratio = node.input[1] if len(node.input) >= 2 else ""
+                random = (training and not constant_zero(graph, training) and
+                          not (ratio and constant_zero(graph, ratio)))
+                if node.op_type != "Dropout" or random:
                     found.add(node.op_type)
             for attr in node.attribute:
                 if attr.HasField("g"):
@@ -113,7 +146,9 @@ def generate_inputs(sess, args):
                 shape.append(args.dim_sizes[d])
             else:
                 shape.append(args.dim_size)
-        if dtype == np.str_:
+        if inp.name in args.values:
+            feeds[inp.name] = np.array(args.values[inp.name], dtype=dtype).reshape(shape)
+        elif dtype == np.str_:
             feeds[inp.name] = rng.choice(["a", "bc", "def", ""], size=shape).astype(object)
         elif dtype == np.bool_:
             feeds[inp.name] = rng.random(shape) < 0.5
@@ -130,8 +165,23 @@ def run(path, feeds):
     return dict(zip(names, sess.run(names, feeds)))
 
 
+def dense(value):
+    """A sparse tensor output (ONNX Runtime's own object) as a dense numpy array; anything
+    else unchanged."""
+    if not hasattr(value, "dense_shape") or not hasattr(value, "get_coo_data"):
+        return value
+    out = np.zeros(value.dense_shape(), dtype=value.values().dtype)
+    indices = np.asarray(value.get_coo_data().indices())
+    if indices.ndim == 1:
+        out.reshape(-1)[indices] = value.values()
+    else:
+        out[tuple(indices.T)] = value.values()
+    return out
+
+
 def difference(expected, actual, rtol, atol, where):
     """None when `actual` matches `expected`, else a sentence saying how it does not."""
+    expected, actual = dense(expected), dense(actual)
     if expected is None or actual is None:
         return None if expected is None and actual is None else f"{where}: one is None"
     if isinstance(expected, list):

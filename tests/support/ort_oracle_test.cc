@@ -107,6 +107,28 @@ TEST(OrtOracle, AnOriginalOrtCannotRunIsSkippedWithTheReason) {
   v = CompareUnderOrt(random, {random});
   EXPECT_EQ(v.kind, Kind::kSkipped) << v.report;
   EXPECT_THAT(v.report, HasSubstr("random operators (RandomUniformLike)"));
+
+  // Dropout draws only in training mode with a ratio other than 0 (swin_t's has ratio 0).
+  auto dropout = Write(dir, "dropout.onnx", R"(
+    <ir_version: 8, opset_import: ["" : 17]>
+    g (float[2] X) => (float[2] Y) <float r0 = {0.0}, float r5 = {0.5}, bool on = {1}> {
+      a = Dropout(X, r0, on)
+      b = Dropout(a)
+      Y = Dropout(b, r5, on)
+    })");
+  v = CompareUnderOrt(dropout, {dropout});
+  EXPECT_EQ(v.kind, Kind::kSkipped) << v.report;
+  EXPECT_THAT(v.report, HasSubstr("random operators (Dropout)"));
+  auto identity_dropout = Write(dir, "identity_dropout.onnx", R"(
+    <ir_version: 8, opset_import: ["" : 17]>
+    g (float[2] X) => (float[2] Y) <float r0 = {0.0}, float r5 = {0.5}, bool on = {1},
+                                    bool off = {0}> {
+      a = Dropout(X, r0, on)
+      b = Dropout(a)
+      Y = Dropout(b, r5, off)
+    })");
+  v = CompareUnderOrt(identity_dropout, {identity_dropout});
+  EXPECT_EQ(v.kind, Kind::kMatch) << v.report;
 }
 
 TEST(OrtOracle, IntegerInputsAreValidIndicesAndSymbolsHaveOneSize) {
@@ -135,8 +157,8 @@ TEST(OrtOracle, RewriteAndCompareRunsBuiltinPasses) {
       dead = Abs(t)
       Y = Add(t, k)
     })");
-  EXPECT_PASSES_KEEP_OUTPUTS(a, {"constant-to-initializer", "eliminate-identity",
-                                 "eliminate-dead-code"});
+  EXPECT_PASSES_KEEP_OUTPUTS(
+      a, {"constant-to-initializer", "eliminate-identity", "eliminate-dead-code"});
   OrtVerdict unknown = RewriteAndCompareUnderOrt(a, {"no-such-pass"});
   EXPECT_EQ(unknown.kind, Kind::kError);
   EXPECT_THAT(unknown.report, HasSubstr("no-such-pass"));
