@@ -116,20 +116,22 @@ StatusOr<PassResult> ConstantToInitializerPass::Run(Model& model, PassContext&) 
   for (const GraphSite& site : RewritableGraphs(model)) {
     Graph& graph = *site.graph;
     std::optional<std::string> not_here = WhyNotHere(site, model);
+    size_t index = 0;  // of the current node, in the graph as it is now
     for (Node* n : graph.EraseSafeNodes()) {
+      const size_t at = index++;
       if (!n->Is("", "Constant")) continue;
       if (not_here) {
-        result.Skip(NodePath(site, *n), *not_here);
+        result.Skip(NodePath(site, *n, at), *not_here);
         continue;
       }
       Value* out = n->output(0);
       if (!out || n->outputs().size() != 1) {
-        result.Skip(NodePath(site, *n), "its output is omitted or it has several");
+        result.Skip(NodePath(site, *n, at), "its output is omitted or it has several");
         continue;
       }
       ConstantValue value = ValueOf(*n);
       if (const std::string* why = std::get_if<std::string>(&value)) {
-        result.Skip(NodePath(site, *n), *why);
+        result.Skip(NodePath(site, *n, at), *why);
         continue;
       }
       Value* init;
@@ -144,8 +146,9 @@ StatusOr<PassResult> ConstantToInitializerPass::Run(Model& model, PassContext&) 
       Status removed = graph.RemoveNode(n);
       if (!removed.ok()) {
         return absl::InternalError(
-            fmt::format("{}: {}", NodePath(site, *n), std::string(removed.message())));
+            fmt::format("{}: {}", NodePath(site, *n, at), std::string(removed.message())));
       }
+      --index;  // the node is gone
       result.changed = true;
       result.Count("constants-converted");
     }

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
+#include "onnxkit/topological_sort.h"
 #include "passes/graph_sites.h"
 
 namespace onnxkit::passes {
@@ -52,27 +53,31 @@ class DeadCode {
     return !(keep_custom_ops_ && custom);
   }
 
-  // Sweeps from the last node to the first, so that in a graph in topological order one sweep
-  // finds every dead node (a node's producers come before it); sweeps again while a sweep
-  // removed something, for graphs that are not in order.
+  // A worklist seeded with every node, last first (so a graph in topological order is done
+  // in one sweep); removing a node puts the producers it read from (in this graph, its
+  // sub-graphs' reads included) back on the list, since they may have died with it. Linear
+  // whatever the order of the graph.
   Status RemoveDeadNodes(const GraphSite& site) {
     Graph& graph = *site.graph;
-    bool removed_any = true;
-    while (removed_any) {
-      removed_any = false;
-      for (Node* n = graph.last_node(); n;) {
-        Node* previous = n->prev();
-        if (IsDead(*n)) {
-          std::string where = NodePath(site, *n);
-          Status status = graph.RemoveNode(n);
-          if (!status.ok())
-            return absl::InternalError(fmt::format("{}: {}", where, std::string(status.message())));
-          removed_any = true;
-          result_.changed = true;
-          result_.Count("nodes-removed");
-        }
-        n = previous;
+    std::vector<Node*> worklist(graph.nodes().begin(), graph.nodes().end());
+    absl::flat_hash_set<const Node*> removed;  // compared, never dereferenced
+    while (!worklist.empty()) {
+      Node* n = worklist.back();
+      worklist.pop_back();
+      if (removed.contains(n) || !IsDead(*n)) continue;
+      std::vector<Node*> producers;
+      ForEachRead(*n, [&](Value* v) {
+        if (v->graph() == &graph && v->producer()) producers.push_back(v->producer());
+      });
+      // A refused removal leaves the node in place, so it can still be named.
+      if (Status status = graph.RemoveNode(n); !status.ok()) {
+        return absl::InternalError(
+            fmt::format("{}: {}", NodePath(site, *n), std::string(status.message())));
       }
+      removed.insert(n);
+      worklist.insert(worklist.end(), producers.begin(), producers.end());
+      result_.changed = true;
+      result_.Count("nodes-removed");
     }
     return absl::OkStatus();
   }

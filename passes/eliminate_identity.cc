@@ -51,16 +51,19 @@ StatusOr<PassResult> EliminateIdentityPass::Run(Model& model, PassContext&) {
   PassResult result;
   for (const GraphSite& site : RewritableGraphs(model)) {
     Graph& graph = *site.graph;
+    size_t index = 0;  // of the current node, in the graph as it is now
     for (Node* n : graph.EraseSafeNodes()) {
+      const size_t at = index++;
       if (!n->Is("", "Identity")) continue;
       Value* x = n->input(0);
       Value* y = n->output(0);
       if (!x) {
-        result.Skip(NodePath(site, *n), "the Identity has no input");
+        result.Skip(NodePath(site, *n, at), "the Identity has no input");
         continue;
       }
       if (!y) {  // nothing reads an omitted output: the node is dead
         if (n->outputs().size() <= 1 && graph.RemoveNode(n).ok()) {
+          --index;
           result.changed = true;
           result.Count("identities-removed");
         }
@@ -68,13 +71,13 @@ StatusOr<PassResult> EliminateIdentityPass::Run(Model& model, PassContext&) {
       }
       size_t own_slots = OutputSlotsIn(graph, y);
       if (y->is_graph_output() && own_slots == 0) {
-        result.Skip(NodePath(site, *n),
+        result.Skip(NodePath(site, *n, at),
                     fmt::format("its output '{}' is returned by a sub-graph", y->name()));
         continue;
       }
       if (own_slots > 0) {
         if (std::optional<std::string> why = WhyNotRenamable(graph, *x)) {
-          result.Skip(NodePath(site, *n),
+          result.Skip(NodePath(site, *n, at),
                       fmt::format("its output '{}' is a graph output and {}", y->name(), *why));
           continue;
         }
@@ -86,8 +89,9 @@ StatusOr<PassResult> EliminateIdentityPass::Run(Model& model, PassContext&) {
       Status removed = graph.RemoveNode(n);
       if (!removed.ok()) {
         return absl::InternalError(
-            fmt::format("{}: {}", NodePath(site, *n), std::string(removed.message())));
+            fmt::format("{}: {}", NodePath(site, *n, at), std::string(removed.message())));
       }
+      --index;  // the node is gone
       result.changed = true;
       result.Count("identities-removed");
     }

@@ -43,7 +43,11 @@ std::string NodePath(const GraphSite& site, const Node& node) {
     if (n == &node) break;
     ++index;
   }
-  return fmt::format("{}/#{}", site.path, index);
+  return NodePath(site, node, index);
+}
+
+std::string NodePath(const GraphSite& site, const Node& node, size_t index) {
+  return site.path + "/" + NodeLabel(node, index);
 }
 
 absl::flat_hash_set<std::string> TrainingBoundNames(const Model& model) {

@@ -29,8 +29,11 @@ struct GraphSite {
 // die with them, so a pass that removes nodes walks this list backwards (children first).
 std::vector<GraphSite> RewritableGraphs(Model& model);
 
-// "main/Conv_7", or "main/#3" for a node without a name (its index in its graph).
+// "main/Conv_7", or "main/#3" for a node without a name (its index in its graph, found by a
+// walk: O(nodes)).
 std::string NodePath(const GraphSite& site, const Node& node);
+// The same when the caller knows the node's index (a pass walking the graph in order).
+std::string NodePath(const GraphSite& site, const Node& node, size_t index);
 
 // Names of main-graph values that training_info binds (initialization_binding and
 // update_binding keys): they must keep their name and their initializer.
