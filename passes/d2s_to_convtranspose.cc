@@ -4,7 +4,7 @@
 
 namespace onnxkit::passes {
 
-StatusOr<PassResult> D2sToConvTranspose::Run(Model& model, PassContext& /*context*/) {
+StatusOr<PassResult> D2sToConvTransposePass::Run(Model& model, PassContext& /*context*/) {
   return RewriteBlockReorganisations(model, BlockDirection::kDepthToSpace);
 }
 

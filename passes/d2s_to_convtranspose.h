@@ -13,9 +13,9 @@
 
 namespace onnxkit::passes {
 
-class D2sToConvTranspose : public Pass {
+class D2sToConvTransposePass : public Pass {
  public:
-  explicit D2sToConvTranspose(const PassOptions& /*options*/) {}
+  explicit D2sToConvTransposePass(const PassOptions& /*options*/) {}
   StatusOr<PassResult> Run(Model& model, PassContext& context) override;
 };
 

@@ -19,7 +19,7 @@
 namespace onnxkit::passes {
 namespace {
 
-using Shape = DynamicScales::Shape;
+using Shape = DynamicScalesPass::Shape;
 
 std::string Where(const Node& n) {
   return n.name.empty() ? n.op_type : fmt::format("{} '{}'", n.op_type, n.name);
@@ -359,14 +359,14 @@ std::optional<Dim> DimAt(const std::optional<std::vector<std::optional<Type>>>& 
 
 }  // namespace
 
-DynamicScales::DynamicScales(const PassOptions& options)
+DynamicScalesPass::DynamicScalesPass(const PassOptions& options)
     : name_(options.GetString("name")),
       name_given_(options.IsSet("name")),
       shape_text_(options.GetString("shape")),
       keep_default_(options.GetBool("keep-default")),
       per_node_(options.GetBool("per-node")) {}
 
-StatusOr<PassResult> DynamicScales::Run(Model& model, PassContext& /*context*/) {
+StatusOr<PassResult> DynamicScalesPass::Run(Model& model, PassContext& /*context*/) {
   PassResult result;
   if (!model.graph) return result;
   Shape shape;

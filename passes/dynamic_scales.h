@@ -30,9 +30,9 @@
 
 namespace onnxkit::passes {
 
-class DynamicScales : public Pass {
+class DynamicScalesPass : public Pass {
  public:
-  explicit DynamicScales(const PassOptions& options);
+  explicit DynamicScalesPass(const PassOptions& options);
   StatusOr<PassResult> Run(Model& model, PassContext& context) override;
 
   enum class Shape { kFull, kSpatial, kScalar };

@@ -361,11 +361,11 @@ class Inliner {
 
 }  // namespace
 
-InlineFunctions::InlineFunctions(const PassOptions& options)
+InlineFunctionsPass::InlineFunctionsPass(const PassOptions& options)
     : only_(options.GetList("functions")),
       keep_definitions_(options.GetBool("keep-definitions")) {}
 
-StatusOr<PassResult> InlineFunctions::Run(Model& model, PassContext& /*context*/) {
+StatusOr<PassResult> InlineFunctionsPass::Run(Model& model, PassContext& /*context*/) {
   PassResult result;
   Inliner inliner(model, only_, result);
   // Checked before anything changes: recursion leaves the model as it was.

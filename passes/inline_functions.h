@@ -30,9 +30,9 @@
 
 namespace onnxkit::passes {
 
-class InlineFunctions : public Pass {
+class InlineFunctionsPass : public Pass {
  public:
-  explicit InlineFunctions(const PassOptions& options);
+  explicit InlineFunctionsPass(const PassOptions& options);
   StatusOr<PassResult> Run(Model& model, PassContext& context) override;
 
  private:

@@ -7,10 +7,15 @@
 #include <memory>
 #include <vector>
 
+#include "passes/constant_to_initializer.h"
 #include "passes/d2s_to_convtranspose.h"
+#include "passes/dedupe_initializers.h"
 #include "passes/dynamic_scales.h"
+#include "passes/eliminate_dead_code.h"
+#include "passes/eliminate_identity.h"
 #include "passes/inline_functions.h"
 #include "passes/s2d_to_conv.h"
+#include "passes/topological_sort.h"
 
 namespace onnxkit::passes {
 namespace {
@@ -44,15 +49,34 @@ StatusOr<std::unique_ptr<Pass>> Make(const PassOptions& options) {
 std::span<const PassInfo> BuiltinPassTable() {
   static const std::vector<PassInfo> kTable = {
       // Rows: {"name", "summary", kNameOptions, &Make<NameClass>},
+      {"constant-to-initializer",
+       "turn Constant nodes into initializers of the same name (not in function bodies)",
+       {},
+       &Make<ConstantToInitializerPass>},
+      {"eliminate-identity",
+       "remove Identity nodes; a graph output keeps its name",
+       {},
+       &Make<EliminateIdentityPass>},
+      {"dedupe-initializers",
+       "merge initializers of one graph with the same type, dims and bytes",
+       {},
+       &Make<DedupeInitializersPass>},
+      {"eliminate-dead-code",
+       "remove unused nodes, initializers, local functions and opset imports",
+       EliminateDeadCodePass::kOptions, &Make<EliminateDeadCodePass>},
+      {"topological-sort",
+       "order every graph's nodes topologically, moving only nodes that come too early",
+       {},
+       &Make<TopologicalSortPass>},
       {"dynamic-scales", "make the constant scales of Resize and Upsample a graph input",
-       kDynamicScalesOptions, &Make<DynamicScales>},
+       kDynamicScalesOptions, &Make<DynamicScalesPass>},
       {"s2d-to-conv", "replace space-to-depth (op, reshape/transpose or slice chains) by a strided Conv",
-       {}, &Make<S2dToConv>},
+       {}, &Make<S2dToConvPass>},
       {"d2s-to-convtranspose",
        "replace depth-to-space (op or reshape/transpose chains) by a strided ConvTranspose", {},
-       &Make<D2sToConvTranspose>},
+       &Make<D2sToConvTransposePass>},
       {"inline-functions", "replace calls of model-local functions by their bodies",
-       kInlineFunctionsOptions, &Make<InlineFunctions>},
+       kInlineFunctionsOptions, &Make<InlineFunctionsPass>},
   };
   return kTable;
 }

@@ -4,7 +4,7 @@
 
 namespace onnxkit::passes {
 
-StatusOr<PassResult> S2dToConv::Run(Model& model, PassContext& /*context*/) {
+StatusOr<PassResult> S2dToConvPass::Run(Model& model, PassContext& /*context*/) {
   return RewriteBlockReorganisations(model, BlockDirection::kSpaceToDepth);
 }
 

@@ -20,9 +20,9 @@
 
 namespace onnxkit::passes {
 
-class S2dToConv : public Pass {
+class S2dToConvPass : public Pass {
  public:
-  explicit S2dToConv(const PassOptions& /*options*/) {}
+  explicit S2dToConvPass(const PassOptions& /*options*/) {}
   StatusOr<PassResult> Run(Model& model, PassContext& context) override;
 };
 

@@ -40,7 +40,7 @@ StatusOr<PassResult> Promote(Model& model,
   };
   auto options = PassOptions::Make(kSpecs, given);
   if (!options.ok()) return options.status();
-  passes::DynamicScales pass(*options);
+  passes::DynamicScalesPass pass(*options);
   PassContext context;
   return pass.Run(model, context);
 }

@@ -38,7 +38,7 @@ StatusOr<PassResult> Inline(Model& model,
   };
   auto options = PassOptions::Make(kSpecs, given);
   if (!options.ok()) return options.status();
-  passes::InlineFunctions pass(*options);
+  passes::InlineFunctionsPass pass(*options);
   PassContext context;
   return pass.Run(model, context);
 }

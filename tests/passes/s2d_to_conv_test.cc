@@ -170,7 +170,7 @@ std::unique_ptr<Model> ExpectExactRewrite(const char* text, const char* op) {
 }
 
 TEST(S2dToConv, TheSpaceToDepthOp) {
-  auto model = ExpectExactRewrite<passes::S2dToConv>(R"(
+  auto model = ExpectExactRewrite<passes::S2dToConvPass>(R"(
     <ir_version: 8, opset_import: ["" : 13]>
     g (float[1,3,6,6] x) => (float[1,27,2,2] y) {
       y = SpaceToDepth<blocksize = 3>(x)
@@ -180,7 +180,7 @@ TEST(S2dToConv, TheSpaceToDepthOp) {
 }
 
 TEST(S2dToConv, PixelUnshufflesReshapeChain) {
-  auto model = ExpectExactRewrite<passes::S2dToConv>(R"(
+  auto model = ExpectExactRewrite<passes::S2dToConvPass>(R"(
     <ir_version: 8, opset_import: ["" : 13]>
     g (float[2,3,4,6] x) => (float[2,12,2,3] y) <int64[6] s6 = {2, 3, 2, 2, 3, 2}, int64[4] s4 = {2, 12, 2, 3}> {
       r = Reshape(x, s6)
@@ -192,7 +192,7 @@ TEST(S2dToConv, PixelUnshufflesReshapeChain) {
 }
 
 TEST(S2dToConv, FocusSlicesJoinedByAConcat) {
-  ExpectExactRewrite<passes::S2dToConv>(R"(
+  ExpectExactRewrite<passes::S2dToConvPass>(R"(
     <ir_version: 8, opset_import: ["" : 13]>
     g (float[1,3,4,4] x) => (float[1,12,2,2] y) <int64[1] z = {0}, int64[1] o = {1}, int64[1] e = {9223372036854775807}, int64[1] a2 = {2}, int64[1] a3 = {3}, int64[1] s = {2}> {
       r0 = Slice(x, z, e, a2, s)
@@ -219,7 +219,7 @@ TEST(S2dToConv, AConcatRunBesideAForeignInput) {
       y = Concat<axis = 1>(noise, ya, yb)
     })");
   ASSERT_TRUE(model);
-  PassResult result = RunPass<passes::S2dToConv>(*model);
+  PassResult result = RunPass<passes::S2dToConvPass>(*model);
   EXPECT_EQ(result.Stat("chains-rewritten"), 1);
   EXPECT_THAT(OpTypes(*model->graph), ElementsAre("Conv", "Concat"));
   const Node* conv = model->graph->first_node();
@@ -243,7 +243,7 @@ TEST(S2dToConv, AReshapeThatIsNoBlockReorganisationIsRefused) {
     g (float[1,3,4,4] x) => (float[1,12,2,2] y) <int64[4] s = {1, 12, 2, 2}> {
       y = Reshape(x, s)
     })");
-  PassResult result = RunPass<passes::S2dToConv>(*model);
+  PassResult result = RunPass<passes::S2dToConvPass>(*model);
   EXPECT_FALSE(result.changed);
   ASSERT_EQ(result.skipped.size(), 1u);
   EXPECT_THAT(result.skipped[0].reason, HasSubstr("not a block reorganisation"));
@@ -258,7 +258,7 @@ TEST(S2dToConv, AnIntermediateReadElsewhereIsRefused) {
       y = Reshape(t, s4)
       side = Identity(r)
     })");
-  PassResult result = RunPass<passes::S2dToConv>(*model);
+  PassResult result = RunPass<passes::S2dToConvPass>(*model);
   EXPECT_FALSE(result.changed);
   ASSERT_FALSE(result.skipped.empty());
   EXPECT_THAT(result.skipped[0].reason, HasSubstr("'r' is also read by Identity"));
@@ -270,7 +270,7 @@ TEST(S2dToConv, IntegerTensorsAreRefused) {
     g (int32[1,1,4,4] x) => (int32[1,4,2,2] y) {
       y = SpaceToDepth<blocksize = 2>(x)
     })");
-  PassResult result = RunPass<passes::S2dToConv>(*model);
+  PassResult result = RunPass<passes::S2dToConvPass>(*model);
   EXPECT_FALSE(result.changed);
   ASSERT_EQ(result.skipped.size(), 1u);
   EXPECT_THAT(result.skipped[0].reason, HasSubstr("int32"));
@@ -287,13 +287,13 @@ TEST(D2sToConvTranspose, DepthToSpaceInBothModes) {
       g (float[1,8,2,3] x) => (float[1,2,4,6] y) {
         y = DepthToSpace<blocksize = 2, mode = "CRD">(x)
       })"}) {
-    auto model = ExpectExactRewrite<passes::D2sToConvTranspose>(text, "ConvTranspose");
+    auto model = ExpectExactRewrite<passes::D2sToConvTransposePass>(text, "ConvTranspose");
     EXPECT_THAT(OpTypes(*model->graph), ElementsAre("ConvTranspose"));
   }
 }
 
 TEST(D2sToConvTranspose, PixelShufflesReshapeChain) {
-  ExpectExactRewrite<passes::D2sToConvTranspose>(R"(
+  ExpectExactRewrite<passes::D2sToConvTransposePass>(R"(
     <ir_version: 8, opset_import: ["" : 13]>
     g (float[1,18,2,2] x) => (float[1,2,6,6] y) <int64[6] s6 = {1, 2, 3, 3, 2, 2}, int64[4] s4 = {1, 2, 6, 6}> {
       r = Reshape(x, s6)
@@ -308,7 +308,7 @@ TEST(D2sToConvTranspose, SpaceToDepthIsNotItsBusiness) {
     g (float[1,3,4,4] x) => (float[1,12,2,2] y) {
       y = SpaceToDepth<blocksize = 2>(x)
     })");
-  PassResult result = RunPass<passes::D2sToConvTranspose>(*model);
+  PassResult result = RunPass<passes::D2sToConvTransposePass>(*model);
   EXPECT_FALSE(result.changed);
   EXPECT_TRUE(result.skipped.empty());
 }
@@ -334,13 +334,13 @@ TEST(BlockReorganisation, CorpusExports) {
     if (!std::filesystem::exists(path)) path = testing::CorpusDir() / "models" / c.model;
     auto s2d = LoadFile(path.string());
     ASSERT_TRUE(s2d.ok()) << s2d.status();
-    PassResult r = RunPass<passes::S2dToConv>(**s2d);
+    PassResult r = RunPass<passes::S2dToConvPass>(**s2d);
     EXPECT_EQ(r.Stat("chains-rewritten"), c.s2d);
     for (const auto& s : r.skipped) std::cout << c.model << " s2d: " << s.where << ": " << s.reason << "\n";
     ExpectClean(**s2d);
     auto d2s = LoadFile(path.string());
     ASSERT_TRUE(d2s.ok()) << d2s.status();
-    r = RunPass<passes::D2sToConvTranspose>(**d2s);
+    r = RunPass<passes::D2sToConvTransposePass>(**d2s);
     EXPECT_EQ(r.Stat("chains-rewritten"), c.d2s);
     for (const auto& s : r.skipped) std::cout << c.model << " d2s: " << s.where << ": " << s.reason << "\n";
     ExpectClean(**d2s);

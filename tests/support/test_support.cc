@@ -60,6 +60,11 @@ TempDir::~TempDir() {
 }
 
 CliResult RunCli(const std::vector<std::string>& args, const std::string& stdin_bytes) {
+  return RunProgram(ONNXKIT_CLI, args, stdin_bytes);
+}
+
+CliResult RunProgram(const std::string& program, const std::vector<std::string>& args,
+                     const std::string& stdin_bytes) {
   signal(SIGPIPE, SIG_IGN);
   int in_pipe[2], out_pipe[2], err_pipe[2];
   if (pipe(in_pipe) || pipe(out_pipe) || pipe(err_pipe)) throw std::runtime_error("pipe");
@@ -71,7 +76,7 @@ CliResult RunCli(const std::vector<std::string>& args, const std::string& stdin_
     for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) {
       close(fd);
     }
-    ExecCli(args);
+    ExecProgram(program, args);
   }
   close(in_pipe[0]);
   close(out_pipe[1]);
@@ -116,9 +121,11 @@ CliResult RunCli(const std::vector<std::string>& args, const std::string& stdin_
   return result;
 }
 
-void ExecCli(const std::vector<std::string>& args) {
+void ExecCli(const std::vector<std::string>& args) { ExecProgram(ONNXKIT_CLI, args); }
+
+void ExecProgram(const std::string& program, const std::vector<std::string>& args) {
   std::vector<char*> argv;
-  std::string exe = ONNXKIT_CLI;
+  std::string exe = program;
   argv.push_back(exe.data());
   std::vector<std::string> copy = args;
   for (std::string& a : copy) argv.push_back(a.data());

@@ -55,6 +55,10 @@ struct CliResult {
 CliResult RunCli(const std::vector<std::string>& args, const std::string& stdin_bytes = "");
 // In a forked child: replaces the process with the onnxkit executable run with `args`.
 [[noreturn]] void ExecCli(const std::vector<std::string>& args);
+// The same for any program (a path; no shell, no PATH search).
+CliResult RunProgram(const std::string& program, const std::vector<std::string>& args,
+                     const std::string& stdin_bytes = "");
+[[noreturn]] void ExecProgram(const std::string& program, const std::vector<std::string>& args);
 // A waitpid() status as a shell reports it: the exit code, or 128 + the signal.
 int ShellExitCode(int status);
 
