@@ -250,13 +250,22 @@ StatusOr<Block> DepthToSpaceBlock(const IntTensor& y, const std::vector<int64_t>
   return block;
 }
 
-// A weight tensor of `elem_type` (float, double or float16) with ones at `block.ones`.
-StatusOr<Tensor> Weight(const Block& block, int32_t elem_type, std::string name) {
+// A weight tensor of `elem_type` (float, float16, and double when allowed) with ones at
+// `block.ones`.
+StatusOr<Tensor> Weight(const Block& block, int32_t elem_type, bool allow_double,
+                        std::string name) {
   size_t size = 0;
   uint64_t one = 0;
   switch (static_cast<DataType>(elem_type)) {
     case DataType::kFloat: size = 4, one = 0x3F800000; break;
-    case DataType::kDouble: size = 8, one = 0x3FF0000000000000; break;
+    case DataType::kDouble:
+      if (!allow_double) {
+        return absl::InvalidArgumentError(
+            "its elements are float64, which ONNX Runtime's CPU provider cannot convolve "
+            "(double=true rewrites it anyway)");
+      }
+      size = 8, one = 0x3FF0000000000000;
+      break;
     case DataType::kFloat16: size = 2, one = 0x3C00; break;
     default:
       return absl::InvalidArgumentError(
@@ -277,9 +286,10 @@ StatusOr<Tensor> Weight(const Block& block, int32_t elem_type, std::string name)
 
 class Rewriter {
  public:
-  Rewriter(Model& model, BlockDirection direction, PassResult& result)
+  Rewriter(Model& model, BlockDirection direction, bool allow_double, PassResult& result)
       : model_(model),
         direction_(direction),
+        allow_double_(allow_double),
         result_(result),
         types_(InferredTypes(model)),
         values_(NameTable::ValueNames(model)),
@@ -347,7 +357,7 @@ class Rewriter {
         reason = *used;
         continue;
       }
-      StatusOr<Tensor> weight = Weight(*block, image->elem_type, values_.Fresh(BaseName(ends) + "/weight"));
+      StatusOr<Tensor> weight = Weight(*block, image->elem_type, allow_double_, values_.Fresh(BaseName(ends) + "/weight"));
       if (!weight.ok()) {
         reason = std::string(StatusMessage(weight.status()));
         continue;
@@ -533,6 +543,7 @@ class Rewriter {
 
   Model& model_;
   BlockDirection direction_;
+  bool allow_double_;
   PassResult& result_;
   TypeMap types_;
   NameTable values_;
@@ -542,9 +553,10 @@ class Rewriter {
 
 }  // namespace
 
-PassResult RewriteBlockReorganisations(Model& model, BlockDirection direction) {
+PassResult RewriteBlockReorganisations(Model& model, BlockDirection direction,
+                                       bool allow_double) {
   PassResult result;
-  Rewriter rewriter(model, direction, result);
+  Rewriter rewriter(model, direction, allow_double, result);
   if (model.graph) rewriter.RunOn(*model.graph, false);
   for (const auto& fn : model.functions) rewriter.RunOn(*fn->body, true);
   return result;

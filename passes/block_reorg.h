@@ -30,6 +30,9 @@ enum class BlockDirection { kSpaceToDepth, kDepthToSpace };
 // function bodies; weights are initializers, or Constant nodes in function bodies).
 // Candidates that look like one by their shapes but are not rewritten are reported with
 // the reason.
-PassResult RewriteBlockReorganisations(Model& model, BlockDirection direction);
+// Double tensors only with `allow_double`: ONNX Runtime's CPU provider has no double Conv or
+// ConvTranspose, so by default they are left alone with that reason.
+PassResult RewriteBlockReorganisations(Model& model, BlockDirection direction,
+                                       bool allow_double);
 
 }  // namespace onnxkit::passes

@@ -5,7 +5,7 @@
 namespace onnxkit::passes {
 
 StatusOr<PassResult> D2sToConvTransposePass::Run(Model& model, PassContext& /*context*/) {
-  return RewriteBlockReorganisations(model, BlockDirection::kDepthToSpace);
+  return RewriteBlockReorganisations(model, BlockDirection::kDepthToSpace, allow_double_);
 }
 
 }  // namespace onnxkit::passes

@@ -380,15 +380,15 @@ StatusOr<PassResult> DynamicScalesPass::Run(Model& model, PassContext& /*context
     return absl::InvalidArgumentError(
         fmt::format("shape is '{}'; it must be full, spatial or scalar", shape_text_));
   }
+  Promoter promoter(model, shape, result);
+  std::vector<Candidate> candidates = promoter.FindCandidates();
+  if (candidates.empty()) return result;
   if (keep_default_ && model.ir_version < 4) {
     return absl::InvalidArgumentError(fmt::format(
         "keep-default needs IR version 4 or later (an input's default initializer); the model "
         "has IR version {}",
         model.ir_version));
   }
-  Promoter promoter(model, shape, result);
-  std::vector<Candidate> candidates = promoter.FindCandidates();
-  if (candidates.empty()) return result;
 
   // The constants the rewrite leaves unread go, and their names are free for the new
   // inputs (SRCNN's initializer is itself named `scales`): they are renamed out of the way

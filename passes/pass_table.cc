@@ -38,6 +38,12 @@ constexpr PassOptionSpec kDynamicScalesOptions[] = {
      "one input per node, even where the scales are equal"},
 };
 
+constexpr PassOptionSpec kBlockReorgOptions[] = {
+    {"double", PassOptionSpec::Kind::kBool, "false",
+     "also rewrite float64 tensors (ONNX Runtime's CPU provider has no float64 Conv or "
+     "ConvTranspose)"},
+};
+
 // The factory of a pass class whose constructor takes its options.
 template <typename P>
 StatusOr<std::unique_ptr<Pass>> Make(const PassOptions& options) {
@@ -71,9 +77,9 @@ std::span<const PassInfo> BuiltinPassTable() {
       {"dynamic-scales", "make the constant scales of Resize and Upsample a graph input",
        kDynamicScalesOptions, &Make<DynamicScalesPass>},
       {"s2d-to-conv", "replace space-to-depth (op, reshape/transpose or slice chains) by a strided Conv",
-       {}, &Make<S2dToConvPass>},
+       kBlockReorgOptions, &Make<S2dToConvPass>},
       {"d2s-to-convtranspose",
-       "replace depth-to-space (op or reshape/transpose chains) by a strided ConvTranspose", {},
+       "replace depth-to-space (op or reshape/transpose chains) by a strided ConvTranspose", kBlockReorgOptions,
        &Make<D2sToConvTransposePass>},
       {"inline-functions", "replace calls of model-local functions by their bodies",
        kInlineFunctionsOptions, &Make<InlineFunctionsPass>},

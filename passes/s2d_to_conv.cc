@@ -5,7 +5,7 @@
 namespace onnxkit::passes {
 
 StatusOr<PassResult> S2dToConvPass::Run(Model& model, PassContext& /*context*/) {
-  return RewriteBlockReorganisations(model, BlockDirection::kSpaceToDepth);
+  return RewriteBlockReorganisations(model, BlockDirection::kSpaceToDepth, allow_double_);
 }
 
 }  // namespace onnxkit::passes

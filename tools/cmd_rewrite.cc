@@ -26,7 +26,40 @@ struct RewriteArgs {
   int fixed_point_rounds = kDefaultFixedPointRounds;
   bool verify_each = false;
   bool stats = false;
+  // Shorthands for the passes users ask for by name, appended to --pass in this order.
+  bool inline_functions = false;
+  std::string dynamic_scales;  // the new input's name; empty: not asked for
+  bool s2d_to_conv = false;
+  bool d2s_to_convtranspose = false;
 };
+
+constexpr char kDefaultScalesName[] = "scales";
+
+// --pass, then the shorthand flags' steps: inlining first (dynamic-scales does not look into
+// function bodies), then dynamic-scales, s2d-to-conv, d2s-to-convtranspose.
+std::string PipelineText(const CLI::App& cmd, const RewriteArgs& args) {
+  std::vector<std::string> steps;
+  if (!args.pipeline.empty()) steps.push_back(args.pipeline);
+  if (args.inline_functions) steps.emplace_back("inline-functions");
+  if (cmd.count("--dynamic-scales") > 0) {
+    steps.push_back(args.dynamic_scales == kDefaultScalesName
+                        ? std::string("dynamic-scales")
+                        : fmt::format("dynamic-scales{{name={}}}", args.dynamic_scales));
+  }
+  if (args.s2d_to_conv) steps.emplace_back("s2d-to-conv");
+  if (args.d2s_to_convtranspose) steps.emplace_back("d2s-to-convtranspose");
+  std::string text;
+  for (const std::string& step : steps) text += (text.empty() ? "" : ",") + step;
+  return text;
+}
+
+bool AnyShorthand(const CLI::App& cmd) {
+  for (const char* flag : {"--inline", "--dynamic-scales", "--s2d-to-conv",
+                           "--d2s-to-convtranspose"}) {
+    if (cmd.count(flag) > 0) return true;
+  }
+  return false;
+}
 
 // ---------------------------------------------------------------------------------------
 // What the report compares.
@@ -167,6 +200,27 @@ std::string StatsText(const std::vector<StepTotals>& totals) {
   return text;
 }
 
+// What --explain PASS says after a run: for each step of that pass, what it did and every
+// candidate it left alone, with the reason.
+std::string ExplainText(const std::string& pass, const std::vector<StepTotals>& totals) {
+  std::string text;
+  for (const StepTotals& t : totals) {
+    if (t.step != pass && !t.step.starts_with(pass + "{")) continue;
+    text += fmt::format("{}: {}\n", EscapeForDisplay(t.step),
+                        t.changed > 0 ? "changed the model" : "changed nothing");
+    for (const auto& [name, value] : t.result.stats) {
+      text += fmt::format("  {} = {}\n", name, value);
+    }
+    if (t.result.skipped.empty()) text += "  no candidate was left alone\n";
+    for (const SkippedCandidate& s : t.result.skipped) {
+      text += fmt::format("  left alone: {}: {}\n", EscapeForDisplay(s.where),
+                          EscapeForDisplay(s.reason));
+    }
+  }
+  if (text.empty()) text = fmt::format("{}: not in the pipeline\n", EscapeForDisplay(pass));
+  return text;
+}
+
 std::string RoundsText(const PipelineReport& report, int max_rounds) {
   if (max_rounds == 1) return report.changed ? "changed" : "unchanged";
   return fmt::format("{} round(s), {}", report.rounds,
@@ -197,13 +251,21 @@ int Explain(const PassRegistry& registry, const std::string& name) {
 
 int Run(const CLI::App& cmd, RewriteArgs args) {
   PassRegistry registry = PassRegistry::Builtins();
-  if (cmd.count("--explain") > 0) return Explain(registry, args.explain);
+  const bool explain = cmd.count("--explain") > 0;
+  if (explain && args.input.empty()) return Explain(registry, args.explain);
+  if (explain && !registry.Find(args.explain)) return Explain(registry, args.explain);
   if (args.input.empty()) return UsageError("a model is required (or --explain PASS)");
-  if (cmd.count("--pass") == 0) {
-    return UsageError("--pass is required (`onnxkit passes` lists the passes)");
+  if (cmd.count("--pass") == 0 && !AnyShorthand(cmd)) {
+    return UsageError(
+        "--pass (or --inline, --dynamic-scales, --s2d-to-conv, --d2s-to-convtranspose) is "
+        "required (`onnxkit passes` lists the passes)");
   }
+  args.pipeline = PipelineText(cmd, args);
   bool in_place = cmd.count("--in-place") > 0;
-  if (args.output.empty()) {
+  // --explain with a model and no output is a dry run: the model is rewritten in memory
+  // only, to say what the pass did and why it left candidates alone.
+  const bool dry_run = explain && args.output.empty() && !in_place;
+  if (args.output.empty() && !dry_run) {
     if (!in_place) return UsageError("--output is required (or --in-place to replace the input)");
     if (args.input == "-") return UsageError("--in-place needs a model file, not '-'");
     args.output = args.input;
@@ -213,14 +275,14 @@ int Run(const CLI::App& cmd, RewriteArgs args) {
     if (args.fixed_point_rounds < 1) return UsageError("--fixed-point=N needs N of at least 1");
     max_rounds = args.fixed_point_rounds;
   }
-  auto save_options = CliSaveOptions(cmd, args.output);
+  auto save_options = CliSaveOptions(cmd, dry_run ? std::string("-") : args.output);
   if (!save_options.ok()) return UsageError(StatusMessage(save_options.status()));
   auto pipeline = Pipeline::Parse(args.pipeline);
   if (!pipeline.ok()) return UsageError(EscapeForDisplay(StatusMessage(pipeline.status())));
   PassManagerOptions manager_options;
   manager_options.max_rounds = max_rounds;
   manager_options.verify_each = args.verify_each;
-  manager_options.explain = args.stats;
+  manager_options.explain = args.stats || explain;
   auto manager = PassManager::Make(registry, *pipeline, manager_options);
   if (!manager.ok()) {
     return UsageError(EscapeForDisplay(StatusMessage(manager.status())) +
@@ -239,6 +301,9 @@ int Run(const CLI::App& cmd, RewriteArgs args) {
     std::cerr << "onnxkit rewrite: nothing written\n";
     return report.status().code() == absl::StatusCode::kInternal ? kExitModelProblem : code;
   }
+  std::vector<StepTotals> totals = TotalsPerStep(*pipeline, *report);
+  if (explain) std::cerr << ExplainText(args.explain, totals);
+  if (dry_run) return kExitOk;
   Status saved = SaveFile(**model, args.output, *save_options);
   if (saved.code() == absl::StatusCode::kFailedPrecondition) {
     Report("rewrite", saved);
@@ -249,7 +314,6 @@ int Run(const CLI::App& cmd, RewriteArgs args) {
   // SaveBytes keeps external references as they are, like a save without data flags.
   bool serialized_is_the_file = save_options->external_data == SaveOptions::ExternalData::kKeep;
   auto size_after = ModelSize(args.output, **model, serialized_is_the_file);
-  std::vector<StepTotals> totals = TotalsPerStep(*pipeline, *report);
   std::cerr << fmt::format(
                    "onnxkit rewrite: {}: {}\n",
                    pipeline->steps.empty() ? "empty pipeline" : EscapeForDisplay(pipeline->Print()),
@@ -290,7 +354,16 @@ const CommandRegistration kRegistration([](CLI::App& app, int* exit_code) {
   cmd->add_flag("--stats", args->stats,
                 "Also print each pass's counters and the candidates it skipped, with why");
   cmd->add_option("--explain", args->explain,
-                  "Describe pass PASS (summary, options with kinds and defaults) and exit");
+                  "Without a model: describe pass PASS (summary, options) and exit. With one: "
+                  "after the run, say what PASS did and why it left each candidate alone "
+                  "(without -o nothing is written)");
+  cmd->add_flag("--inline", args->inline_functions,
+                "Shorthand: append inline-functions to the pipeline");
+  cmd->add_flag(fmt::format("--dynamic-scales{{{}}}", kDefaultScalesName), args->dynamic_scales,
+                "Shorthand: append dynamic-scales (--dynamic-scales=NAME names the new input)");
+  cmd->add_flag("--s2d-to-conv", args->s2d_to_conv, "Shorthand: append s2d-to-conv");
+  cmd->add_flag("--d2s-to-convtranspose", args->d2s_to_convtranspose,
+                "Shorthand: append d2s-to-convtranspose");
   AddSaveFlags(*cmd);
   AddLoadFlags(*cmd);
   cmd->footer("Passes: " + PassNames() + ". `onnxkit passes` describes them.");

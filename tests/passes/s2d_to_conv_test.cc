@@ -35,7 +35,8 @@ using ir_test::Parse;
 
 template <typename P>
 PassResult RunPass(Model& model) {
-  P pass{PassOptions{}};
+  static constexpr PassOptionSpec kSpecs[] = {{"double", PassOptionSpec::Kind::kBool, "false", ""}};
+  P pass{*PassOptions::Make(kSpecs, {})};
   PassContext context;
   auto result = pass.Run(model, context);
   EXPECT_TRUE(result.ok()) << result.status();

@@ -54,13 +54,19 @@ OrtVerdict CompareUnderOrt(const fs::path& original, const std::vector<fs::path>
 StatusOr<std::vector<PassResult>> RunBuiltinPasses(Model& model,
                                                    const std::vector<std::string>& pipeline) {
   std::vector<PassResult> results;
-  for (const std::string& name : pipeline) {
+  for (const std::string& text : pipeline) {
+    ONNXKIT_ASSIGN_OR_RETURN(Pipeline parsed, Pipeline::Parse(text));
+    if (parsed.steps.size() != 1) {
+      return absl::InvalidArgumentError(fmt::format("'{}' is not one pipeline step", text));
+    }
+    const PipelineStep& step = parsed.steps.front();
+    const std::string& name = step.pass;
     const PassInfo* info = nullptr;
     for (const PassInfo& i : passes::BuiltinPassTable()) {
       if (i.name == name) info = &i;
     }
     if (!info) return absl::NotFoundError(fmt::format("no built-in pass '{}'", name));
-    ONNXKIT_ASSIGN_OR_RETURN(PassOptions options, PassOptions::Make(info->options, {}));
+    ONNXKIT_ASSIGN_OR_RETURN(PassOptions options, PassOptions::Make(info->options, step.options));
     ONNXKIT_ASSIGN_OR_RETURN(std::unique_ptr<Pass> pass, info->create(options));
     PassContext context;
     StatusOr<PassResult> result = pass->Run(model, context);

@@ -53,8 +53,8 @@ OrtVerdict CompareUnderOrt(const std::filesystem::path& original,
                            const std::vector<std::filesystem::path>& rewritten,
                            const OrtOracleOptions& options = {});
 
-// Runs the built-in passes named in `pipeline`, in order and with their default options, on
-// `model`, through passes::BuiltinPassTable()'s factories. The results, one per pass.
+// Runs the built-in passes of `pipeline`, in order, on `model`: each entry is one pipeline
+// step, a name with its options if any ("dynamic-scales{keep-default=true}"), through passes::BuiltinPassTable()'s factories. The results, one per pass.
 StatusOr<std::vector<PassResult>> RunBuiltinPasses(Model& model,
                                                    const std::vector<std::string>& pipeline);
 
