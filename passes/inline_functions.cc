@@ -259,8 +259,10 @@ class Inliner {
       Node* copy = CloneNode(*inner, g, &call, map, &values_);
       copy->name = node_names_.Fresh(
           fmt::format("{}/{}", prefix, inner->name.empty() ? inner->op_type : inner->name));
-      for (Value* out : copy->outputs()) {
-        if (out) out->set_name(values_.Fresh(fmt::format("{}/{}", prefix, out->name())));
+      for (size_t k = 0; k < copy->outputs().size(); ++k) {
+        if (Value* out = copy->output(k)) {
+          out->set_name(values_.Fresh(fmt::format("{}/{}", prefix, inner->output(k)->name())));
+        }
       }
       ResolveAttributes(*copy, call, fn);
       if (!first) first = copy;
@@ -294,12 +296,15 @@ class Inliner {
 
   // Makes `inner` take the place of the call result `outer`: its uses, graph output slots,
   // name and declared type.
+  // A typed node output that is no graph output was declared in value_info: so is `inner`.
   void TakeOver(Value& outer, Value& inner) {
     std::string name = outer.name();
+    const bool in_value_info = outer.type() && !outer.is_graph_output();
     if (outer.type() && !inner.type()) inner.mutable_info() = outer.info();
     outer.ReplaceAllUsesWith(&inner, Value::GraphOutputs::kRedirect);
     outer.set_name(values_.Fresh(name + "/replaced"));
     inner.set_name(std::move(name));
+    if (in_value_info && !inner.is_graph_output()) inner.graph()->AddValueInfo(&inner);
   }
 
   // Gives the attributes of `node` (and of nodes in its sub-graphs) that refer to `fn`'s

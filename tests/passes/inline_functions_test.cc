@@ -85,6 +85,29 @@ TEST(InlineFunctions, ACallBecomesTheBodyAndTheOutputKeepsItsName) {
   ExpectClean(*model);
 }
 
+TEST(InlineFunctions, ADeclaredCallResultStaysDeclared) {
+  auto model = Parse(R"(
+    <ir_version: 8, opset_import: ["" : 17, "local" : 1]>
+    g (float[2] a, float[2] b) => (float[2] out) <float[2] h> {
+      h = local.AddRelu(a, b)
+      out = Neg(h)
+    }
+    <domain: "local", opset_import: ["" : 17]>
+    AddRelu (x, y) => (z) {
+      s = Add(x, y)
+      z = Relu(s)
+    })");
+  ASSERT_TRUE(model);
+  ASSERT_EQ(model->graph->value_info().size(), 1u);
+  ASSERT_TRUE(Inline(*model).ok());
+  ASSERT_EQ(model->graph->value_info().size(), 1u);
+  const Value* h = model->graph->value_info()[0];
+  EXPECT_EQ(h->name(), "h");
+  EXPECT_EQ(h->producer()->op_type, "Relu");
+  EXPECT_EQ(TypeToString(*h->type()), "float32[2]");
+  ExpectClean(*model);
+}
+
 TEST(InlineFunctions, NodeNamesSayWhereTheyCameFrom) {
   auto model = Parse(R"(
     <ir_version: 8, opset_import: ["" : 17, "local" : 1]>
