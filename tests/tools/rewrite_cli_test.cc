@@ -375,3 +375,36 @@ TEST(PassesCli, UnknownFormatIsAUsageError) {
 
 }  // namespace
 }  // namespace onnxkit
+
+namespace onnxkit {
+namespace {
+
+// The named passes' shorthands append their steps after --pass, in a fixed order.
+TEST(RewriteCli, ShorthandsRunTheNamedPasses) {
+  testing::TempDir dir;
+  fs::path out = dir / "out.onnx";
+  auto r = testing::RunCli({"rewrite", (testing::CorpusDir() / "models/srcnn_x3.onnx").string(),
+                            "-o", out.string(), "--dynamic-scales=factor", "--inline"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("inline-functions,dynamic-scales{name=factor}: changed"));
+  auto model = LoadFile(out.string());
+  ASSERT_TRUE(model.ok()) << model.status();
+  ASSERT_EQ((*model)->graph->inputs().size(), 2u);
+  EXPECT_EQ((*model)->graph->inputs()[1]->name(), "factor");
+}
+
+// --explain with a model and no output: what the pass did and why it left candidates alone,
+// and nothing written.
+TEST(RewriteCli, ExplainWithAModelIsADryRunThatGivesTheReasons) {
+  testing::TempDir dir;
+  auto r = testing::RunCli(
+      {"rewrite", (testing::CorpusDir() / "models/resize_sizes_opset11.onnx").string(),
+       "--dynamic-scales", "--explain", "dynamic-scales"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("dynamic-scales: changed nothing"));
+  EXPECT_THAT(r.err, HasSubstr("left alone: Resize '/Resize': it uses sizes, not scales"));
+  EXPECT_EQ(r.out, "");
+}
+
+}  // namespace
+}  // namespace onnxkit
