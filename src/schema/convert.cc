@@ -109,7 +109,10 @@ onnx::NodeProto ToOnnx(const Node& node) {
   out.set_op_type(node.op_type);
   out.set_domain(node.domain);
   out.set_name(node.name);
-  if (!node.overload.empty()) SetOverload(out, node.overload);
+  if (!node.overload.empty() && !SetOverload(out, node.overload)) {
+    // The library's schema has no such field: the wire format keeps it as an unknown one.
+    out.ParseFromString(io_internal::EncodeNode(node));
+  }
   for (const Value* v : node.inputs()) out.add_input(v ? v->name() : std::string());
   for (const Value* v : node.outputs()) out.add_output(v ? v->name() : std::string());
   for (const Attribute& a : node.attributes) ScalarAttributeToOnnx(a, out.add_attribute());
