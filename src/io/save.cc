@@ -288,8 +288,8 @@ Status WriteSideFile(const std::vector<SideTensor>& side, int fd, const std::str
 
 // External references that are written as they are (kKeep) are relative to the output's
 // folder. The external tensors whose reference would not reach the file their bytes are in
-// from there (the output goes to another folder than the model came from): kept, the saved
-// model would have lost their data. Each location is looked up once.
+// from there (the output goes to another folder than the model came from): written as they
+// are, the saved model would have lost their data. Each location is looked up once.
 absl::flat_hash_set<const Tensor*> StrandedReferences(const Model& model,
                                                       const fs::path& model_path) {
   fs::path folder = model_path.parent_path().empty() ? fs::path(".") : model_path.parent_path();
@@ -374,6 +374,21 @@ Status WriteFiles(const Model& model, const TensorRewrites& rewrites, const Targ
   return model_file.Commit();
 }
 
+// The new side file that kKeep writes for references that do not reach their data is never
+// a file the model reads, whatever in_place says: its data would be read from the very
+// file being replaced, and saving in place never needs one.
+Status RefuseNewSideFileOverInput(const std::vector<InputFile>& inputs, const Target& side) {
+  for (const InputFile& input : inputs) {
+    if (input.id != IdOf(*side.status)) continue;
+    return absl::FailedPreconditionError(fmt::format(
+        "the external data must go to a new side file beside the output, but '{}' is the same "
+        "file as {}; choose another output name or side file name (--external-data=FILE "
+        "moves it explicitly)",
+        side.path, input.description));
+  }
+  return absl::OkStatus();
+}
+
 // The side file's name, relative to the model file's folder.
 std::string SideFileName(const Target& model, const SaveOptions& options) {
   return options.external_file.empty() ? fs::path(model.path).filename().string() + ".data"
@@ -426,10 +441,7 @@ Status SaveFile(const Model& model, const std::string& path, const SaveOptions& 
         side = PlanMovedReferences(model, stranded, name, options, rewrites);
         ONNXKIT_ASSIGN_OR_RETURN(side_target, ResolveSideTarget(target, name));
         if (side_target->status) {
-          ONNXKIT_RETURN_IF_ERROR(RefuseInputs(
-              inputs, *side_target->status,
-              fmt::format("the new side file '{}' for the external data", side_target->path),
-              /*in_place=*/false));
+          ONNXKIT_RETURN_IF_ERROR(RefuseNewSideFileOverInput(inputs, *side_target));
         }
       }
     } else {

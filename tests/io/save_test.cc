@@ -267,7 +267,7 @@ TEST(SaveKeep, TheNewSideFileIsNeverAnInput) {
     options.in_place = in_place;
     Status s = SaveFile(*model, (dir / "out/copy.onnx").string(), options);
     EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
-    EXPECT_THAT(std::string(StatusMessage(s)), HasSubstr("new side file"));
+    EXPECT_THAT(std::string(StatusMessage(s)), HasSubstr("new side file beside the output"));
   }
   EXPECT_EQ(FilesIn(dir / "out"), (std::vector<std::string>{"copy.onnx.data"}));
   EXPECT_EQ(ReadFile(dir / "in/weights.bin"), kWeights);
