@@ -112,6 +112,7 @@ onnx::NodeProto ToOnnx(const Node& node) {
   if (!node.overload.empty() && !SetOverload(out, node.overload)) {
     // The library's schema has no such field: the wire format keeps it as an unknown one.
     out.ParseFromString(io_internal::EncodeNode(node));
+    return out;
   }
   for (const Value* v : node.inputs()) out.add_input(v ? v->name() : std::string());
   for (const Value* v : node.outputs()) out.add_output(v ? v->name() : std::string());
