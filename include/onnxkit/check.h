@@ -21,7 +21,8 @@ std::string_view SeverityName(Severity severity);
 // Where a diagnostic is. Empty fields are unknown or do not apply; all empty = the model.
 struct Location {
   // The graph: "main", "main/If_0.then_branch" (node name, then attribute name, per level),
-  // "fn:AddRelu" (a model-local function's body), "training[0].algorithm".
+  // "fn:AddRelu" (a model-local function's body; "fn:Scale:twice" for an overload),
+  // "training[0].algorithm".
   std::string graph;
   int64_t node_index = -1;  // the node's index in its graph
   std::string node_name;

@@ -39,16 +39,22 @@ StatusOr<std::unique_ptr<Model>> LoadBytes(std::string_view bytes, const LoadOpt
 
 struct SaveOptions {
   enum class ExternalData {
-    kKeep,      // write tensors as they are: external references stay references
+    // Tensors stay where they are: inline data inline, external references references.
+    // A reference that would not reach its data from the output's folder (the output goes
+    // to another folder) is rewritten to a new side file beside the output (named as
+    // `external_file` says), which receives that data; a descriptor or device output has no
+    // folder, so there the external data is written inline.
+    kKeep,
     kInline,    // bring every external tensor's data into the model file
     kExternal,  // put every tensor of at least `size_threshold` bytes into one side file
   };
   ExternalData external_data = ExternalData::kKeep;
-  // kExternal: the side file's name, relative to the output's folder; empty means
-  // "<output file name>.data".
+  // kExternal and kKeep's new side file: its name, relative to the output's folder; empty
+  // means "<output file name>.data".
   std::string external_file;
   uint64_t size_threshold = 1024;
-  // kExternal: each tensor starts at a multiple of this many bytes in the side file.
+  // kExternal and kKeep's new side file: each tensor starts at a multiple of this many
+  // bytes in the side file.
   uint64_t alignment = 4096;
   // Allow an output (the model file or the side file) to be a file the model was read from:
   // its own file or one of its external-data files, whatever name, hard link or symlink
@@ -60,11 +66,14 @@ struct SaveOptions {
 
 // Saves to `path`. "-", /dev/stdout, /dev/stderr, /dev/fd/N and /proc/self/fd/N write to that
 // descriptor; a device or FIFO is written to; a symlink is followed, never replaced; a regular
-// file is written under a temporary name and renamed into place. The side file of kExternal
-// (only when some tensor qualifies) goes next to the model file, and the two are renamed
-// together once both are complete; temporaries are removed on failure and on SIGINT, SIGTERM
-// and SIGHUP. A replaced file keeps its mode and owner; a new one gets 0666 minus the umask,
-// and a side file gets its model's. See docs/security.md.
+// file is written under a temporary name and renamed into place. The side file (kExternal when
+// some tensor qualifies, kKeep when some reference must move) goes next to the model file,
+// and the two are renamed together once both are complete; temporaries are removed on failure
+// and on SIGINT, SIGTERM and SIGHUP. A new side file is never a file the model reads. A
+// replaced file keeps its mode and owner; a new one gets 0666 minus the umask, and a side file
+// gets its model's. A save that brings external data inline and would make the model 2 GiB or
+// more (protobuf's limit) is refused before anything is written (FailedPrecondition). See
+// docs/security.md.
 Status SaveFile(const Model& model, const std::string& path, const SaveOptions& options = {});
 // The serialized model (external references kept as they are).
 StatusOr<std::string> SaveBytes(const Model& model);

@@ -121,11 +121,61 @@ struct Type {
 // "float32[1,3,N,?]", "seq(float32[?])", "map(int64,float32[])", "?" for no type.
 std::string TypeToString(const Type& type);
 
+// Named metadata (`metadata_props`, IR 10 on nodes, graphs, values, tensors and functions;
+// the model has had it since IR 3): key/value pairs in file order, duplicates kept.
+using MetadataProps = std::vector<StringPair>;
+
 // The declaration of a value: a graph input or output, or a value_info entry.
 struct ValueInfo {
   bool has_type = false;
   Type type;
   std::string doc_string;
+  MetadataProps metadata_props;
+  Preserved preserved;
+};
+
+// Multi-device execution (IR 10): the model's device configurations and, per node, how it
+// runs on them. Modelled field for field (ModelProto.configuration,
+// NodeProto.device_configurations) so that passes can keep, copy or drop them; nothing in
+// onnxkit interprets them beyond checking and showing.
+struct DeviceConfiguration {  // DeviceConfigurationProto
+  std::string name;
+  int32_t num_devices = 0;
+  std::vector<std::string> devices;  // `device`: names, num_devices of them when given
+  Preserved preserved;
+};
+
+// SimpleShardedDimProto: `dim` (a number, a symbol, or neither) split into num_shards.
+struct SimpleShardedDim {
+  Dim dim;  // value or param only; its denotation and preserved are unused
+  int64_t num_shards = 0;
+  Preserved preserved;
+};
+
+struct ShardedDim {  // ShardedDimProto
+  int64_t axis = 0;
+  std::vector<SimpleShardedDim> simple_sharding;
+  Preserved preserved;
+};
+
+struct DeviceGroup {  // IntIntListEntryProto: device index -> the devices of its group
+  int64_t key = 0;
+  std::vector<int64_t> devices;  // `value`
+  Preserved preserved;
+};
+
+struct ShardingSpec {  // ShardingSpecProto, for one input or output of the node
+  std::string tensor_name;
+  std::vector<int64_t> devices;  // `device`
+  std::vector<DeviceGroup> index_to_device_group_map;
+  std::vector<ShardedDim> sharded_dim;
+  Preserved preserved;
+};
+
+struct NodeDeviceConfiguration {  // NodeDeviceConfigurationProto
+  std::string configuration_id;   // names a DeviceConfiguration of the model
+  std::vector<ShardingSpec> sharding_spec;
+  int32_t pipeline_stage = 0;
   Preserved preserved;
 };
 
@@ -286,7 +336,12 @@ class Node {
   std::string domain;
   std::string name;
   std::string doc_string;
+  // With domain and op_type, which model-local function a call means (IR 10; "" for the
+  // function without an overload).
+  std::string overload;
   std::vector<Attribute> attributes;
+  MetadataProps metadata_props;
+  std::vector<NodeDeviceConfiguration> device_configurations;
   Preserved preserved;
 
   Graph* graph() const { return graph_; }
@@ -356,6 +411,7 @@ class Graph {
   std::string name;
   std::string doc_string;
   std::vector<TensorAnnotation> quantization_annotation;
+  MetadataProps metadata_props;
   Preserved preserved;
 
   explicit Graph(Graph* parent = nullptr);
@@ -511,12 +567,17 @@ struct OpsetImport {
   Preserved preserved;
 };
 
-// A model-local function. Its body is a Graph whose inputs are the function's formal
-// inputs (names only: FunctionProto declares no types) and whose outputs are its outputs.
+// A model-local function, identified by (domain, name, overload): IR 10 lets one name have
+// several overloads, and a call (a Node) picks one by its own `overload`. Its body is a
+// Graph whose inputs are the function's formal inputs and whose outputs are its outputs;
+// FunctionProto.value_info (IR 10) is the body's value_info(), so declared types sit on the
+// body's values like a graph's.
 struct Function {
   std::string name;
   std::string domain;
+  std::string overload;
   std::string doc_string;
+  MetadataProps metadata_props;
   std::vector<std::string> attributes;  // formal attribute names (no default)
   // Formal attributes with a default value (FunctionProto.attribute_proto, IR 9).
   std::vector<Attribute> attribute_defaults;
@@ -550,6 +611,7 @@ class Model {
   std::vector<StringPair> metadata_props;
   std::vector<TrainingInfo> training_info;
   std::vector<std::unique_ptr<Function>> functions;
+  std::vector<DeviceConfiguration> configuration;  // IR 10 multi-device configurations
   Preserved preserved;
 
   // The folder external-data locations are relative to ("" for a model read from bytes).
@@ -560,8 +622,12 @@ class Model {
 
   // The version imported for `domain` ("" and "ai.onnx" are the same domain); nullopt if none.
   std::optional<int64_t> OpsetVersion(std::string_view domain) const;
-  // The model-local function (domain, name), or nullptr.
-  const Function* FindFunction(std::string_view domain, std::string_view name) const;
+  // The model-local function (domain, name, overload), or nullptr. Domains compare exactly,
+  // as calls name them.
+  const Function* FindFunction(std::string_view domain, std::string_view name,
+                               std::string_view overload = {}) const;
+  // The model-local function `call` calls (its domain, op_type and overload), or nullptr.
+  const Function* FindFunction(const Node& call) const;
   // The opset version that governs `node`: its domain's version in the imports of the
   // function whose body holds it (at any depth), else in the model's; nullopt if none.
   std::optional<int64_t> OpsetVersionOf(const Node& node) const;

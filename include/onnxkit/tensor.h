@@ -120,8 +120,9 @@ class Tensor {
   std::vector<int64_t> int64_data;
   std::vector<double> double_data;
   std::vector<uint64_t> uint64_data;
-  std::vector<StringPair> external_data;  // location, offset, length, checksum
-  int32_t data_location = 0;              // 0 DEFAULT, 1 EXTERNAL
+  std::vector<StringPair> external_data;   // location, offset, length, checksum
+  int32_t data_location = 0;               // 0 DEFAULT, 1 EXTERNAL
+  std::vector<StringPair> metadata_props;  // IR 10
   Preserved preserved;
 
   static constexpr int kRawDataField = 9;

@@ -58,12 +58,20 @@ Context::Context(const Model& model, Diagnostics& out)
   for (size_t i = 0; i < model.functions.size(); ++i) {
     const Function& fn = *model.functions[i];
     std::string path = fn.name.empty() ? fmt::format("fn:#{}", i) : "fn:" + fn.name;
+    // Overloads share a name; the overload tells their bodies apart.
+    if (!fn.overload.empty()) path += ":" + fn.overload;
     AddGraph(*fn.body, GraphScope::Kind::kFunction, path, &fn, &fn.opset_import, nullptr, nullptr);
   }
 }
 
+const Function* Context::FindFunction(const Node& call) const { return functions_.Find(call); }
+
+bool Context::IsFunctionCall(const Node& node) const {
+  return functions_.FindAnyOverload(node.domain, node.op_type) != nullptr;
+}
+
 const Function* Context::FindFunction(std::string_view domain, std::string_view name) const {
-  return functions_.Find(domain, name);
+  return functions_.FindAnyOverload(domain, name);
 }
 
 const GraphScope* Context::BodyScope(const Function& fn) const { return ScopeOf(fn.body.get()); }

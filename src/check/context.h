@@ -49,8 +49,17 @@ class Context {
   Location ValueLocation(const GraphScope& scope, std::string_view value) const;
   Location GraphLocation(const GraphScope& scope) const;
 
-  // The model-local function (domain, name), or nullptr: Model::FindFunction through an
-  // index built once, since rules look a function up for every node.
+  // The model-local function `call` calls, by its domain, op_type and overload, or nullptr:
+  // Model::FindFunction through an index built once, since rules look a function up for
+  // every node.
+  const Function* FindFunction(const Node& call) const;
+  // Whether `node` calls a model-local function: the model defines a function of its
+  // (domain, op_type), with whatever overload (a missing overload is the "functions"
+  // group's to report; no other rule treats such a node as an op).
+  bool IsFunctionCall(const Node& node) const;
+  // The first function named (domain, name), whatever its overload, or nullptr. (Answers
+  // "is this a function call" for rules that have the names only; resolving a call takes
+  // the node.)
   const Function* FindFunction(std::string_view domain, std::string_view name) const;
   // The scope of a function's body.
   const GraphScope* BodyScope(const Function& fn) const;

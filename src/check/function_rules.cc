@@ -2,30 +2,46 @@
 //
 // Cases:
 //  1. a function without a name or (IR 8+) without a domain; two definitions of one
-//     (domain, name);
+//     (domain, name, overload);
 //  2. the body's structure (same rules as graphs, "functions." codes): undefined names (a
 //     body has no outer scope), SSA, outputs nothing produces, duplicate formal inputs;
 //  3. ref_attr_name that names no declared attribute, or that also carries a value;
 //  4. opset imports: a body using an imported domain the function does not import, or
 //     importing a version under which an op it uses resolves to another schema version
 //     than under the model's import;
-//  5. calls: a node calling a function with more inputs or outputs than it declares; a call
-//     into a domain of local functions that defines no such function; recursion, direct
-//     or mutual (found without recursion, so it never overflows the stack).
+//  5. calls (resolved by domain, name and overload): a node calling a function with more
+//     inputs or outputs than it declares; a call into a domain of local functions that
+//     defines no such function; a call naming an overload the function does not have;
+//     recursion, direct or mutual (found without recursion, so it never overflows the
+//     stack);
+//  6. types (IR 10 FunctionProto.value_info, the body's value_info): a call whose input or
+//     output has a declared type (or is an initializer) of another element type or rank
+//     than the function declares for that formal input or output. Only declarations are
+//     compared, which is cheap; inferred types are not.
 #include <fmt/format.h>
 #include <onnx/defs/schema.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <set>
+#include <tuple>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "check/context.h"
+#include "schema/convert.h"
 #include "schema/schemas.h"
 
 namespace onnxkit::check_internal {
 namespace {
+
+// "domain.name", with ":overload" when it has one.
+std::string FunctionLabel(const Function& fn) {
+  std::string label = fmt::format("{}.{}", fn.domain, fn.name);
+  if (!fn.overload.empty()) label += ":" + fn.overload;
+  return label;
+}
 
 Location FunctionLocation(const Context& c, const Function& fn) {
   const GraphScope* body = c.BodyScope(fn);
@@ -34,7 +50,7 @@ Location FunctionLocation(const Context& c, const Function& fn) {
 
 void CheckIdentity(Context& c) {
   const Model& m = c.model();
-  std::set<std::pair<std::string, std::string>> seen;
+  std::set<std::tuple<std::string, std::string, std::string>> seen;
   for (const auto& fn : m.functions) {
     Location loc = FunctionLocation(c, *fn);
     if (fn->name.empty()) {
@@ -46,9 +62,9 @@ void CheckIdentity(Context& c) {
                           "and name)",
                           fn->name, m.ir_version));
     }
-    if (!fn->name.empty() && !seen.insert({fn->domain, fn->name}).second) {
+    if (!fn->name.empty() && !seen.insert({fn->domain, fn->name, fn->overload}).second) {
       c.Error("functions.duplicate-definition", loc,
-              fmt::format("{}.{} is defined more than once", fn->domain, fn->name));
+              fmt::format("{} is defined more than once", FunctionLabel(*fn)));
     }
   }
 }
@@ -95,7 +111,7 @@ void CheckRefAttributes(Context& c, const GraphScope& s) {
 void CheckBodyOpsets(Context& c, const GraphScope& s) {
   const Function& fn = *s.function;
   for (const Node* n : s.graph->nodes()) {
-    if (c.FindFunction(n->domain, n->op_type)) continue;
+    if (c.IsFunctionCall(*n)) continue;
     auto own = c.OpsetVersion(s, n->domain);
     std::string domain_label =
         n->domain.empty() ? std::string("the default domain") : "domain '" + n->domain + "'";
@@ -125,12 +141,61 @@ std::set<std::string> FunctionDomains(const Model& m) {
   return out;
 }
 
+// The type a value is declared with, or an initializer's; nullopt when neither.
+std::optional<Type> DeclaredType(const Value* v) {
+  if (v == nullptr) return std::nullopt;
+  if (v->type()) return *v->type();
+  if (v->initializer()) return schema::TypeOfTensor(*v->initializer());
+  return std::nullopt;
+}
+
+// Why two tensor types contradict each other ("float32 vs int64", "rank 2 vs 3"), or "".
+std::string TensorTypeConflict(const Type& actual, const Type& formal) {
+  if (actual.kind != Type::Kind::kTensor || formal.kind != Type::Kind::kTensor) return "";
+  if (actual.elem_type != 0 && formal.elem_type != 0 && actual.elem_type != formal.elem_type) {
+    return fmt::format("{} vs {}", DataTypeName(actual.elem_type), DataTypeName(formal.elem_type));
+  }
+  if (actual.shape && formal.shape && actual.shape->dims.size() != formal.shape->dims.size()) {
+    return fmt::format("rank {} vs {}", actual.shape->dims.size(), formal.shape->dims.size());
+  }
+  return "";
+}
+
+void CheckCallTypes(Context& c, const GraphScope& s, const Node& call, const Function& fn) {
+  auto compare = [&](const std::vector<Value*>& actuals, const std::vector<Value*>& formals,
+                     const char* what) {
+    for (size_t i = 0; i < actuals.size() && i < formals.size(); ++i) {
+      if (formals[i] == nullptr || formals[i]->type() == nullptr) continue;
+      std::optional<Type> actual = DeclaredType(actuals[i]);
+      if (!actual) continue;
+      std::string conflict = TensorTypeConflict(*actual, *formals[i]->type());
+      if (conflict.empty()) continue;
+      Location loc = c.NodeLocation(s, call);
+      loc.slot = fmt::format("{} {} ({})", what, i, actuals[i]->name());
+      c.Error("functions.call-type-mismatch", loc,
+              fmt::format("{} {} is {} but {} declares its {} '{}' as {} ({})", what, i,
+                          TypeToString(*actual), FunctionLabel(fn), what, formals[i]->name(),
+                          TypeToString(*formals[i]->type()), conflict));
+    }
+  };
+  compare(call.inputs(), fn.body->inputs(), "input");
+  compare(call.outputs(), fn.body->outputs(), "output");
+}
+
 void CheckCalls(Context& c) {
   const Model& m = c.model();
   std::set<std::string> domains = FunctionDomains(m);
   for (const GraphScope& s : c.graphs()) {
     for (const Node* n : s.graph->nodes()) {
-      const Function* fn = c.FindFunction(n->domain, n->op_type);
+      const Function* fn = c.FindFunction(*n);
+      if (!fn && c.IsFunctionCall(*n)) {
+        const Function* other = c.FindFunction(n->domain, n->op_type);
+        c.Error("functions.undefined-overload", c.NodeLocation(s, *n),
+                fmt::format("calls {}.{} with overload '{}', which the model does not define "
+                            "(it defines {})",
+                            n->domain, n->op_type, n->overload, FunctionLabel(*other)));
+        continue;
+      }
       if (!fn) {
         bool has_schema = schema::FindAnyVersion(n->op_type, n->domain) != nullptr;
         if (domains.contains(n->domain) && !has_schema) {
@@ -145,14 +210,15 @@ void CheckCalls(Context& c) {
       size_t declared_out = fn->body->outputs().size();
       if (n->inputs().size() > declared_in) {
         c.Error("functions.call-arity", c.NodeLocation(s, *n),
-                fmt::format("passes {} inputs to {}.{}, which declares {}", n->inputs().size(),
-                            fn->domain, fn->name, declared_in));
+                fmt::format("passes {} inputs to {}, which declares {}", n->inputs().size(),
+                            FunctionLabel(*fn), declared_in));
       }
       if (n->outputs().size() > declared_out) {
         c.Error("functions.call-arity", c.NodeLocation(s, *n),
-                fmt::format("expects {} outputs from {}.{}, which declares {}", n->outputs().size(),
-                            fn->domain, fn->name, declared_out));
+                fmt::format("expects {} outputs from {}, which declares {}", n->outputs().size(),
+                            FunctionLabel(*fn), declared_out));
       }
+      CheckCallTypes(c, s, *n, *fn);
     }
   }
 }
@@ -167,7 +233,7 @@ std::vector<std::vector<size_t>> CallGraph(const Context& c) {
   for (const GraphScope& s : c.graphs()) {
     if (!s.function) continue;
     for (const Node* n : s.graph->nodes()) {
-      if (const Function* callee = c.FindFunction(n->domain, n->op_type)) {
+      if (const Function* callee = c.FindFunction(*n)) {
         calls[index.at(s.function)].push_back(index.at(callee));
       }
     }

@@ -320,7 +320,7 @@ class SchemaRules {
 
  private:
   void CheckNode(const GraphScope& s, const Node& n) {
-    if (c_.FindFunction(n.domain, n.op_type)) return;
+    if (c_.IsFunctionCall(n)) return;
     Location loc = c_.NodeLocation(s, n);
     auto version = c_.OpsetVersion(s, n.domain);
     if (!version) {

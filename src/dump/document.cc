@@ -85,6 +85,59 @@ Json PairsJson(const std::vector<StringPair>& pairs) {
   return out;
 }
 
+void AddMetadata(Json& out, const MetadataProps& props) {
+  if (!props.empty()) out["metadata_props"] = PairsJson(props);
+}
+
+namespace {
+
+Json DeviceConfigurationsJson(const std::vector<DeviceConfiguration>& configs) {
+  Json out = Json::array();
+  for (const DeviceConfiguration& c : configs) {
+    out.push_back({{"name", c.name}, {"num_devices", c.num_devices}, {"devices", c.devices}});
+  }
+  return out;
+}
+
+Json SimpleShardingJson(const SimpleShardedDim& s) {
+  Json out;
+  if (s.dim.kind == Dim::Kind::kValue) out["dim_value"] = s.dim.value;
+  if (s.dim.kind == Dim::Kind::kParam) out["dim_param"] = s.dim.param;
+  out["num_shards"] = s.num_shards;
+  return out;
+}
+
+Json ShardingSpecJson(const ShardingSpec& spec) {
+  Json groups = Json::array();
+  for (const DeviceGroup& g : spec.index_to_device_group_map) {
+    groups.push_back({{"key", g.key}, {"devices", g.devices}});
+  }
+  Json dims = Json::array();
+  for (const ShardedDim& d : spec.sharded_dim) {
+    Json simple = Json::array();
+    for (const SimpleShardedDim& s : d.simple_sharding) simple.push_back(SimpleShardingJson(s));
+    dims.push_back({{"axis", d.axis}, {"simple_sharding", std::move(simple)}});
+  }
+  return {{"tensor_name", spec.tensor_name},
+          {"devices", spec.devices},
+          {"index_to_device_group_map", std::move(groups)},
+          {"sharded_dim", std::move(dims)}};
+}
+
+Json NodeDeviceConfigurationsJson(const std::vector<NodeDeviceConfiguration>& configs) {
+  Json out = Json::array();
+  for (const NodeDeviceConfiguration& c : configs) {
+    Json specs = Json::array();
+    for (const ShardingSpec& spec : c.sharding_spec) specs.push_back(ShardingSpecJson(spec));
+    out.push_back({{"configuration_id", c.configuration_id},
+                   {"pipeline_stage", c.pipeline_stage},
+                   {"sharding_spec", std::move(specs)}});
+  }
+  return out;
+}
+
+}  // namespace
+
 DocumentBuilder::DocumentBuilder(const Model& model, const DumpOptions& options)
     : model_(model), options_(options), functions_(model), tensors_(options) {}
 
@@ -97,6 +150,9 @@ Json DocumentBuilder::Header() const {
   m["model_version"] = model_.model_version;
   m["doc_string"] = model_.doc_string;
   m["metadata_props"] = PairsJson(model_.metadata_props);
+  if (!model_.configuration.empty()) {
+    m["configuration"] = DeviceConfigurationsJson(model_.configuration);
+  }
   // The options that shaped the document, so that a reader knows what was left out.
   static constexpr const char* kModes[] = {"none", "summary", "full"};
   Json o;
@@ -167,6 +223,7 @@ Json DocumentBuilder::GraphHead(const Graph& graph) const {
       d["type"] = v->type() ? Json(TypeToString(*v->type())) : Json(nullptr);
       if (v->initializer() || v->sparse_initializer()) d["initializer"] = true;
       if (!v->info().doc_string.empty()) d["doc_string"] = v->info().doc_string;
+      AddMetadata(d, v->info().metadata_props);
       out.push_back(std::move(d));
     }
     return out;
@@ -174,6 +231,7 @@ Json DocumentBuilder::GraphHead(const Graph& graph) const {
   Json g;
   g["name"] = graph.name;
   if (!graph.doc_string.empty()) g["doc_string"] = graph.doc_string;
+  AddMetadata(g, graph.metadata_props);
   g["inputs"] = decls(graph.inputs());
   g["outputs"] = decls(graph.outputs());
   g["value_info_count"] = graph.value_info().size();
@@ -208,6 +266,7 @@ Json DocumentBuilder::NodeJson(const Node& node, size_t index, const GraphRef& g
   n["name"] = node.name;
   n["op_type"] = node.op_type;
   n["domain"] = node.domain;
+  if (!node.overload.empty()) n["overload"] = node.overload;
   n["resolution"] = ResolutionJson(resolution);
   if (context) n["context"] = true;
   n["inputs"] = InputsJson(node, resolution);
@@ -218,6 +277,10 @@ Json DocumentBuilder::NodeJson(const Node& node, size_t index, const GraphRef& g
   }
   n["attributes"] = std::move(attributes);
   if (!node.doc_string.empty()) n["doc_string"] = node.doc_string;
+  AddMetadata(n, node.metadata_props);
+  if (!node.device_configurations.empty()) {
+    n["device_configurations"] = NodeDeviceConfigurationsJson(node.device_configurations);
+  }
   return n;
 }
 
@@ -391,6 +454,7 @@ Json DocumentBuilder::InitializerJson(const Value& v) {
   if (v.is_graph_input()) entry["graph_input"] = true;
   entry.update(tensors_.SummarizeInitializer(t));
   if (!t.doc_string.empty()) entry["doc_string"] = t.doc_string;
+  AddMetadata(entry, t.metadata_props);
   return entry;
 }
 
@@ -427,7 +491,9 @@ Json DocumentBuilder::FunctionHead(const Function& fn) {
   Json f;
   f["name"] = fn.name;
   f["domain"] = fn.domain;
+  if (!fn.overload.empty()) f["overload"] = fn.overload;
   if (!fn.doc_string.empty()) f["doc_string"] = fn.doc_string;
+  AddMetadata(f, fn.metadata_props);
   Json inputs = Json::array(), outputs = Json::array();
   for (const Value* v : fn.body->inputs()) inputs.push_back(v ? v->name() : "");
   for (const Value* v : fn.body->outputs()) outputs.push_back(v ? v->name() : "");

@@ -140,6 +140,8 @@ class JsonStream {
 
 // [{key, value}].
 Json PairsJson(const std::vector<StringPair>& pairs);
+// Sets out["metadata_props"] to PairsJson(props) when there are any.
+void AddMetadata(Json& out, const MetadataProps& props);
 
 // Replaces every string of `value` (keys too) that is not valid UTF-8 by its ValidUtf8 form.
 void MakeValidUtf8(Json& value);

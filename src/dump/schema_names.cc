@@ -57,9 +57,10 @@ std::string DisplayDomain(std::string_view domain) {
 }
 
 OpResolution ResolveOp(const OpsetScope& scope, const Node& node) {
-  // A model-local function shadows any schema of the same (domain, name), as in runtimes.
-  const Function* fn = scope.functions ? scope.functions->Find(node.domain, node.op_type)
-                       : scope.model   ? scope.model->FindFunction(node.domain, node.op_type)
+  // A model-local function shadows any schema of the same (domain, name), as in runtimes;
+  // a call picks its overload.
+  const Function* fn = scope.functions ? scope.functions->Find(node)
+                       : scope.model   ? scope.model->FindFunction(node)
                                        : nullptr;
   if (fn) {
     OpResolution r;

@@ -168,6 +168,36 @@ std::string OpsetsText(const Json& opsets) {
   return out.empty() ? "none" : out;
 }
 
+// "key=\"value\"" items of a metadata_props list.
+std::vector<std::string> MetadataItems(const Json& props) {
+  std::vector<std::string> out;
+  for (const Json& kv : props) out.push_back(NameOf(kv["key"]) + "=" + QuoteOf(kv["value"]));
+  return out;
+}
+
+// "stage 1  X: devices [0,1] axis 0 / 2" for one device configuration of a node.
+std::string NodeDeviceText(const Json& c) {
+  std::string out = fmt::format("{}  stage {}", NameOf(c["configuration_id"]),
+                                c["pipeline_stage"].get<int32_t>());
+  for (const Json& spec : c["sharding_spec"]) {
+    out +=
+        fmt::format("  {}: devices [{}]", NameOf(spec["tensor_name"]), DimsText(spec["devices"]));
+    for (const Json& g : spec["index_to_device_group_map"]) {
+      out += fmt::format(" group {}=[{}]", Scalar(g["key"]), DimsText(g["devices"]));
+    }
+    for (const Json& d : spec["sharded_dim"]) {
+      out += fmt::format(" axis {}", Scalar(d["axis"]));
+      for (const Json& simple : d["simple_sharding"]) {
+        std::string dim = simple.contains("dim_value")   ? Scalar(simple["dim_value"])
+                          : simple.contains("dim_param") ? NameOf(simple["dim_param"])
+                                                         : "?";
+        out += fmt::format(" {}/{}", dim, Scalar(simple["num_shards"]));
+      }
+    }
+  }
+  return out;
+}
+
 std::string ResolutionText(const Json& r) {
   const std::string kind = r["kind"];
   if (kind == "schema") {
@@ -252,6 +282,17 @@ class TextRenderer {
         Line(2, PadTo(NameOf(kv["key"]), std::min(width, kMaxAlign)) + "  " + QuoteOf(kv["value"]));
       }
     }
+    if (m.contains("configuration")) {
+      Line(0, fmt::format("configuration ({})", m["configuration"].size()));
+      for (const Json& c : m["configuration"]) {
+        std::string line =
+            fmt::format("{}  {} devices", NameOf(c["name"]), c["num_devices"].get<int32_t>());
+        std::string devices;
+        for (const Json& d : c["devices"]) devices += (devices.empty() ? "" : ", ") + NameOf(d);
+        if (!devices.empty()) line += "  " + devices;
+        Line(2, line);
+      }
+    }
     const Json& options = doc["options"];
     std::string filter;
     for (const Json& n : options["node"]) filter += " --node " + NameOf(n);
@@ -276,11 +317,21 @@ class TextRenderer {
       if (d.contains("initializer")) line += "  (has initializer)";
       if (d.contains("doc_string")) line += "  doc " + QuoteOf(d["doc_string"]);
       Line(indent + 2, line);
+      Metadata(indent + 6, d);
     }
+  }
+
+  // "metadata  key=\"value\"  …" for an element whose JSON has metadata_props.
+  void Metadata(size_t indent, const Json& element) {
+    if (!element.contains("metadata_props")) return;
+    std::vector<std::string> items = MetadataItems(element["metadata_props"]);
+    items.insert(items.begin(), "metadata");
+    Wrapped(indent, items);
   }
 
   // A graph's sections; `indent` is where its section titles start.
   void Graph(const GraphRef& g, const Json& head, size_t indent, bool main) {
+    Metadata(indent, head);
     Decls(indent, "inputs", head["inputs"], main);
     Decls(indent, "outputs", head["outputs"], main);
     if (head["value_info_count"].get<size_t>() > 0) {
@@ -314,6 +365,11 @@ class TextRenderer {
     Line(indent, header);
     const size_t detail = indent + 4;
     if (n.contains("doc_string")) Line(detail, "doc " + QuoteOf(n["doc_string"]));
+    if (n.contains("overload")) Line(detail, "overload " + NameOf(n["overload"]));
+    Metadata(detail, n);
+    if (n.contains("device_configurations")) {
+      for (const Json& c : n["device_configurations"]) Line(detail, "device " + NodeDeviceText(c));
+    }
     std::vector<std::string> inputs;
     for (const Json& in : n["inputs"]) {
       std::string item = in["label"].get<std::string>() + "=";
@@ -552,7 +608,9 @@ class TextRenderer {
       };
       Line(2, fmt::format("{}.{}({}) -> ({})", NameOf(f["domain"]), NameOf(f["name"]),
                           names(f["inputs"]), names(f["outputs"])));
+      if (f.contains("overload")) Line(6, "overload " + NameOf(f["overload"]));
       if (f.contains("doc_string")) Line(6, "doc " + QuoteOf(f["doc_string"]));
+      Metadata(6, f);
       std::string attributes = names(f["attributes"]);
       for (const Json& a : f["attribute_defaults"]) {
         attributes += (attributes.empty() ? "" : ", ") + AttributeText(a);

@@ -63,6 +63,11 @@ class ModelDecoder {
   void ReadShape(Span s, Shape& shape);
   void ReadValueInfo(Span s, NamedInfo& out);
   void ReadStringPair(Span s, StringPair& p);
+  void ReadMetadata(Span& s, const Field& f, MetadataProps& props);
+  void ReadDeviceConfiguration(Span s, DeviceConfiguration& c);
+  void ReadNodeDeviceConfiguration(Span s, NodeDeviceConfiguration& c);
+  void ReadShardingSpec(Span s, ShardingSpec& spec);
+  void ReadShardedDim(Span s, ShardedDim& dim);
   void ReadOpset(Span s, OpsetImport& o);
   void ReadAnnotation(Span s, TensorAnnotation& a);
   void ReadSubgraphs(std::vector<PendingGraph>& pending, Graph& parent);
@@ -163,6 +168,11 @@ void ModelDecoder::ReadModel(Span s, Model& m) {
         Pop();
         break;
       }
+      case 26:
+        Push("configuration", static_cast<int64_t>(m.configuration.size()));
+        ReadDeviceConfiguration(Sub(s, f), m.configuration.emplace_back());
+        Pop();
+        break;
       default: d_.Unknown(s, f, m.preserved.unknown_fields); break;
     }
   }
@@ -221,6 +231,124 @@ void ModelDecoder::ReadStringPair(Span s, StringPair& p) {
         p.preserved.Mark(2);
         break;
       default: d_.Unknown(s, f, p.preserved.unknown_fields); break;
+    }
+  }
+}
+
+void ModelDecoder::ReadMetadata(Span& s, const Field& f, MetadataProps& props) {
+  Push("metadata_props", static_cast<int64_t>(props.size()));
+  ReadStringPair(Sub(s, f), props.emplace_back());
+  Pop();
+}
+
+void ModelDecoder::ReadDeviceConfiguration(Span s, DeviceConfiguration& c) {
+  Field f;
+  while (d_.Next(s, f)) {
+    switch (f.number) {
+      case 1:
+        c.name = d_.String(s, f);
+        c.preserved.Mark(1);
+        break;
+      case 2:
+        c.num_devices = d_.Int32(s, f);
+        c.preserved.Mark(2);
+        break;
+      case 3: c.devices.push_back(d_.String(s, f)); break;
+      default: d_.Unknown(s, f, c.preserved.unknown_fields); break;
+    }
+  }
+}
+
+void ModelDecoder::ReadNodeDeviceConfiguration(Span s, NodeDeviceConfiguration& c) {
+  Field f;
+  while (d_.Next(s, f)) {
+    switch (f.number) {
+      case 1:
+        c.configuration_id = d_.String(s, f);
+        c.preserved.Mark(1);
+        break;
+      case 2:
+        Push("sharding_spec", static_cast<int64_t>(c.sharding_spec.size()));
+        ReadShardingSpec(Sub(s, f), c.sharding_spec.emplace_back());
+        Pop();
+        break;
+      case 3:
+        c.pipeline_stage = d_.Int32(s, f);
+        c.preserved.Mark(3);
+        break;
+      default: d_.Unknown(s, f, c.preserved.unknown_fields); break;
+    }
+  }
+}
+
+void ModelDecoder::ReadShardingSpec(Span s, ShardingSpec& spec) {
+  Field f;
+  while (d_.Next(s, f)) {
+    switch (f.number) {
+      case 1:
+        spec.tensor_name = d_.String(s, f);
+        spec.preserved.Mark(1);
+        break;
+      case 2: d_.RepeatedVarint(s, f, spec.devices); break;
+      case 3: {
+        Push("index_to_device_group_map",
+             static_cast<int64_t>(spec.index_to_device_group_map.size()));
+        DeviceGroup& group = spec.index_to_device_group_map.emplace_back();
+        Span gs = Sub(s, f);
+        Field g;
+        while (d_.Next(gs, g)) {
+          if (g.number == 1) {
+            group.key = d_.Int64(gs, g);
+            group.preserved.Mark(1);
+          } else if (g.number == 2) {
+            d_.RepeatedVarint(gs, g, group.devices);
+          } else {
+            d_.Unknown(gs, g, group.preserved.unknown_fields);
+          }
+        }
+        Pop();
+        break;
+      }
+      case 4:
+        Push("sharded_dim", static_cast<int64_t>(spec.sharded_dim.size()));
+        ReadShardedDim(Sub(s, f), spec.sharded_dim.emplace_back());
+        Pop();
+        break;
+      default: d_.Unknown(s, f, spec.preserved.unknown_fields); break;
+    }
+  }
+}
+
+void ModelDecoder::ReadShardedDim(Span s, ShardedDim& dim) {
+  Field f;
+  while (d_.Next(s, f)) {
+    switch (f.number) {
+      case 1:
+        dim.axis = d_.Int64(s, f);
+        dim.preserved.Mark(1);
+        break;
+      case 2: {
+        Push("simple_sharding", static_cast<int64_t>(dim.simple_sharding.size()));
+        SimpleShardedDim& simple = dim.simple_sharding.emplace_back();
+        Span ss = Sub(s, f);
+        Field g;
+        while (d_.Next(ss, g)) {
+          switch (g.number) {
+            case 1:  // oneof dim: the last one read wins, as in protobuf
+              simple.dim = Dim::Value(d_.Int64(ss, g));
+              break;
+            case 2: simple.dim = Dim::Param(d_.String(ss, g)); break;
+            case 3:
+              simple.num_shards = d_.Int64(ss, g);
+              simple.preserved.Mark(3);
+              break;
+            default: d_.Unknown(ss, g, simple.preserved.unknown_fields); break;
+          }
+        }
+        Pop();
+        break;
+      }
+      default: d_.Unknown(s, f, dim.preserved.unknown_fields); break;
     }
   }
 }
@@ -290,6 +418,7 @@ void ModelDecoder::ReadValueInfo(Span s, NamedInfo& out) {
         out.info.doc_string = d_.String(s, f);
         out.info.preserved.Mark(3);
         break;
+      case 4: ReadMetadata(s, f, out.info.metadata_props); break;
       default: d_.Unknown(s, f, out.info.preserved.unknown_fields); break;
     }
   }
@@ -489,6 +618,7 @@ void ModelDecoder::ReadTensor(Span s, Tensor& t) {
         t.data_location = d_.Int32(s, f);
         t.preserved.Mark(14);
         break;
+      case 16: ReadMetadata(s, f, t.metadata_props); break;
       default: d_.Unknown(s, f, t.preserved.unknown_fields); break;
     }
   }
@@ -675,6 +805,16 @@ void ModelDecoder::ReadNodeFields(Span s, Node& n, std::vector<std::string>& inp
         n.domain = d_.String(s, f);
         n.preserved.Mark(7);
         break;
+      case 8:
+        n.overload = d_.String(s, f);
+        n.preserved.Mark(8);
+        break;
+      case 9: ReadMetadata(s, f, n.metadata_props); break;
+      case 10:
+        Push("device_configurations", static_cast<int64_t>(n.device_configurations.size()));
+        ReadNodeDeviceConfiguration(Sub(s, f), n.device_configurations.emplace_back());
+        Pop();
+        break;
       default: d_.Unknown(s, f, n.preserved.unknown_fields); break;
     }
   }
@@ -766,6 +906,7 @@ void ModelDecoder::ReadGraph(Span s, Graph& g) {
         Pop();
         break;
       }
+      case 16: ReadMetadata(s, f, g.metadata_props); break;
       default: d_.Unknown(s, f, g.preserved.unknown_fields); break;
     }
   }
@@ -838,6 +979,7 @@ void ModelDecoder::ReadFunction(Span s, Function& fn) {
   std::vector<std::vector<std::string>> node_outputs;
   std::vector<PendingGraph> subgraphs;
   std::vector<std::string> inputs, outputs;
+  std::vector<NamedInfo> value_info;
   Graph& g = *fn.body;
   Field f;
   while (d_.Next(s, f)) {
@@ -872,14 +1014,21 @@ void ModelDecoder::ReadFunction(Span s, Function& fn) {
         fn.domain = d_.String(s, f);
         fn.preserved.Mark(10);
         break;
-      case 11:
-        // IR 9's attribute_proto. libonnx 1.12 does not know it; it is read here because
-        // it declares attributes, and written right after field 10, where protobuf's
-        // canonical order puts it too.
+      case 11:  // IR 9's attribute_proto: formal attributes with defaults
         Push("attribute_proto", static_cast<int64_t>(fn.attribute_defaults.size()));
         ReadAttribute(Sub(s, f), fn.attribute_defaults.emplace_back(), subgraphs);
         Pop();
         break;
+      case 12:
+        Push("value_info", static_cast<int64_t>(value_info.size()));
+        ReadValueInfo(Sub(s, f), value_info.emplace_back());
+        Pop();
+        break;
+      case 13:
+        fn.overload = d_.String(s, f);
+        fn.preserved.Mark(13);
+        break;
+      case 14: ReadMetadata(s, f, fn.metadata_props); break;
       default: d_.Unknown(s, f, fn.preserved.unknown_fields); break;
     }
   }
@@ -905,6 +1054,12 @@ void ModelDecoder::ReadFunction(Span s, Function& fn) {
     }
   }
   for (const std::string& name : outputs) g.AddOutput(Resolve(name, g));
+  // FunctionProto.value_info is the body's value_info: its types become the values' own.
+  for (size_t i = 0; i < value_info.size(); ++i) {
+    Value* v = Resolve(value_info[i].name, g);
+    g.AddValueInfo(v);
+    Declare(v, std::move(value_info[i].info), g.value_info_overrides, i);
+  }
   ReadSubgraphs(subgraphs, g);
   scopes_ = std::move(outer);
 }

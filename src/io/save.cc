@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <filesystem>
@@ -196,12 +197,39 @@ Status PlanReadWhenWritten(const Tensor& t, const TensorSite& site, TensorRewrit
   return absl::OkStatus();
 }
 
-Status PlanInline(const Model& model, TensorRewrites& rewrites) {
+// Plans every external tensor inline; with `readable_only`, only those whose data the
+// loader can read (a reference it did not open stays a reference).
+Status PlanInline(const Model& model, TensorRewrites& rewrites, bool readable_only = false) {
   Status status;
   ForEachTensor(model, [&](const Tensor& t, const TensorSite& site) {
-    if (status.ok() && t.is_external()) status = PlanReadWhenWritten(t, site, rewrites);
+    if (!status.ok() || !t.is_external()) return;
+    if (readable_only && !(t.external && t.external->source)) return;
+    status = PlanReadWhenWritten(t, site, rewrites);
   });
   return status;
+}
+
+bool InlinesData(const TensorRewrites& rewrites) {
+  return std::any_of(rewrites.begin(), rewrites.end(), [](const auto& entry) {
+    return entry.second.kind == TensorRewrite::Kind::kInline;
+  });
+}
+
+// Protobuf cannot parse a message of 2 GiB or more, so other tools could not read a model
+// file that large. Data this save brings inline must not make it so (a model that already
+// is, loaded by onnxkit, is written as it is).
+constexpr uint64_t kMaxInlineModelBytes = (uint64_t{1} << 31) - 1;
+
+Status CheckInlineSize(const Model& model, const TensorRewrites& rewrites,
+                       const std::string& path) {
+  if (!InlinesData(rewrites)) return absl::OkStatus();
+  const uint64_t size = io_internal::EncodedModelSize(model, rewrites);
+  if (size <= kMaxInlineModelBytes) return absl::OkStatus();
+  return absl::FailedPreconditionError(fmt::format(
+      "'{}': with its external data inline the model would be {} bytes, over protobuf's 2 GiB "
+      "limit for one message; write it to a file with its data in a side file instead "
+      "(--external-data, SaveOptions::ExternalData::kExternal)",
+      path, size));
 }
 
 struct SideTensor {
@@ -259,19 +287,16 @@ Status WriteSideFile(const std::vector<SideTensor>& side, int fd, const std::str
 }
 
 // External references that are written as they are (kKeep) are relative to the output's
-// folder. Refuses a reference that would not reach the file the tensor's bytes are in (the
-// output goes to another folder than the model came from): the saved model would have lost
-// its data. Each location is looked up once.
-Status CheckKeptReferences(const Model& model, const fs::path& model_path,
-                           const TensorRewrites& rewrites) {
+// folder. The external tensors whose reference would not reach the file their bytes are in
+// from there (the output goes to another folder than the model came from): written as they
+// are, the saved model would have lost their data. Each location is looked up once.
+absl::flat_hash_set<const Tensor*> StrandedReferences(const Model& model,
+                                                      const fs::path& model_path) {
   fs::path folder = model_path.parent_path().empty() ? fs::path(".") : model_path.parent_path();
   absl::flat_hash_map<std::string, std::optional<FileId>> reached;
-  Status status;
-  ForEachTensor(model, [&](const Tensor& t, const TensorSite& site) {
-    if (!status.ok() || !t.is_external() || !t.external || !t.external->source ||
-        rewrites.contains(&t)) {
-      return;
-    }
+  absl::flat_hash_set<const Tensor*> stranded;
+  ForEachTensor(model, [&](const Tensor& t, const TensorSite&) {
+    if (!t.is_external() || !t.external || !t.external->source) return;
     std::string location;
     for (const StringPair& kv : t.external_data) {
       if (kv.key == "location") location = kv.value;
@@ -279,14 +304,30 @@ Status CheckKeptReferences(const Model& model, const fs::path& model_path,
     auto [it, inserted] = reached.try_emplace(location, std::nullopt);
     struct stat st;
     if (inserted && ::stat((folder / location).c_str(), &st) == 0) it->second = IdOf(st);
-    if (it->second == t.external->source->id()) return;
-    status = absl::FailedPreconditionError(fmt::format(
-        "{}: its data is in {}, which the location '{}' does not reach from the output's "
-        "folder '{}'; move the data along (SaveOptions::ExternalData::kExternal, "
-        "--external-data) or inline it (kInline, --inline-data)",
-        site.description, t.external->file, location, folder.string()));
+    if (it->second != t.external->source->id()) stranded.insert(&t);
   });
-  return status;
+  return stranded;
+}
+
+// Plans a new side file for the `stranded` tensors, in model order at aligned offsets: they
+// stay external, with their data beside the output. Reads nothing.
+std::vector<SideTensor> PlanMovedReferences(const Model& model,
+                                            const absl::flat_hash_set<const Tensor*>& stranded,
+                                            const std::string& name, const SaveOptions& options,
+                                            TensorRewrites& rewrites) {
+  std::vector<SideTensor> side;
+  uint64_t end = 0;
+  uint64_t align = std::max<uint64_t>(options.alignment, 1);
+  ForEachTensor(model, [&](const Tensor& t, const TensorSite& site) {
+    if (!stranded.contains(&t)) return;
+    // The loader checked the reference: its length is the tensor's size.
+    uint64_t length = t.external->length;
+    uint64_t offset = (end + align - 1) / align * align;
+    side.push_back({&t, site.description, offset});
+    rewrites[&t] = TensorRewrite{TensorRewrite::Kind::kExternal, name, offset, length, {}, false};
+    end = offset + length;
+  });
+  return side;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -333,6 +374,27 @@ Status WriteFiles(const Model& model, const TensorRewrites& rewrites, const Targ
   return model_file.Commit();
 }
 
+// The new side file that kKeep writes for references that do not reach their data is never
+// a file the model reads, whatever in_place says: its data would be read from the very
+// file being replaced, and saving in place never needs one.
+Status RefuseNewSideFileOverInput(const std::vector<InputFile>& inputs, const Target& side) {
+  for (const InputFile& input : inputs) {
+    if (input.id != IdOf(*side.status)) continue;
+    return absl::FailedPreconditionError(fmt::format(
+        "the external data must go to a new side file beside the output, but '{}' is the same "
+        "file as {}; choose another output name or side file name (--external-data=FILE "
+        "moves it explicitly)",
+        side.path, input.description));
+  }
+  return absl::OkStatus();
+}
+
+// The side file's name, relative to the model file's folder.
+std::string SideFileName(const Target& model, const SaveOptions& options) {
+  return options.external_file.empty() ? fs::path(model.path).filename().string() + ".data"
+                                       : options.external_file;
+}
+
 }  // namespace
 
 Status SaveFile(const Model& model, const std::string& path, const SaveOptions& options) {
@@ -356,9 +418,7 @@ Status SaveFile(const Model& model, const std::string& path, const SaveOptions& 
     ONNXKIT_RETURN_IF_ERROR(PlanInline(model, rewrites));
   }
   if (options.external_data == Mode::kExternal) {
-    std::string name = options.external_file.empty()
-                           ? fs::path(target.path).filename().string() + ".data"
-                           : options.external_file;
+    std::string name = SideFileName(target, options);
     ONNXKIT_ASSIGN_OR_RETURN(side, PlanSideFile(model, name, options, rewrites));
     // No tensor qualifies: no side file (an empty one would only mislead).
     if (!side.empty()) {
@@ -370,9 +430,26 @@ Status SaveFile(const Model& model, const std::string& path, const SaveOptions& 
       }
     }
   }
-  if (options.external_data == Mode::kKeep && target.kind == Target::Kind::kFile) {
-    ONNXKIT_RETURN_IF_ERROR(CheckKeptReferences(model, fs::path(target.path), rewrites));
+  if (options.external_data == Mode::kKeep) {
+    if (target.kind == Target::Kind::kFile) {
+      // References that would not reach their data from the output's folder: the data goes
+      // along, into a new side file there (never over a file the model reads, even with
+      // in_place: that file is not being replaced by its own new version).
+      auto stranded = StrandedReferences(model, fs::path(target.path));
+      if (!stranded.empty()) {
+        std::string name = SideFileName(target, options);
+        side = PlanMovedReferences(model, stranded, name, options, rewrites);
+        ONNXKIT_ASSIGN_OR_RETURN(side_target, ResolveSideTarget(target, name));
+        if (side_target->status) {
+          ONNXKIT_RETURN_IF_ERROR(RefuseNewSideFileOverInput(inputs, *side_target));
+        }
+      }
+    } else {
+      // A stream has no folder beside it: the data goes inline.
+      ONNXKIT_RETURN_IF_ERROR(PlanInline(model, rewrites, /*readable_only=*/true));
+    }
   }
+  ONNXKIT_RETURN_IF_ERROR(CheckInlineSize(model, rewrites, path));
 
   switch (target.kind) {
     case Target::Kind::kDescriptor:

@@ -183,7 +183,62 @@ class ModelEncoder {
     for (const StringPair& sp : m.metadata_props) e_.Message(14, [&] { Pair(sp); });
     for (const TrainingInfo& t : m.training_info) e_.Message(20, [&] { Training(t); });
     for (const auto& fn : m.functions) e_.Message(25, [&] { Function(*fn); });
+    for (const DeviceConfiguration& c : m.configuration) e_.Message(26, [&] { Device(c); });
     e_.Raw(p.unknown_fields);
+  }
+
+  void Metadata(uint32_t field, const MetadataProps& props) {
+    for (const StringPair& sp : props) e_.Message(field, [&] { Pair(sp); });
+  }
+
+  void Device(const DeviceConfiguration& c) {
+    String(1, c.name, c.preserved);
+    if (c.preserved.Has(2) || c.num_devices != 0) e_.Int32Field(2, c.num_devices);
+    for (const std::string& d : c.devices) e_.BytesField(3, d);
+    e_.Raw(c.preserved.unknown_fields);
+  }
+
+  // Repeated int64 fields of the newer messages are not declared packed (proto2): one
+  // field per element, as protobuf writes them.
+  void Int64s(uint32_t field, const std::vector<int64_t>& values) {
+    for (int64_t v : values) e_.Int64Field(field, v);
+  }
+
+  void NodeDevice(const NodeDeviceConfiguration& c) {
+    const Preserved& p = c.preserved;
+    String(1, c.configuration_id, p);
+    for (const ShardingSpec& spec : c.sharding_spec) e_.Message(2, [&] { Sharding(spec); });
+    if (p.Has(3) || c.pipeline_stage != 0) e_.Int32Field(3, c.pipeline_stage);
+    e_.Raw(p.unknown_fields);
+  }
+
+  void Sharding(const ShardingSpec& spec) {
+    String(1, spec.tensor_name, spec.preserved);
+    Int64s(2, spec.devices);
+    for (const DeviceGroup& g : spec.index_to_device_group_map) {
+      e_.Message(3, [&] {
+        if (g.preserved.Has(1) || g.key != 0) e_.Int64Field(1, g.key);
+        Int64s(2, g.devices);
+        e_.Raw(g.preserved.unknown_fields);
+      });
+    }
+    for (const ShardedDim& d : spec.sharded_dim) {
+      e_.Message(4, [&] {
+        if (d.preserved.Has(1) || d.axis != 0) e_.Int64Field(1, d.axis);
+        for (const SimpleShardedDim& simple : d.simple_sharding) {
+          e_.Message(2, [&] {
+            if (simple.dim.kind == Dim::Kind::kValue) e_.Int64Field(1, simple.dim.value);
+            if (simple.dim.kind == Dim::Kind::kParam) e_.BytesField(2, simple.dim.param);
+            if (simple.preserved.Has(3) || simple.num_shards != 0) {
+              e_.Int64Field(3, simple.num_shards);
+            }
+            e_.Raw(simple.preserved.unknown_fields);
+          });
+        }
+        e_.Raw(d.preserved.unknown_fields);
+      });
+    }
+    e_.Raw(spec.preserved.unknown_fields);
   }
 
   void ValueInfo(std::string_view name, const onnxkit::ValueInfo& info) {
@@ -191,6 +246,7 @@ class ModelEncoder {
     if (p.Has(1) || !name.empty()) e_.BytesField(1, name);
     if (info.has_type) e_.Message(2, [&] { Type(info.type); });
     String(3, info.doc_string, p);
+    Metadata(4, info.metadata_props);
     e_.Raw(p.unknown_fields);
   }
 
@@ -251,6 +307,11 @@ class ModelEncoder {
     for (const Attribute& a : n.attributes) e_.Message(5, [&] { Attr(a); });
     String(6, n.doc_string, p);
     String(7, n.domain, p);
+    String(8, n.overload, p);
+    Metadata(9, n.metadata_props);
+    for (const NodeDeviceConfiguration& c : n.device_configurations) {
+      e_.Message(10, [&] { NodeDevice(c); });
+    }
     e_.Raw(p.unknown_fields);
   }
 
@@ -277,6 +338,7 @@ class ModelEncoder {
     for (const Value* v : g.sparse_initializers()) {
       e_.Message(15, [&] { Sparse(*v->sparse_initializer(), &v->name()); });
     }
+    Metadata(16, g.metadata_props);
     e_.Raw(p.unknown_fields);
   }
 
@@ -292,6 +354,9 @@ class ModelEncoder {
     for (const OpsetImport& o : fn.opset_import) e_.Message(9, [&] { Opset(o); });
     String(10, fn.domain, p);
     for (const Attribute& a : fn.attribute_defaults) e_.Message(11, [&] { Attr(a); });
+    Declarations(12, fn.body->value_info(), fn.body->value_info_overrides);
+    String(13, fn.overload, p);
+    Metadata(14, fn.metadata_props);
     e_.Raw(p.unknown_fields);
   }
 
@@ -381,6 +446,7 @@ class ModelEncoder {
       for (const StringPair& sp : t.external_data) e_.Message(13, [&] { Pair(sp); });
       if (p.Has(14) || t.data_location != 0) e_.Int32Field(14, t.data_location);
     }
+    Metadata(16, t.metadata_props);
     e_.Raw(p.unknown_fields);
   }
 
@@ -466,6 +532,13 @@ Status TwoPass(ByteSink& out, Body&& body) {
 
 Status EncodeModel(const Model& model, const TensorRewrites& rewrites, ByteSink& out) {
   return TwoPass(out, [&](Emitter& e) { ModelEncoder(e, rewrites).Model(model); });
+}
+
+uint64_t EncodedModelSize(const Model& model, const TensorRewrites& rewrites) {
+  std::vector<uint64_t> sizes;
+  Emitter counter(sizes);
+  ModelEncoder(counter, rewrites).Model(model);
+  return counter.count();
 }
 
 std::string EncodeModelToString(const Model& model) {

@@ -37,6 +37,8 @@ struct TensorRewrite {
 using TensorRewrites = absl::flat_hash_map<const Tensor*, TensorRewrite>;
 
 Status EncodeModel(const Model& model, const TensorRewrites& rewrites, ByteSink& out);
+// The number of bytes EncodeModel would write (the counting pass alone: reads no data).
+uint64_t EncodedModelSize(const Model& model, const TensorRewrites& rewrites);
 std::string EncodeModelToString(const Model& model);
 // Single messages, for comparing declarations and for handing IR pieces to libonnx.
 std::string EncodeValueInfo(std::string_view name, const ValueInfo& info);

@@ -31,6 +31,9 @@ class Cloner {
                         : into.AppendNode(node.op_type, {}, outputs, node.domain);
     copy->name = node.name;
     copy->doc_string = node.doc_string;
+    copy->overload = node.overload;
+    copy->metadata_props = node.metadata_props;
+    copy->device_configurations = node.device_configurations;
     copy->preserved = node.preserved;
     for (size_t i = 0; i < node.outputs().size(); ++i) {
       if (const Value* v = node.output(i)) {
@@ -77,6 +80,7 @@ class Cloner {
     g->name = source.name;
     g->doc_string = source.doc_string;
     g->quantization_annotation = source.quantization_annotation;
+    g->metadata_props = source.metadata_props;
     g->preserved = source.preserved;
     g->input_info_overrides = source.input_info_overrides;
     g->output_info_overrides = source.output_info_overrides;

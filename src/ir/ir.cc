@@ -437,11 +437,18 @@ std::optional<int64_t> Model::OpsetVersionOf(const Node& node) const {
   return FindOpsetVersion(fn ? fn->opset_import : opset_import, node.domain);
 }
 
-const Function* Model::FindFunction(std::string_view fn_domain, std::string_view fn_name) const {
+const Function* Model::FindFunction(std::string_view fn_domain, std::string_view fn_name,
+                                    std::string_view fn_overload) const {
   for (const auto& fn : functions) {
-    if (fn->domain == fn_domain && fn->name == fn_name) return fn.get();
+    if (fn->domain == fn_domain && fn->name == fn_name && fn->overload == fn_overload) {
+      return fn.get();
+    }
   }
   return nullptr;
+}
+
+const Function* Model::FindFunction(const Node& call) const {
+  return FindFunction(call.domain, call.op_type, call.overload);
 }
 
 }  // namespace onnxkit

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <onnx/defs/schema.h>
+#include <onnx/onnx_pb.h>
 
 #include <string>
 #include <utility>
@@ -22,5 +23,10 @@ int64_t KnownMaxIrVersion();  // the IR version its protobuf schema calls curren
 // anything shown to a user, or reported in order, goes through this.
 std::vector<std::pair<std::string, const onnx::OpSchema::Attribute*>> SortedAttributes(
     const onnx::OpSchema& schema);
+
+// Sets NodeProto.overload (IR 10) where the linked library's protobuf schema has the field
+// (1.16 and later) and returns true; returns false and leaves `node` alone where it has not
+// (1.12: nothing there resolves calls by overload).
+bool SetOverload(onnx::NodeProto& node, const std::string& overload);
 
 }  // namespace onnxkit::schema

@@ -67,6 +67,9 @@ TEST_P(DumpGolden, OutputMatchesGoldenFile) {
 }
 
 const std::vector<std::string> kJson = {"dump", "--format=json"};
+// An absolute path: CorpusDir() / it is itself.
+const std::string kIr10Fields =
+    (fs::path(ONNXKIT_SOURCE_DIR) / "tests/data/ir10/ir10_fields.onnx").string();
 const std::vector<std::string> kText = {"dump"};
 
 INSTANTIATE_TEST_SUITE_P(
@@ -103,6 +106,10 @@ INSTANTIATE_TEST_SUITE_P(
         GoldenCase{"optional_outputs.txt", "valid-edge/optional_outputs.onnx", kText},
         GoldenCase{"external_data.txt", "valid-edge/external_data/model.onnx", kText},
         GoldenCase{"resize_opset18_axes.txt", "valid-edge/resize_opset18_axes.onnx", kText, 18},
+        // IR 10: metadata_props everywhere, overloaded functions and calls, device
+        // configurations (tests/data/ir10, outside the corpus).
+        GoldenCase{"ir10_fields.txt", kIr10Fields, kText, 21},
+        GoldenCase{"ir10_fields.json", kIr10Fields, kJson, 21},
         // Filters and the full listing.
         GoldenCase{"srcnn_x3_op_conv.txt", "models/srcnn_x3.onnx", {"dump", "--op", "Conv"}},
         GoldenCase{"tensors_raw_data_full.txt",

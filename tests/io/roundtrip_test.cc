@@ -43,6 +43,14 @@ TEST(RoundTrip, OnnxBackendOtherSuites) {
   }
 }
 
+// ONNX 1.22's backend tests: opsets 18-27, IR up to 13, with the IR 10 fields onnxkit models.
+TEST(RoundTrip, OnnxBackend122) { ExpectAllRoundTrip(CorpusDir() / "onnx-backend-1.22", 1700); }
+
+// Written by tests/data/ir10/make_ir10_models.py: every IR 10 field onnxkit models.
+TEST(RoundTrip, Ir10Fields) {
+  ExpectAllRoundTrip(fs::path(ONNXKIT_SOURCE_DIR) / "tests/data/ir10", 2);
+}
+
 TEST(RoundTrip, ValidEdgeCases) { ExpectAllRoundTrip(CorpusDir() / "valid-edge", 58); }
 
 TEST(RoundTrip, PyTorchExportsWithExternalWeights) {

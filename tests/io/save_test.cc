@@ -191,6 +191,108 @@ TEST(SavePair, TemporariesAreRemovedWhenASignalStopsTheProcess) {
 }
 
 // ---------------------------------------------------------------------------------------
+// External data follows the model (kKeep): into another folder through a new side file, to
+// a stream inline.
+
+// dir/in/model.onnx reads W (external, dir/in/weights.bin) and has B inline.
+std::unique_ptr<Model> ModelInItsFolder(const fs::path& dir) {
+  fs::create_directories(dir / "in");
+  WriteFile(dir / "in/weights.bin", kWeights);
+  SaveModel(dir / "in/model.onnx",
+            {ExternalFloats("W", 1024, "weights.bin"), InlineFloats("B", 4, 'b')});
+  return Load(dir / "in/model.onnx");
+}
+
+std::string LocationOf(const Model& model, const std::string& name) {
+  for (const Value* v : model.graph->initializers()) {
+    if (v->name() != name) continue;
+    for (const StringPair& kv : v->initializer()->external_data) {
+      if (kv.key == "location") return kv.value;
+    }
+  }
+  return "";
+}
+
+TEST(SaveKeep, AnotherFolderGetsANewSideFileBesideTheOutput) {
+  TempDir dir;
+  auto model = ModelInItsFolder(dir.path());
+  ASSERT_TRUE(model);
+  fs::create_directories(dir / "out");
+  Status s = SaveFile(*model, (dir / "out/copy.onnx").string());
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_EQ(FilesIn(dir / "out"), (std::vector<std::string>{"copy.onnx", "copy.onnx.data"}));
+  auto copy = Load(dir / "out/copy.onnx");
+  ASSERT_TRUE(copy);
+  EXPECT_EQ(LocationOf(*copy, "W"), "copy.onnx.data");  // still external
+  EXPECT_EQ(DataOf(*copy, "W"), kWeights);
+  EXPECT_EQ(LocationOf(*copy, "B"), "");  // inline stays inline
+  EXPECT_EQ(DataOf(*copy, "B"), std::string(16, 'b'));
+  EXPECT_EQ(ReadFile(dir / "out/copy.onnx.data"), kWeights);
+  // The source is untouched.
+  EXPECT_EQ(FilesIn(dir / "in"), (std::vector<std::string>{"model.onnx", "weights.bin"}));
+  EXPECT_EQ(ReadFile(dir / "in/weights.bin"), kWeights);
+
+  // The side file's name and alignment are the options'.
+  SaveOptions named;
+  named.external_file = "w.bin";
+  s = SaveFile(*model, (dir / "out/named.onnx").string(), named);
+  ASSERT_TRUE(s.ok()) << s;
+  auto reloaded = Load(dir / "out/named.onnx");
+  ASSERT_TRUE(reloaded);
+  EXPECT_EQ(LocationOf(*reloaded, "W"), "w.bin");
+  EXPECT_EQ(DataOf(*reloaded, "W"), kWeights);
+}
+
+TEST(SaveKeep, TheModelsOwnFolderKeepsTheReferences) {
+  TempDir dir;
+  auto model = ModelInItsFolder(dir.path());
+  ASSERT_TRUE(model);
+  Status s = SaveFile(*model, (dir / "in/again.onnx").string());
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_EQ(FilesIn(dir / "in"),
+            (std::vector<std::string>{"again.onnx", "model.onnx", "weights.bin"}));
+  EXPECT_EQ(ReadFile(dir / "in/again.onnx"), ReadFile(dir / "in/model.onnx"));
+}
+
+// The new side file is never one the model reads, not even with in_place: refused before
+// anything is written.
+TEST(SaveKeep, TheNewSideFileIsNeverAnInput) {
+  TempDir dir;
+  auto model = ModelInItsFolder(dir.path());
+  ASSERT_TRUE(model);
+  fs::create_directories(dir / "out");
+  fs::create_hard_link(dir / "in/weights.bin", dir / "out/copy.onnx.data");
+  for (bool in_place : {false, true}) {
+    SaveOptions options;
+    options.in_place = in_place;
+    Status s = SaveFile(*model, (dir / "out/copy.onnx").string(), options);
+    EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
+    EXPECT_THAT(std::string(StatusMessage(s)), HasSubstr("new side file beside the output"));
+  }
+  EXPECT_EQ(FilesIn(dir / "out"), (std::vector<std::string>{"copy.onnx.data"}));
+  EXPECT_EQ(ReadFile(dir / "in/weights.bin"), kWeights);
+}
+
+TEST(SaveKeep, AStreamGetsTheDataInline) {
+  TempDir dir;
+  auto model = ModelInItsFolder(dir.path());
+  ASSERT_TRUE(model);
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  Status s = SaveFile(*model, fmt::format("/dev/fd/{}", fds[1]));
+  close(fds[1]);
+  ASSERT_TRUE(s.ok()) << s;
+  std::string bytes;
+  char buffer[4096];
+  for (ssize_t n; (n = read(fds[0], buffer, sizeof buffer)) > 0;) bytes.append(buffer, n);
+  close(fds[0]);
+  auto streamed = LoadBytes(bytes);  // no folder: it must not need one
+  ASSERT_TRUE(streamed.ok()) << streamed.status();
+  EXPECT_EQ(LocationOf(**streamed, "W"), "");
+  EXPECT_EQ(DataOf(**streamed, "W"), kWeights);
+}
+
+// ---------------------------------------------------------------------------------------
 // Special outputs.
 
 TEST(SaveOutputs, ADescriptorPathIsWrittenToNotReplaced) {

@@ -210,6 +210,31 @@ TEST(Convert, NegativeSizesAreUsageErrors) {
   EXPECT_TRUE(fs::is_empty(dir.path()));
 }
 
+// Every command that writes a model takes its external data along into another folder (a
+// new side file beside the output) and inline to standard output.
+TEST(Convert, EveryWritingCommandTakesExternalDataAlong) {
+  TempDir dir;
+  const fs::path source = CorpusDir() / "valid-edge/external_data/model.onnx";
+  for (const char* command : {"convert", "infer-shapes"}) {
+    SCOPED_TRACE(command);
+    const fs::path out = dir / (std::string(command) + ".onnx");
+    auto r = RunCli({command, source.string(), "-o", out.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(fs::exists(out.string() + ".data"));
+    auto written = LoadFile(out.string());
+    ASSERT_TRUE(written.ok()) << written.status();
+    auto check = RunCli({"check", out.string()});
+    EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+
+    r = RunCli({command, source.string(), "-o", "-"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto streamed = LoadBytes(r.out);
+    EXPECT_TRUE(streamed.ok()) << streamed.status();
+  }
+  // The source folder is as it was.
+  EXPECT_EQ(FilesIn(source.parent_path()), (std::vector<std::string>{"model.onnx", "weights.bin"}));
+}
+
 TEST(Convert, DevStdoutIsStandardOutput) {
   TempDir dir;
   fs::path small = CorpusDir() / "models/srcnn_x3.onnx";
