@@ -124,6 +124,9 @@ TEST_P(CleanupCorpus, EachPassAndThePipelineKeepTheOutputs) {
       for (const auto& [stat, value] : r.stats) std::cout << " " << stat << "=" << value;
       if (!r.skipped.empty()) std::cout << " skipped=" << r.skipped.size();
       std::cout << "\n";
+      for (size_t k = 0; k < r.skipped.size() && k < 3; ++k) {
+        std::cout << "  skipped " << r.skipped[k].where << ": " << r.skipped[k].reason << "\n";
+      }
     }
     if (clean_before || rewrite.name == "pipeline") EXPECT_EQ(ModelProblems(**model), "");
     if (!changed) continue;
