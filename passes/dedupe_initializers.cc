@@ -1,6 +1,7 @@
-// Tensors are read twice at most: once grouped by (type, dims) to find the groups worth
-// hashing (a tensor alone of its shape is never read), and once more when a hash matches and
-// the bytes are compared.
+// Initializers are first grouped by (type, dims): a tensor alone of its type and dims is
+// never read. In a group, each tensor's data is read once to hash it; a kept tensor is read
+// again for each later one whose hash matches, to compare the bytes. Only views of inline
+// data and at most two external tensors' bytes are held at a time, never a group's.
 #include "passes/dedupe_initializers.h"
 
 #include <fmt/format.h>

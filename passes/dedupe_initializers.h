@@ -5,8 +5,8 @@
 // and the same bytes. Candidates are grouped by a hash of (type, dims, data) and then compared
 // byte for byte, so a hash collision never merges two tensors. Strings compare element by
 // element. External tensors are compared by reading their data.
-// Produces: the first initializer of each group (in the graph's order) stays; every reader of
-// the others reads it, and the others are removed.
+// Produces: the first initializer of each group (in the graph's order) that may be merged
+// stays; every reader of the others reads it, and the others are removed.
 // Refuses (a skip with the reason, when the initializer has an identical peer):
 //  - a graph input with a default: a caller may override it, so equal bytes today are no
 //    proof of equal values;

@@ -81,7 +81,10 @@ StatusOr<PassOptions> PassOptions::Make(
   for (const PassOptionSpec& spec : specs) {
     options.entries_.push_back({&spec, std::string(spec.default_value), false});
   }
-  for (const auto& [name, text] : given) {
+  for (const auto& option : given) {
+    // Named, not a structured binding: clang 14 (the fuzz build) cannot capture those.
+    const std::string& name = option.first;
+    const std::string& text = option.second;
     auto it = std::find_if(options.entries_.begin(), options.entries_.end(),
                            [&](const Entry& e) { return e.spec->name == name; });
     if (it == options.entries_.end()) {

@@ -9,6 +9,7 @@
 
 #include "onnxkit/io.h"
 #include "passes/pass_test_util.h"
+#include "support/ort_oracle.h"
 #include "support/test_support.h"
 
 namespace onnxkit {
@@ -130,6 +131,20 @@ TEST(ConstantToInitializerPass, IrVersion3MainGraphIsRefused) {
   EXPECT_FALSE(result.changed);
   EXPECT_THAT(Skips(result), ElementsAre(HasSubstr("IR version 3 requires every initializer")));
   EXPECT_CLEAN(*model);
+}
+
+TEST(ConstantToInitializerPass, SubgraphInitializersRunUnderOrt) {
+  testing::TempDir dir;
+  testing::WriteFile(dir / "m.onnx", testing::ModelFromText(R"(
+    <ir_version: 8, opset_import: ["" : 17]>
+    g (bool c, float[2] X) => (float[2] R, int64[3] S) {
+      S = Constant <value_ints = [1, 2, 3]> ()
+      R = If(c) <
+        then_branch = t () => (float[2] o) { k = Constant <value_floats = [1.0, 2.0]> () o = Add(X, k) },
+        else_branch = e () => (float[2] o2) { o2 = Constant <value_floats = [3.0, 4.0]> () }
+      >
+    })"));
+  EXPECT_PASSES_KEEP_OUTPUTS(dir / "m.onnx", {"constant-to-initializer"}, testing::BothBranches());
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include "onnxkit/io.h"
 #include "passes/pass_test_util.h"
+#include "support/ort_oracle.h"
 #include "support/test_support.h"
 
 namespace onnxkit {
@@ -136,6 +137,24 @@ TEST(DedupeInitializersPass, ExternalTensorsAreComparedByTheirData) {
   EXPECT_EQ(result.Stat("initializers-merged"), 1);
   EXPECT_THAT(Names((*external)->graph->initializers()), ElementsAre("A", "C"));
   EXPECT_CLEAN(**external);
+}
+
+TEST(DedupeInitializersPass, MergedSubgraphInitializersRunUnderOrt) {
+  testing::TempDir dir;
+  testing::WriteFile(dir / "m.onnx", testing::ModelFromText(R"(
+    <ir_version: 8, opset_import: ["" : 17]>
+    g (bool c, float[2] X) => (float[2] R) <float[2] A = {1.0, 2.0}, float[2] A2 = {1.0, 2.0}> {
+      T = Add(X, A)
+      U = Mul(T, A2)
+      R = If(c) <
+        then_branch = t () => (float[2] o) <float[2] B = {5.0, 6.0}, float[2] C = {5.0, 6.0}> {
+          p = Add(U, B)
+          o = Add(p, C)
+        },
+        else_branch = e () => (float[2] o2) { o2 = Abs(U) }
+      >
+    })"));
+  EXPECT_PASSES_KEEP_OUTPUTS(dir / "m.onnx", {"dedupe-initializers"}, testing::BothBranches());
 }
 
 }  // namespace

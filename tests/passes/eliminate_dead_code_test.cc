@@ -10,6 +10,8 @@
 #include <gtest/gtest.h>
 
 #include "passes/pass_test_util.h"
+#include "support/ort_oracle.h"
+#include "support/test_support.h"
 
 namespace onnxkit {
 namespace {
@@ -178,6 +180,28 @@ TEST(EliminateDeadCodePass, ALiveModelIsUnchanged) {
   RUN_PASS_OR_FAIL(result, kPass, *model);
   EXPECT_FALSE(result.changed);
   EXPECT_THAT(result.stats, IsEmpty());
+}
+
+TEST(EliminateDeadCodePass, RemovedSubgraphsAndFunctionsRunUnderOrt) {
+  testing::TempDir dir;
+  testing::WriteFile(dir / "m.onnx", testing::ModelFromText(R"(
+    <ir_version: 8, opset_import: ["" : 17, "local" : 1]>
+    g (bool c, float[2] X) => (float[2] R) <float[2] W = {1.0, 2.0}> {
+      T = Neg(X)
+      R = If(c) <
+        then_branch = t () => (float[2] o) { dead = Mul(T, T) o = local.F(T) },
+        else_branch = e () => (float[2] o2) { o2 = Relu(T) }
+      >
+      unused = If(c) <
+        then_branch = t2 () => (float[2] p) { p = Add(T, W) },
+        else_branch = e2 () => (float[2] p2) { p2 = local.G(T) }
+      >
+    }
+    <domain: "local", opset_import: ["" : 17]>
+    F (x) => (y) { d = Abs(x) y = Sigmoid(x) }
+    <domain: "local", opset_import: ["" : 17]>
+    G (x) => (y) { y = Abs(x) })"));
+  EXPECT_PASSES_KEEP_OUTPUTS(dir / "m.onnx", {"eliminate-dead-code"}, testing::BothBranches());
 }
 
 }  // namespace

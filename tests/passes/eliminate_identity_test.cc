@@ -9,6 +9,8 @@
 #include <gtest/gtest.h>
 
 #include "passes/pass_test_util.h"
+#include "support/ort_oracle.h"
+#include "support/test_support.h"
 
 namespace onnxkit {
 namespace {
@@ -54,6 +56,23 @@ TEST(EliminateIdentityPass, AGraphOutputKeepsItsNameAndType) {
   EXPECT_THAT(Names(model->graph->outputs()), ElementsAre("Y"));
   ASSERT_NE(model->graph->outputs()[0]->type(), nullptr);
   EXPECT_EQ(TypeToString(*model->graph->outputs()[0]->type()), "float32[2]");
+  EXPECT_CLEAN(*model);
+}
+
+TEST(EliminateIdentityPass, TheRenamedValueLosesItsOwnValueInfoEntry) {
+  auto model = Parse(R"(
+    <ir_version: 8, opset_import: ["" : 17]>
+    g (float[2] X) => (float[2] Y) <float[2] a> {
+      a = Neg(X)
+      Y = Identity(a)
+    })");
+  ASSERT_TRUE(model);
+  ASSERT_EQ(model->graph->value_info().size(), 1u);
+  RUN_PASS_OR_FAIL(result, kPass, *model);
+  EXPECT_EQ(result.Stat("outputs-renamed"), 1);
+  // Y is declared once, as the output; no value_info entry names it again.
+  EXPECT_THAT(model->graph->value_info(), IsEmpty());
+  EXPECT_THAT(Nodes(*model->graph), ElementsAre("Neg(X)->Y"));
   EXPECT_CLEAN(*model);
 }
 
@@ -160,6 +179,21 @@ TEST(EliminateIdentityPass, NoIdentityNoChange) {
   RUN_PASS_OR_FAIL(result, kPass, *model);
   EXPECT_FALSE(result.changed);
   EXPECT_THAT(result.skipped, IsEmpty());
+}
+
+TEST(EliminateIdentityPass, RenamedSubgraphOutputsRunUnderOrt) {
+  testing::TempDir dir;
+  testing::WriteFile(dir / "m.onnx", testing::ModelFromText(R"(
+    <ir_version: 8, opset_import: ["" : 17]>
+    g (bool c, float[2] X) => (float[2] R, float[2] T2) {
+      T = Neg(X)
+      T2 = Identity(T)
+      R = If(c) <
+        then_branch = t () => (float[2] o) { u = Abs(T2) v = Identity(u) o = Identity(v) },
+        else_branch = e () => (float[2] o2) { o2 = Identity(T) }
+      >
+    })"));
+  EXPECT_PASSES_KEEP_OUTPUTS(dir / "m.onnx", {"eliminate-identity"}, testing::BothBranches());
 }
 
 }  // namespace

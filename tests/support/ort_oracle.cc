@@ -13,11 +13,19 @@ namespace onnxkit::testing {
 
 namespace fs = std::filesystem;
 
+OrtOracleOptions BothBranches() {
+  OrtOracleOptions options;
+  options.runs = 4;
+  return options;
+}
+
 OrtVerdict CompareUnderOrt(const fs::path& original, const std::vector<fs::path>& rewritten,
                            const OrtOracleOptions& options) {
   std::vector<std::string> args = {ONNXKIT_ORT_ORACLE,
                                    "--seed",
                                    std::to_string(options.seed),
+                                   "--runs",
+                                   std::to_string(options.runs),
                                    "--rtol",
                                    fmt::format("{}", options.rtol),
                                    "--atol",

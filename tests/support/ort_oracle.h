@@ -27,6 +27,9 @@ namespace onnxkit::testing {
 
 struct OrtOracleOptions {
   uint64_t seed = 0;
+  // Input sets to compare on (seeds seed, seed+1, …): more than one reaches both branches of
+  // an If on a random condition.
+  int runs = 1;
   double rtol = 1e-4;
   double atol = 1e-5;
   // Size of symbolic and unknown dims, and of particular symbols.
@@ -46,6 +49,10 @@ struct OrtVerdict {
   Kind kind = Kind::kError;
   std::string report;  // the oracle's output
 };
+
+// Four input sets (seeds 0 to 3): a bool generated first (the condition of an If, as the
+// model's first input) is then false, false, true, true, so both branches run.
+OrtOracleOptions BothBranches();
 
 // Runs the oracle: `original` against each of `rewritten`, in one process (the original runs
 // once).
@@ -73,6 +80,7 @@ OrtVerdict RewriteAndCompareUnderOrt(const std::filesystem::path& model_path,
 
 // Expects the built-in passes `pipeline` (a braced list of names) to keep the outputs of the
 // model at `model_path` under ONNX Runtime; skips the test when the model cannot run there.
+// An OrtOracleOptions may follow the pipeline.
 #define EXPECT_PASSES_KEEP_OUTPUTS(model_path, ...)                                            \
   do {                                                                                         \
     ::onnxkit::testing::OrtVerdict verdict_ =                                                  \

@@ -2,7 +2,7 @@
 """ONNX Runtime as the tests' numeric oracle: does a rewritten model compute what the
 original computes?
 
-    ort_oracle.py [--seed N] [--rtol R] [--atol A] [--dim-size K] [--dim NAME=SIZE ...]
+    ort_oracle.py [--seed N] [--runs N] [--rtol R] [--atol A] [--dim-size K] [--dim NAME=SIZE ...]
                   [--input NAME=V,V,... ...] ORIGINAL REWRITTEN [REWRITTEN ...]
 
 Inputs are generated from ORIGINAL's graph inputs (those without a default; seeded, so a run
@@ -49,6 +49,8 @@ def parse_args(argv):
     p.add_argument("original")
     p.add_argument("rewritten", nargs="+")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--runs", type=int, default=1,
+                   help="input sets to compare on, seeded SEED, SEED+1, ... (default 1)")
     p.add_argument("--rtol", type=float, default=1e-4)
     p.add_argument("--atol", type=float, default=1e-5)
     p.add_argument("--dim-size", type=int, default=2,
@@ -131,8 +133,8 @@ def session(path):
     return ort.InferenceSession(path, sess_options=options, providers=["CPUExecutionProvider"])
 
 
-def generate_inputs(sess, args):
-    rng = np.random.default_rng(args.seed)
+def generate_inputs(sess, args, seed):
+    rng = np.random.default_rng(seed)
     feeds = {}
     for inp in sess.get_inputs():
         dtype = NUMPY_TYPES.get(inp.type)
@@ -156,13 +158,15 @@ def generate_inputs(sess, args):
             feeds[inp.name] = rng.integers(0, 4, size=shape).astype(dtype)
         else:
             feeds[inp.name] = rng.standard_normal(shape).astype(dtype)
+        feeds[inp.name] = np.asarray(feeds[inp.name])  # a scalar stays an array of rank 0
     return feeds
 
 
-def run(path, feeds):
+def run(path, runs):
+    """The outputs of the model at `path`, by name, for each set of inputs in `runs`."""
     sess = session(path)
     names = [o.name for o in sess.get_outputs()]
-    return dict(zip(names, sess.run(names, feeds)))
+    return [dict(zip(names, sess.run(names, feeds))) for feeds in runs]
 
 
 def dense(value):
@@ -226,42 +230,47 @@ def main(argv):
             reference_session = session(args.original)
         except Exception as e:  # ORT's own exception types
             raise Skip(f"ONNX Runtime cannot load it: {str(e).strip().splitlines()[0]}")
-        feeds = generate_inputs(reference_session, args)
+        runs = [generate_inputs(reference_session, args, args.seed + i) for i in range(args.runs)]
         del reference_session
         try:
-            expected = run(args.original, feeds)
+            expected = run(args.original, runs)
         except Exception as e:
             raise Skip(f"ONNX Runtime cannot run it: {str(e).strip().splitlines()[0]}")
     except Skip as skip:
         print(f"SKIP {args.original}: {skip}")
         return SKIP
-    shapes = ", ".join(f"{k}{list(np.shape(v))}" for k, v in feeds.items())
-    print(f"reference {args.original}: inputs {shapes or 'none'}; outputs {', '.join(expected)}")
+    shapes = ", ".join(f"{k}{list(np.shape(v))}" for k, v in runs[0].items())
+    print(f"reference {args.original}: {len(runs)} run(s), inputs {shapes or 'none'}; "
+          f"outputs {', '.join(expected[0])}")
 
     failed = 0
     for path in args.rewritten:
         try:
-            actual = run(path, feeds)
+            actual = run(path, runs)
         except Exception as e:
             print(f"FAIL {path}: ONNX Runtime cannot run it: {str(e).strip().splitlines()[0]}")
             failed += 1
             continue
         problems = []
-        for name, value in expected.items():
-            if name not in actual:
-                problems.append(f"output '{name}' is missing")
-                continue
-            why = difference(value, actual[name], args.rtol, args.atol, f"output '{name}'")
-            if why:
-                problems.append(why)
-        problems += [f"output '{name}' is new" for name in actual if name not in expected]
+        for i, (want, got) in enumerate(zip(expected, actual)):
+            at = f" (run {i}, seed {args.seed + i})" if len(runs) > 1 else ""
+            for name, value in want.items():
+                if name not in got:
+                    problems.append(f"output '{name}' is missing")
+                    continue
+                why = difference(value, got[name], args.rtol, args.atol, f"output '{name}'")
+                if why:
+                    problems.append(why + at)
+            problems += [f"output '{name}' is new" for name in got if name not in want]
+            if problems:
+                break
         if problems:
             failed += 1
             print(f"FAIL {path}:")
             for p in problems:
                 print(f"  {p}")
         else:
-            print(f"ok   {path}: {len(expected)} outputs match")
+            print(f"ok   {path}: {len(expected[0])} outputs match")
     print(f"{len(args.rewritten) - failed} of {len(args.rewritten)} rewritten models match")
     return 1 if failed else 0
 

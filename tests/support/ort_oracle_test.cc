@@ -131,6 +131,27 @@ TEST(OrtOracle, AnOriginalOrtCannotRunIsSkippedWithTheReason) {
   EXPECT_EQ(v.kind, Kind::kMatch) << v.report;
 }
 
+TEST(OrtOracle, BothBranchesRunsBothBranchesOfAnIf) {
+  TempDir dir;
+  auto a = Write(dir, "a.onnx", R"(
+    <ir_version: 8, opset_import: ["" : 17]>
+    g (bool c, float[2] X) => (float[2] R) {
+      R = If(c) < then_branch = t () => (float[2] o) { o = Neg(X) },
+                  else_branch = e () => (float[2] o2) { o2 = Abs(X) } >
+    })");
+  auto b = Write(dir, "b.onnx", R"(
+    <ir_version: 8, opset_import: ["" : 17]>
+    g (bool c, float[2] X) => (float[2] R) {
+      R = If(c) < then_branch = t () => (float[2] o) { o = Relu(X) },
+                  else_branch = e () => (float[2] o2) { o2 = Abs(X) } >
+    })");
+  // Seed 0 alone takes the else branch, where the two agree.
+  EXPECT_EQ(CompareUnderOrt(a, {b}).kind, Kind::kMatch);
+  OrtVerdict v = CompareUnderOrt(a, {b}, BothBranches());
+  EXPECT_EQ(v.kind, Kind::kMismatch) << v.report;
+  EXPECT_THAT(v.report, HasSubstr("(run 2, seed 2)"));
+}
+
 TEST(OrtOracle, IntegerInputsAreValidIndicesAndSymbolsHaveOneSize) {
   TempDir dir;
   // Gather from a 4-row table needs indices in [0, 4); Add needs both N to be equal.
