@@ -2,12 +2,12 @@
 
 #include <fmt/format.h>
 
-#include <deque>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
 #include "onnxkit/topological_sort.h"
 #include "passes/graph_sites.h"
+#include "passes/unused_functions.h"
 
 namespace onnxkit::passes {
 namespace {
@@ -40,7 +40,7 @@ class DeadCode {
       ONNXKIT_RETURN_IF_ERROR(RemoveUnusedInitializers(sites[i], bound));
     }
     RemoveUnusedFunctions();
-    RemoveUnusedOpsetImports();
+    RemoveUnusedImports();
     return std::move(result_);
   }
 
@@ -107,58 +107,17 @@ class DeadCode {
     return absl::OkStatus();
   }
 
-  // Adds every local function the nodes of `graph` (at any depth) call to `live`, and those
-  // seen for the first time to `todo`.
-  void MarkCalls(const Graph& graph, absl::flat_hash_set<FunctionKey>& live,
-                 std::deque<FunctionKey>& todo) const {
-    for (const Node* n : graph.nodes()) {
-      FunctionKey key = KeyOf(n->domain, n->op_type);
-      if (local_functions_.contains(key) && live.insert(key).second) todo.push_back(key);
-      for (const Graph* sub : n->subgraphs()) MarkCalls(*sub, live, todo);
-    }
-  }
-
   void RemoveUnusedFunctions() {
-    // A model without a main graph is a library of functions: they stay.
-    if (!model_.graph || model_.functions.empty()) return;
-    absl::flat_hash_set<FunctionKey> live;
-    std::deque<FunctionKey> todo;
-    MarkCalls(*model_.graph, live, todo);
-    for (const TrainingInfo& t : model_.training_info) {
-      if (t.initialization) MarkCalls(*t.initialization, live, todo);
-      if (t.algorithm) MarkCalls(*t.algorithm, live, todo);
-    }
-    while (!todo.empty()) {
-      FunctionKey key = std::move(todo.front());
-      todo.pop_front();
-      // Every definition of the name (IR 10 overloads share one).
-      for (const auto& fn : model_.functions) {
-        if (KeyOf(fn->domain, fn->name) == key) MarkCalls(*fn->body, live, todo);
-      }
-    }
-    size_t before = model_.functions.size();
-    std::erase_if(model_.functions, [&](const std::unique_ptr<Function>& fn) {
-      return !live.contains(KeyOf(fn->domain, fn->name));
-    });
-    if (size_t removed = before - model_.functions.size(); removed > 0) {
+    if (int64_t removed = RemoveUncalledFunctions(model_); removed > 0) {
       result_.changed = true;
-      result_.Count("functions-removed", static_cast<int64_t>(removed));
+      result_.Count("functions-removed", removed);
     }
   }
 
-  void RemoveUnusedOpsetImports() {
-    absl::flat_hash_set<std::string> used = {""};
-    ForEachGraph(model_, [&](const Graph& g) {
-      for (const Node* n : g.nodes()) used.insert(std::string(NormalDomain(n->domain)));
-    });
-    for (const auto& fn : model_.functions) used.insert(std::string(NormalDomain(fn->domain)));
-    size_t before = model_.opset_import.size();
-    std::erase_if(model_.opset_import, [&](const OpsetImport& o) {
-      return !used.contains(std::string(NormalDomain(o.domain)));
-    });
-    if (size_t removed = before - model_.opset_import.size(); removed > 0) {
+  void RemoveUnusedImports() {
+    if (int64_t removed = RemoveUnusedOpsetImports(model_); removed > 0) {
       result_.changed = true;
-      result_.Count("opset-imports-removed", static_cast<int64_t>(removed));
+      result_.Count("opset-imports-removed", removed);
     }
   }
 

@@ -13,6 +13,7 @@
 #include "onnxkit/clone.h"
 #include "onnxkit/name_table.h"
 #include "schema/schemas.h"
+#include "passes/unused_functions.h"
 #include "util/function_index.h"
 
 namespace onnxkit::passes {
@@ -98,39 +99,17 @@ class Inliner {
     }
   }
 
-  // Removes the selected functions nothing calls any more, then the opset imports of their
-  // domains that no node and no remaining function uses.
+  // Removes the selected functions nothing calls any more (the others stay, and what they
+  // call), then the opset imports no node uses any more.
   void RemoveUnusedFunctions() {
-    absl::flat_hash_set<const Function*> used;
-    std::vector<const Function*> work;
-    auto note_calls = [&](const Graph& g) {
-      ForEachNodeDeep(g, [&](const Node& n) {
-        const Function* fn = index_.Find(n.domain, n.op_type);
-        if (fn && used.insert(fn).second) work.push_back(fn);
-      });
-    };
-    if (model_.graph) note_calls(*model_.graph);
-    for (const TrainingInfo& t : model_.training_info) {
-      if (t.initialization) note_calls(*t.initialization);
-      if (t.algorithm) note_calls(*t.algorithm);
+    int64_t functions = RemoveUncalledFunctions(
+        model_, [&](const Function& fn) { return !Selected(fn); });
+    if (functions == 0) return;
+    result_.Count("functions-removed", functions);
+    result_.changed = true;
+    if (int64_t imports = RemoveUnusedOpsetImports(model_); imports > 0) {
+      result_.Count("opset-imports-removed", imports);
     }
-    // Functions this pass does not inline stay, and so do the ones they call.
-    for (const auto& fn : model_.functions) {
-      if (!Selected(*fn) && used.insert(fn.get()).second) work.push_back(fn.get());
-    }
-    while (!work.empty()) {
-      const Function* fn = work.back();
-      work.pop_back();
-      note_calls(*fn->body);
-    }
-    std::vector<std::string> removed_domains;
-    std::erase_if(model_.functions, [&](const std::unique_ptr<Function>& fn) {
-      if (used.contains(fn.get())) return false;
-      removed_domains.push_back(fn->domain);
-      result_.Count("functions-removed");
-      return true;
-    });
-    RemoveUnusedImports(removed_domains);
   }
 
  private:
@@ -336,23 +315,6 @@ class Inliner {
       if (a.name == name) return &a;
     }
     return nullptr;
-  }
-
-  void RemoveUnusedImports(const std::vector<std::string>& domains) {
-    absl::flat_hash_set<std::string> candidates;
-    for (const std::string& d : domains) candidates.insert(std::string(NormalDomain(d)));
-    // The default domain's import stays: every model has one.
-    candidates.erase("");
-    if (candidates.empty()) return;
-    ForEachGraph(model_, [&](const Graph& g) {
-      for (const Node* n : g.nodes()) candidates.erase(std::string(NormalDomain(n->domain)));
-    });
-    for (const auto& fn : model_.functions) candidates.erase(std::string(NormalDomain(fn->domain)));
-    std::erase_if(model_.opset_import, [&](const OpsetImport& import) {
-      bool unused = candidates.contains(std::string(NormalDomain(import.domain)));
-      if (unused) result_.Count("opset-imports-removed");
-      return unused;
-    });
   }
 
   Model& model_;
