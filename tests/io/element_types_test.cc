@@ -174,6 +174,40 @@ TEST(ElementTypes, LoadRefusesUnpackedRawData) {
       << loaded.status();
 }
 
+// External data of a packed type: the reference's length is the packed size.
+TEST(ElementTypes, ExternalPackedTensor) {
+  testing::TempDir dir;
+  Tensor t;
+  t.name = "x";
+  t.data_type = static_cast<int32_t>(DataType::kInt4);
+  t.dims = {5};
+  t.data_location = 1;
+  t.external_data = {{"location", "x.bin", {}}, {"length", "3", {}}};
+  auto model = std::make_unique<Model>();
+  model->ir_version = 13;
+  model->graph = std::make_unique<Graph>();
+  model->graph->AddInitializer(t);
+  StatusOr<std::string> bytes = SaveBytes(*model);
+  ASSERT_TRUE(bytes.ok()) << bytes.status();
+  testing::WriteFile(dir / "m.onnx", *bytes);
+  testing::WriteFile(dir / "x.bin", std::string("\x10\xc7\x08", 3));  // 0 1 7 -4 -8
+  auto loaded = LoadFile((dir / "m.onnx").string());
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  StatusOr<std::vector<double>> values =
+      ToDoubles(*(*loaded)->graph->initializers().at(0)->initializer());
+  ASSERT_TRUE(values.ok()) << values.status();
+  EXPECT_EQ(*values, (std::vector<double>{0, 1, 7, -4, -8}));
+
+  testing::WriteFile(dir / "x.bin", std::string(5, '\0'));  // elements × 1 byte: refused
+  t.external_data[1].value = "5";
+  model = std::make_unique<Model>();
+  model->ir_version = 13;
+  model->graph = std::make_unique<Graph>();
+  model->graph->AddInitializer(t);
+  testing::WriteFile(dir / "m.onnx", *SaveBytes(*model));
+  EXPECT_FALSE(LoadFile((dir / "m.onnx").string()).ok());
+}
+
 // dump prints the decoded values and their statistics.
 class DumpValues : public ::testing::TestWithParam<const char*> {};
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <limits>
 
 #include "ir/ir_test_util.h"
@@ -166,6 +167,26 @@ TEST(TensorView, ReadsExternalDataThroughItsSource) {
 
   t.external = std::make_shared<ExternalLocation>(ExternalLocation{"mem", 8, 12, source});
   EXPECT_EQ(View<int32_t>(t).status().code(), absl::StatusCode::kOutOfRange);
+}
+
+// The IR reads no files (DESIGN.md's layers): nothing in src/ir or the public headers
+// includes src/io or opens, reads or maps a file.
+TEST(TensorDataSource, IrReadsNoFiles) {
+  const std::filesystem::path root = ONNXKIT_SOURCE_DIR;
+  std::vector<std::filesystem::path> files;
+  for (const char* dir : {"src/ir", "include/onnxkit"}) {
+    for (const auto& entry : std::filesystem::directory_iterator(root / dir)) {
+      files.push_back(entry.path());
+    }
+  }
+  ASSERT_GT(files.size(), 10u);
+  for (const auto& file : files) {
+    const std::string text = testing::ReadFile(file);
+    for (const char* forbidden : {"#include \"io/", "<fcntl.h>", "<unistd.h>", "<sys/mman.h>",
+                                  "<fstream>", "fopen(", "pread("}) {
+      EXPECT_EQ(text.find(forbidden), std::string::npos) << file << " has " << forbidden;
+    }
+  }
 }
 
 TEST(TensorBuilders, FromValuesChecksTheCount) {
