@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <span>
@@ -138,8 +139,7 @@ class DataSource {
   virtual ~DataSource() = default;
   // Bytes [offset, offset + length). An error names the source and `tensor` (e.g. a file
   // truncated after loading).
-  virtual StatusOr<Bytes> Read(uint64_t offset, uint64_t length,
-                               std::string_view tensor) const = 0;
+  virtual StatusOr<Bytes> Read(uint64_t offset, uint64_t length, std::string_view tensor) const = 0;
   // The file the bytes live in, whatever name reaches it: the writer refuses to overwrite a
   // file the model still reads.
   virtual FileId id() const = 0;
@@ -165,26 +165,35 @@ struct Bfloat16 {
 };
 
 // The DataType whose raw elements are laid out as a T: float, double, int8_t … uint64_t,
-// bool, Float16, Bfloat16, std::complex<float> and std::complex<double>.
+// bool, Float16, Bfloat16, std::complex<float> and std::complex<double>. Other types have
+// none (a compile error).
+template <typename T>
+struct ElementTypeOf;
+#define ONNXKIT_ELEMENT_TYPE(T, type)                 \
+  template <>                                         \
+  struct ElementTypeOf<T> {                           \
+    static constexpr DataType value = DataType::type; \
+  }
+ONNXKIT_ELEMENT_TYPE(float, kFloat);
+ONNXKIT_ELEMENT_TYPE(double, kDouble);
+ONNXKIT_ELEMENT_TYPE(int8_t, kInt8);
+ONNXKIT_ELEMENT_TYPE(uint8_t, kUint8);
+ONNXKIT_ELEMENT_TYPE(int16_t, kInt16);
+ONNXKIT_ELEMENT_TYPE(uint16_t, kUint16);
+ONNXKIT_ELEMENT_TYPE(int32_t, kInt32);
+ONNXKIT_ELEMENT_TYPE(uint32_t, kUint32);
+ONNXKIT_ELEMENT_TYPE(int64_t, kInt64);
+ONNXKIT_ELEMENT_TYPE(uint64_t, kUint64);
+ONNXKIT_ELEMENT_TYPE(bool, kBool);
+ONNXKIT_ELEMENT_TYPE(Float16, kFloat16);
+ONNXKIT_ELEMENT_TYPE(Bfloat16, kBfloat16);
+ONNXKIT_ELEMENT_TYPE(std::complex<float>, kComplex64);
+ONNXKIT_ELEMENT_TYPE(std::complex<double>, kComplex128);
+#undef ONNXKIT_ELEMENT_TYPE
+
 template <typename T>
 constexpr DataType DataTypeOf() {
-  using U = std::remove_cv_t<T>;
-  if constexpr (std::is_same_v<U, float>) return DataType::kFloat;
-  else if constexpr (std::is_same_v<U, double>) return DataType::kDouble;
-  else if constexpr (std::is_same_v<U, int8_t>) return DataType::kInt8;
-  else if constexpr (std::is_same_v<U, uint8_t>) return DataType::kUint8;
-  else if constexpr (std::is_same_v<U, int16_t>) return DataType::kInt16;
-  else if constexpr (std::is_same_v<U, uint16_t>) return DataType::kUint16;
-  else if constexpr (std::is_same_v<U, int32_t>) return DataType::kInt32;
-  else if constexpr (std::is_same_v<U, uint32_t>) return DataType::kUint32;
-  else if constexpr (std::is_same_v<U, int64_t>) return DataType::kInt64;
-  else if constexpr (std::is_same_v<U, uint64_t>) return DataType::kUint64;
-  else if constexpr (std::is_same_v<U, bool>) return DataType::kBool;
-  else if constexpr (std::is_same_v<U, Float16>) return DataType::kFloat16;
-  else if constexpr (std::is_same_v<U, Bfloat16>) return DataType::kBfloat16;
-  else if constexpr (std::is_same_v<U, std::complex<float>>) return DataType::kComplex64;
-  else if constexpr (std::is_same_v<U, std::complex<double>>) return DataType::kComplex128;
-  else static_assert(sizeof(U) == 0, "no ONNX element type is laid out as this C++ type");
+  return ElementTypeOf<std::remove_cv_t<T>>::value;
 }
 
 class Tensor {

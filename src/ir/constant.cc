@@ -10,8 +10,8 @@ namespace onnxkit {
 namespace {
 
 constexpr std::array<std::string_view, 7> kValueAttributes = {
-    "value",        "value_float",   "value_floats", "value_int",
-    "value_ints",   "value_string",  "value_strings"};
+    "value",      "value_float",  "value_floats", "value_int",
+    "value_ints", "value_string", "value_strings"};
 constexpr std::string_view kSparseValue = "sparse_value";
 
 bool IsValueAttribute(std::string_view name) {
@@ -103,8 +103,8 @@ StatusOr<Tensor> FromConstantNode(const Node& node, const Value& value,
   }
   StatusOr<Tensor> t = FromAttribute(*a, where, options.max_densified_bytes);
   if (!t.ok()) {
-    return Status(t.status().code(), fmt::format("{} ('{}'): {}", where, value.name(),
-                                                 StatusMessage(t.status())));
+    return Status(t.status().code(),
+                  fmt::format("{} ('{}'): {}", where, value.name(), StatusMessage(t.status())));
   }
   t->name = value.name();
   return t;
@@ -134,9 +134,9 @@ StatusOr<Tensor> ConstantTensor(const Value* value, const ConstantOptions& optio
   if (!value) return absl::NotFoundError("no value");
   if (value->is_graph_input() && !options.include_overridable_inputs &&
       (value->initializer() || value->sparse_initializer())) {
-    return absl::NotFoundError(fmt::format(
-        "'{}' is a graph input: its initializer is a default a caller may override",
-        value->name()));
+    return absl::NotFoundError(
+        fmt::format("'{}' is a graph input: its initializer is a default a caller may override",
+                    value->name()));
   }
   if (const Tensor* t = value->initializer()) return *t;
   if (const SparseTensor* st = value->sparse_initializer()) {
@@ -172,31 +172,30 @@ StatusOr<Tensor> Densify(const SparseTensor& sparse, uint64_t max_bytes) {
   dense.dims = sparse.dims;
   ONNXKIT_ASSIGN_OR_RETURN(int64_t count, dense.ElementCount());
   // Strings: what the dense vector of (empty) strings takes.
-  const uint64_t string_bytes =
-      static_cast<uint64_t>(count) > UINT64_MAX / sizeof(std::string)
-          ? UINT64_MAX
-          : static_cast<uint64_t>(count) * sizeof(std::string);
-  ONNXKIT_ASSIGN_OR_RETURN(uint64_t bytes, is_string ? StatusOr<uint64_t>(string_bytes)
-                                                      : dense.RawByteSize());
+  const uint64_t string_bytes = static_cast<uint64_t>(count) > UINT64_MAX / sizeof(std::string)
+                                    ? UINT64_MAX
+                                    : static_cast<uint64_t>(count) * sizeof(std::string);
+  ONNXKIT_ASSIGN_OR_RETURN(uint64_t bytes,
+                           is_string ? StatusOr<uint64_t>(string_bytes) : dense.RawByteSize());
   if (bytes > max_bytes) {
-    return absl::ResourceExhaustedError(fmt::format(
-        "the dense form {}{} takes {} bytes, more than the {} allowed", DataTypeName(type),
-        DimsToString(sparse.dims), bytes, max_bytes));
+    return absl::ResourceExhaustedError(
+        fmt::format("the dense form {}{} takes {} bytes, more than the {} allowed",
+                    DataTypeName(type), DimsToString(sparse.dims), bytes, max_bytes));
   }
   ONNXKIT_ASSIGN_OR_RETURN(int64_t nnz, values.ElementCount());
   if (values.dims.size() != 1) return absl::InvalidArgumentError("sparse values are not 1-D");
   const Tensor& indices = *sparse.indices;
   if (indices.data_type != static_cast<int32_t>(DataType::kInt64)) {
-    return absl::InvalidArgumentError(fmt::format("sparse indices are {}, not int64",
-                                                  DataTypeName(indices.data_type)));
+    return absl::InvalidArgumentError(
+        fmt::format("sparse indices are {}, not int64", DataTypeName(indices.data_type)));
   }
   const size_t rank = sparse.dims.size();
   const bool linear = indices.dims.size() == 1 && indices.dims[0] == nnz;
   const bool coordinates = indices.dims.size() == 2 && indices.dims[0] == nnz &&
                            indices.dims[1] == static_cast<int64_t>(rank);
   if (!linear && !coordinates) {
-    return absl::InvalidArgumentError(fmt::format("{} values but indices of shape {}", nnz,
-                                                  DimsToString(indices.dims)));
+    return absl::InvalidArgumentError(
+        fmt::format("{} values but indices of shape {}", nnz, DimsToString(indices.dims)));
   }
   ONNXKIT_ASSIGN_OR_RETURN(std::vector<int64_t> index, ToInt64s(indices, INT64_MAX));
 

@@ -16,10 +16,10 @@ float SmallFloat(uint32_t bits, int exponent_bits, int mantissa_bits, int bias) 
   const uint32_t exponent = (bits >> mantissa_bits) & ((1u << exponent_bits) - 1);
   const uint32_t mantissa = bits & ((1u << mantissa_bits) - 1);
   const bool negative = (bits >> (exponent_bits + mantissa_bits)) & 1;
-  const float magnitude =
-      exponent == 0 ? std::ldexp(static_cast<float>(mantissa), 1 - bias - mantissa_bits)
-                    : std::ldexp(static_cast<float>(mantissa + (1u << mantissa_bits)),
-                                 static_cast<int>(exponent) - bias - mantissa_bits);
+  const float magnitude = exponent == 0
+                              ? std::ldexp(static_cast<float>(mantissa), 1 - bias - mantissa_bits)
+                              : std::ldexp(static_cast<float>(mantissa + (1u << mantissa_bits)),
+                                           static_cast<int>(exponent) - bias - mantissa_bits);
   return negative ? -magnitude : magnitude;
 }
 
@@ -57,7 +57,7 @@ uint16_t FloatToFloat16(float value) {
   // even goes up, to infinity.
   if (magnitude >= 0x477ff000) return sign | 0x7c00;
   const uint32_t exponent = magnitude >> 23;
-  if (exponent < 113) {  // below 2^-14: a half subnormal or zero
+  if (exponent < 113) {               // below 2^-14: a half subnormal or zero
     if (exponent < 102) return sign;  // below 2^-25, half the smallest subnormal
     const uint32_t mantissa = (magnitude & 0x7fffff) | 0x800000;
     const uint32_t shift = 126 - exponent;

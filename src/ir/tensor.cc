@@ -4,7 +4,6 @@
 
 #include <cstring>
 
-
 namespace onnxkit {
 
 Bytes Bytes::Copy(std::string_view bytes) { return Own(std::string(bytes)); }
@@ -73,7 +72,8 @@ std::string PackSixBits(const std::vector<int32_t>& values, uint64_t byte_size) 
     const int shift = static_cast<int>(first_bit % 8);
     out[byte] = static_cast<char>(static_cast<uint8_t>(out[byte]) | ((bits << shift) & 0xff));
     if (shift > 2) {
-      out[byte + 1] = static_cast<char>(static_cast<uint8_t>(out[byte + 1]) | (bits >> (8 - shift)));
+      out[byte + 1] =
+          static_cast<char>(static_cast<uint8_t>(out[byte + 1]) | (bits >> (8 - shift)));
     }
   }
   return out;
@@ -110,10 +110,9 @@ StatusOr<Bytes> Tensor::Data() const {
   const size_t count = TypedFieldSize();
   const uint64_t expected_count = TypedFieldSizeOf(data_type, static_cast<uint64_t>(elements));
   if (count != expected_count) {
-    return absl::InvalidArgumentError(
-        fmt::format("tensor '{}' has {} values in {} but {}{} needs {}", name, count,
-                    TypedFieldName(data_type), DataTypeName(data_type), DimsToString(dims),
-                    expected_count));
+    return absl::InvalidArgumentError(fmt::format(
+        "tensor '{}' has {} values in {} but {}{} needs {}", name, count, TypedFieldName(data_type),
+        DataTypeName(data_type), DimsToString(dims), expected_count));
   }
   std::string out;
   switch (static_cast<DataType>(data_type)) {

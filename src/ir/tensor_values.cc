@@ -28,8 +28,8 @@ struct NumericData {
 
 StatusOr<NumericData> ReadNumeric(const Tensor& t, int64_t max_elements) {
   if (!IsNumeric(t.data_type)) {
-    return absl::InvalidArgumentError(fmt::format("{} is {}, not a numeric type", Label(t),
-                                                  DataTypeName(t.data_type)));
+    return absl::InvalidArgumentError(
+        fmt::format("{} is {}, not a numeric type", Label(t), DataTypeName(t.data_type)));
   }
   ONNXKIT_ASSIGN_OR_RETURN(int64_t count, t.ElementCount());
   if (count > max_elements) {
@@ -95,9 +95,9 @@ StatusOr<Tensor> Tensor::FromStrings(std::vector<int64_t> dims, std::vector<std:
 namespace tensor_internal {
 StatusOr<Bytes> ViewBytes(const Tensor& tensor, DataType type) {
   if (tensor.data_type != static_cast<int32_t>(type)) {
-    return absl::InvalidArgumentError(
-        fmt::format("{} is {}, not {}", Label(tensor), DataTypeName(tensor.data_type),
-                    DataTypeName(static_cast<int32_t>(type))));
+    return absl::InvalidArgumentError(fmt::format("{} is {}, not {}", Label(tensor),
+                                                  DataTypeName(tensor.data_type),
+                                                  DataTypeName(static_cast<int32_t>(type))));
   }
   return tensor.Data();
 }
@@ -119,8 +119,8 @@ StatusOr<std::vector<int64_t>> ToInt64s(const Tensor& tensor, int64_t max_elemen
     std::optional<int64_t> v = ExactInteger(tensor.data_type, data.bytes.view(), i);
     if (!v) {
       return absl::InvalidArgumentError(fmt::format(
-          "{} ({}): element {} ({}) is not an int64", Label(tensor),
-          DataTypeName(tensor.data_type), i, ElementAsDouble(tensor.data_type, data.bytes.view(), i)));
+          "{} ({}): element {} ({}) is not an int64", Label(tensor), DataTypeName(tensor.data_type),
+          i, ElementAsDouble(tensor.data_type, data.bytes.view(), i)));
     }
     out[static_cast<size_t>(i)] = *v;
   }

@@ -52,8 +52,7 @@ struct Loaded {
 };
 
 Loaded Load(const std::string& test, const std::string& file) {
-  const std::string bytes =
-      testing::ReadFile(kNode / test / "test_data_set_0" / (file + ".pb"));
+  const std::string bytes = testing::ReadFile(kNode / test / "test_data_set_0" / (file + ".pb"));
   auto model = LoadBytes(ModelWithInitializer(bytes));
   EXPECT_TRUE(model.ok()) << test << "/" << file << ": " << model.status();
   if (!model.ok()) return {};
@@ -215,9 +214,11 @@ TEST_P(DumpValues, MatchTheCastOutput) {
   const std::string test = GetParam();
   testing::TempDir dir;
   const fs::path model = dir / "m.onnx";
-  testing::WriteFile(model, ModelWithInitializer(testing::ReadFile(
-                                kNode / test / "test_data_set_0" / "input_0.pb")));
-  testing::CliResult r = testing::RunCli({"dump", "--format=json", "--initializers=full", model.string()});
+  testing::WriteFile(
+      model,
+      ModelWithInitializer(testing::ReadFile(kNode / test / "test_data_set_0" / "input_0.pb")));
+  testing::CliResult r =
+      testing::RunCli({"dump", "--format=json", "--initializers=full", model.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const nlohmann::json doc = nlohmann::json::parse(r.out);
   const nlohmann::json& init = doc["graph"]["initializers"].at(0);
@@ -250,15 +251,14 @@ INSTANTIATE_TEST_SUITE_P(Backend122, DumpValues,
                                            "test_cast_FLOAT8E5M2_to_FLOAT",
                                            "test_cast_e8m0_FLOAT8E8M0_to_FLOAT",
                                            "test_cast_FLOAT4E2M1_to_FLOAT",
-                                           "test_cast_INT4_to_FLOAT",
-                                           "test_cast_UINT2_to_FLOAT"));
+                                           "test_cast_INT4_to_FLOAT", "test_cast_UINT2_to_FLOAT"));
 
 TEST(ElementTypes, DumpTextNamesTheType) {
   testing::TempDir dir;
   const fs::path model = dir / "m.onnx";
-  testing::WriteFile(model, ModelWithInitializer(testing::ReadFile(
-                                kNode / "test_cast_INT4_to_INT8" / "test_data_set_0" /
-                                "input_0.pb")));
+  testing::WriteFile(model,
+                     ModelWithInitializer(testing::ReadFile(kNode / "test_cast_INT4_to_INT8" /
+                                                            "test_data_set_0" / "input_0.pb")));
   testing::CliResult r = testing::RunCli({"dump", model.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("int4[5,5]"), std::string::npos) << r.out;

@@ -167,8 +167,7 @@ TEST(Constant, SparseErrors) {
 
   Node* huge = g.AppendNode("Constant", {}, {"h"});
   huge->SetAttribute(SparseAttribute(Sparse({int64_t{1} << 40}, {1}, {1}, {0})));
-  EXPECT_EQ(ConstantTensor(huge->output(0)).status().code(),
-            absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(ConstantTensor(huge->output(0)).status().code(), absl::StatusCode::kResourceExhausted);
 
   SparseTensor packed = Sparse({4}, {1}, {1}, {0});
   packed.values->data_type = static_cast<int32_t>(DataType::kInt4);

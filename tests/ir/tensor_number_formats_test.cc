@@ -107,7 +107,8 @@ TEST(Bfloat16, RoundsToNearestEven) {
   EXPECT_EQ(FloatToBfloat16(std::bit_cast<float>(0x3f818000u)), 0x3f82);  // tie, odd goes up
   EXPECT_EQ(FloatToBfloat16(std::bit_cast<float>(0x3f808001u)), 0x3f81);
   EXPECT_EQ(FloatToBfloat16(std::numeric_limits<float>::max()), 0x7f80);  // to infinity
-  EXPECT_TRUE(std::isnan(Bfloat16ToFloat(FloatToBfloat16(std::numeric_limits<float>::quiet_NaN()))));
+  EXPECT_TRUE(
+      std::isnan(Bfloat16ToFloat(FloatToBfloat16(std::numeric_limits<float>::quiet_NaN()))));
   for (uint32_t bits = 0; bits <= 0xffff; ++bits) {
     const float f = Bfloat16ToFloat(static_cast<uint16_t>(bits));
     if (!std::isnan(f)) EXPECT_EQ(FloatToBfloat16(f), bits) << bits;
@@ -148,11 +149,11 @@ TEST(SmallFloats, Float4AndFloat6) {
     EXPECT_EQ(Float4E2M1ToFloat(i), e2m1[i]) << int{i};
     EXPECT_EQ(Float4E2M1ToFloat(static_cast<uint8_t>(i | 8)), -e2m1[i]) << int{i};
   }
-  EXPECT_EQ(Float6ToFloat(0x1f, DataType::kFloat6E2M3), 7.5f);   // largest e2m3
+  EXPECT_EQ(Float6ToFloat(0x1f, DataType::kFloat6E2M3), 7.5f);    // largest e2m3
   EXPECT_EQ(Float6ToFloat(0x01, DataType::kFloat6E2M3), 0.125f);  // smallest subnormal
   EXPECT_EQ(Float6ToFloat(0x08, DataType::kFloat6E2M3), 1.0f);
   EXPECT_EQ(Float6ToFloat(0x3f, DataType::kFloat6E2M3), -7.5f);
-  EXPECT_EQ(Float6ToFloat(0x1f, DataType::kFloat6E3M2), 28.0f);     // largest e3m2
+  EXPECT_EQ(Float6ToFloat(0x1f, DataType::kFloat6E3M2), 28.0f);    // largest e3m2
   EXPECT_EQ(Float6ToFloat(0x01, DataType::kFloat6E3M2), 0.0625f);  // smallest subnormal
   EXPECT_EQ(Float6ToFloat(0x0c, DataType::kFloat6E3M2), 1.0f);
 }

@@ -237,7 +237,7 @@ TEST(TensorConversions, ToDoublesReadsEveryNumericType) {
   EXPECT_EQ(*ToDoubles(scales), (std::vector<double>{1, 1, 2, 2}));
 
   Tensor i4 = Typed(DataType::kInt4, {3});  // packed two per int32_data entry
-  i4.int32_data = {0x8f, 0x07};              // -1, -8, 7
+  i4.int32_data = {0x8f, 0x07};             // -1, -8, 7
   EXPECT_EQ(*ToDoubles(i4), (std::vector<double>{-1, -8, 7}));
 }
 
