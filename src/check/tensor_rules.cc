@@ -2,7 +2,8 @@
 //
 // Cases: an undefined or unknown data type; data in a field the type does not use (e.g.
 // float16 in float_data, int64_data on a float tensor, raw_data on strings); two data
-// fields at once; a value count that disagrees with the dims; strings that are not UTF-8;
+// fields at once; a value count that disagrees with the dims (packed types count their
+// int32_data entries, not their elements); strings that are not UTF-8;
 // sparse tensors whose values and indices disagree, whose indices are out of range or not
 // strictly increasing. External tensors are left to the "external-data" group.
 #include <fmt/format.h>
@@ -14,23 +15,6 @@
 
 namespace onnxkit::check_internal {
 namespace {
-
-constexpr int32_t kLastDataType = static_cast<int32_t>(DataType::kInt4);
-
-// The typed field each data type stores its values in (besides raw_data).
-std::string_view FieldFor(int32_t type) {
-  switch (static_cast<DataType>(type)) {
-    case DataType::kFloat:
-    case DataType::kComplex64: return "float_data";
-    case DataType::kDouble:
-    case DataType::kComplex128: return "double_data";
-    case DataType::kInt64: return "int64_data";
-    case DataType::kUint32:
-    case DataType::kUint64: return "uint64_data";
-    case DataType::kString: return "string_data";
-    default: return "int32_data";
-  }
-}
 
 struct Field {
   std::string_view name;
@@ -47,14 +31,6 @@ std::vector<Field> FieldsInUse(const Tensor& t) {
   if (!t.uint64_data.empty()) out.push_back({"uint64_data", t.uint64_data.size()});
   if (t.has_raw_data()) out.push_back({"raw_data", t.raw_data.size()});
   return out;
-}
-
-// Values per element in the typed field (complex numbers take two).
-size_t ValuesPerElement(int32_t type) {
-  return type == static_cast<int32_t>(DataType::kComplex64) ||
-                 type == static_cast<int32_t>(DataType::kComplex128)
-             ? 2
-             : 1;
 }
 
 class TensorChecker {
@@ -118,13 +94,15 @@ class TensorChecker {
       }
       return;  // the loader already checked raw_data's size against the dims
     }
-    if (field.name != FieldFor(t_.data_type)) {
+    if (field.name != TypedFieldName(t_.data_type)) {
       Error("wrong-data-field",
             fmt::format("a {} tensor stores its values in {} or raw_data, not in {}",
-                        DataTypeName(t_.data_type), FieldFor(t_.data_type), field.name));
+                        DataTypeName(t_.data_type), TypedFieldName(t_.data_type), field.name));
       return;
     }
-    size_t expected = static_cast<size_t>(count) * ValuesPerElement(t_.data_type);
+    // Complex types take two entries per element; the 4-bit types pack two elements into
+    // one int32_data entry and the 2-bit types four.
+    const uint64_t expected = TypedFieldSizeOf(t_.data_type, static_cast<uint64_t>(count));
     if (field.count != expected) {
       Error("data-count", fmt::format("dims {} need {} values but {} holds {}",
                                       DimsToString(t_.dims), expected, field.name, field.count));

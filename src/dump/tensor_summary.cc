@@ -8,6 +8,8 @@
 #include <cstring>
 #include <limits>
 
+#include "onnxkit/number_formats.h"
+
 namespace onnxkit::dump_internal {
 namespace {
 
@@ -18,54 +20,6 @@ T Load(std::string_view raw, int64_t i) {
   return v;
 }
 
-float HalfToFloat(uint16_t h) {
-  int exponent = (h >> 10) & 0x1f;
-  int mantissa = h & 0x3ff;
-  float magnitude;
-  if (exponent == 0) {
-    magnitude = std::ldexp(static_cast<float>(mantissa), -24);  // zero or subnormal
-  } else if (exponent == 31) {
-    magnitude =
-        mantissa ? std::numeric_limits<float>::quiet_NaN() : std::numeric_limits<float>::infinity();
-  } else {
-    magnitude = std::ldexp(static_cast<float>(mantissa + 1024), exponent - 25);
-  }
-  return (h & 0x8000) ? -magnitude : magnitude;
-}
-
-float Bfloat16ToFloat(uint16_t b) { return std::bit_cast<float>(static_cast<uint32_t>(b) << 16); }
-
-// The four float8 formats of ONNX: E4M3FN and E5M2 follow IEEE layout (E4M3FN has no
-// infinities and one NaN pattern per sign); the FNUZ variants have no negative zero, 0x80
-// is their only NaN, and their bias is one higher.
-float Float8ToFloat(uint8_t byte, DataType type) {
-  const bool e4m3 = type == DataType::kFloat8E4M3FN || type == DataType::kFloat8E4M3FNUZ;
-  const bool fnuz = type == DataType::kFloat8E4M3FNUZ || type == DataType::kFloat8E5M2FNUZ;
-  const int mantissa_bits = e4m3 ? 3 : 2;
-  const int exponent_max = e4m3 ? 15 : 31;
-  const int bias = (e4m3 ? 7 : 15) + (fnuz ? 1 : 0);
-  const float nan = std::numeric_limits<float>::quiet_NaN();
-  if (fnuz && byte == 0x80) return nan;
-  const int exponent = (byte & 0x7f) >> mantissa_bits;
-  const int mantissa = byte & ((1 << mantissa_bits) - 1);
-  if (!fnuz && exponent == exponent_max) {
-    if (e4m3 && mantissa == (1 << mantissa_bits) - 1) return nan;
-    if (!e4m3) return mantissa ? nan : ((byte & 0x80) ? -INFINITY : INFINITY);
-  }
-  float magnitude = exponent == 0
-                        ? std::ldexp(static_cast<float>(mantissa), 1 - bias - mantissa_bits)
-                        : std::ldexp(static_cast<float>(mantissa + (1 << mantissa_bits)),
-                                     exponent - bias - mantissa_bits);
-  return (byte & 0x80) ? -magnitude : magnitude;
-}
-
-// Int4/Uint4 pack two elements per byte, the first in the low nibble.
-int Nibble(std::string_view raw, int64_t i, bool is_signed) {
-  uint8_t byte = static_cast<uint8_t>(raw[static_cast<size_t>(i / 2)]);
-  int v = (i % 2 == 0) ? (byte & 0x0f) : (byte >> 4);
-  return is_signed && v >= 8 ? v - 16 : v;
-}
-
 enum class Category { kFloating, kSigned, kUnsigned, kOther };
 
 Category CategoryOf(int32_t dtype) {
@@ -73,16 +27,28 @@ Category CategoryOf(int32_t dtype) {
     case DataType::kFloat:
     case DataType::kFloat16:
     case DataType::kBfloat16:
-    case DataType::kDouble: return Category::kFloating;
+    case DataType::kDouble:
+    case DataType::kFloat8E4M3FN:
+    case DataType::kFloat8E4M3FNUZ:
+    case DataType::kFloat8E5M2:
+    case DataType::kFloat8E5M2FNUZ:
+    case DataType::kFloat8E8M0:
+    case DataType::kFloat4E2M1:
+    case DataType::kFloat6E2M3:
+    case DataType::kFloat6E3M2: return Category::kFloating;
     case DataType::kInt8:
     case DataType::kInt16:
     case DataType::kInt32:
-    case DataType::kInt64: return Category::kSigned;
+    case DataType::kInt64:
+    case DataType::kInt4:
+    case DataType::kInt2: return Category::kSigned;
     case DataType::kUint8:
     case DataType::kUint16:
     case DataType::kUint32:
     case DataType::kUint64:
-    case DataType::kBool: return Category::kUnsigned;
+    case DataType::kBool:
+    case DataType::kUint4:
+    case DataType::kUint2: return Category::kUnsigned;
     default: return Category::kOther;
   }
 }
@@ -98,7 +64,8 @@ int64_t SignedAt(int32_t dtype, std::string_view raw, int64_t i) {
     case DataType::kInt8: return Int8At(raw, i);
     case DataType::kInt16: return Load<int16_t>(raw, i);
     case DataType::kInt32: return Load<int32_t>(raw, i);
-    default: return Load<int64_t>(raw, i);
+    case DataType::kInt64: return Load<int64_t>(raw, i);
+    default: return static_cast<int64_t>(ElementAsDouble(dtype, raw, i));  // int4, int2
   }
 }
 
@@ -108,16 +75,16 @@ uint64_t UnsignedAt(int32_t dtype, std::string_view raw, int64_t i) {
     case DataType::kBool: return Load<uint8_t>(raw, i) != 0;
     case DataType::kUint16: return Load<uint16_t>(raw, i);
     case DataType::kUint32: return Load<uint32_t>(raw, i);
-    default: return Load<uint64_t>(raw, i);
+    case DataType::kUint64: return Load<uint64_t>(raw, i);
+    default: return static_cast<uint64_t>(ElementAsDouble(dtype, raw, i));  // uint4, uint2
   }
 }
 
 double FloatingAt(int32_t dtype, std::string_view raw, int64_t i) {
   switch (static_cast<DataType>(dtype)) {
     case DataType::kFloat: return Load<float>(raw, i);
-    case DataType::kFloat16: return HalfToFloat(Load<uint16_t>(raw, i));
-    case DataType::kBfloat16: return Bfloat16ToFloat(Load<uint16_t>(raw, i));
-    default: return Load<double>(raw, i);
+    case DataType::kDouble: return Load<double>(raw, i);
+    default: return ElementAsDouble(dtype, raw, i);  // the 16-, 8-, 6- and 4-bit floats
   }
 }
 
@@ -193,7 +160,8 @@ Json ComputeStats(int32_t dtype, std::string_view raw, int64_t count) {
     case DataType::kDouble:
       return FloatingStats(dtype, count, [&](int64_t i) { return at(double{}, i); });
     case DataType::kFloat16:
-      return FloatingStats(dtype, count, [&](int64_t i) { return HalfToFloat(at(uint16_t{}, i)); });
+      return FloatingStats(dtype, count,
+                           [&](int64_t i) { return Float16ToFloat(at(uint16_t{}, i)); });
     case DataType::kBfloat16:
       return FloatingStats(dtype, count,
                            [&](int64_t i) { return Bfloat16ToFloat(at(uint16_t{}, i)); });
@@ -216,6 +184,16 @@ Json ComputeStats(int32_t dtype, std::string_view raw, int64_t count) {
     case DataType::kUint64:
       return IntegerStats<uint64_t>(count, [&](int64_t i) { return at(uint64_t{}, i); });
     default: break;
+  }
+  // The float8, float6 and float4 formats and the packed integers, element by element.
+  switch (CategoryOf(dtype)) {
+    case Category::kFloating:
+      return FloatingStats(dtype, count, [&](int64_t i) { return FloatingAt(dtype, raw, i); });
+    case Category::kSigned:
+      return IntegerStats<int64_t>(count, [&](int64_t i) { return SignedAt(dtype, raw, i); });
+    case Category::kUnsigned:
+      return IntegerStats<uint64_t>(count, [&](int64_t i) { return UnsignedAt(dtype, raw, i); });
+    case Category::kOther: break;
   }
   return nullptr;
 }
@@ -277,8 +255,7 @@ Json DoubleJson(double value) {
 }
 
 bool Elements::CanDecode(int32_t dtype) {
-  return dtype > 0 && dtype <= static_cast<int32_t>(DataType::kInt4) &&
-         dtype != static_cast<int32_t>(DataType::kString);
+  return IsKnownDataType(dtype) && dtype != static_cast<int32_t>(DataType::kString);
 }
 
 Json Elements::ValueAt(int64_t i) const {
@@ -291,12 +268,6 @@ Json Elements::ValueAt(int64_t i) const {
     case DataType::kComplex128:
       return Json::array(
           {DoubleJson(Load<double>(raw_, 2 * i)), DoubleJson(Load<double>(raw_, 2 * i + 1))});
-    case DataType::kFloat8E4M3FN:
-    case DataType::kFloat8E4M3FNUZ:
-    case DataType::kFloat8E5M2:
-    case DataType::kFloat8E5M2FNUZ: return FloatJson(Float8ToFloat(Load<uint8_t>(raw_, i), type));
-    case DataType::kInt4: return Nibble(raw_, i, /*is_signed=*/true);
-    case DataType::kUint4: return Nibble(raw_, i, /*is_signed=*/false);
     default: break;
   }
   switch (CategoryOf(dtype_)) {

@@ -63,8 +63,9 @@ StatusOr<InputBytes> ReadStdin();
 
 namespace onnxkit {
 
-// An external-data file opened once at load time and shared by the tensors stored in it.
-class ExternalDataFile {
+// An external-data file opened once at load time and shared by the tensors stored in it: the
+// DataSource the loader hands the IR.
+class ExternalDataFile final : public DataSource {
  public:
   ExternalDataFile(io_internal::Fd fd, std::string path, const struct stat& st)
       : fd_(std::move(fd)),
@@ -73,13 +74,13 @@ class ExternalDataFile {
         size_(static_cast<uint64_t>(st.st_size)) {}
 
   const std::string& path() const { return path_; }
-  FileId id() const { return id_; }
+  FileId id() const override { return id_; }
   // The size when it was opened (the one references were checked against).
   uint64_t size() const { return size_; }
 
   // Reads bytes [offset, offset + length) through the descriptor. A file that no longer holds
   // them (truncated after loading) is an error naming the file and `tensor`.
-  StatusOr<Bytes> Read(uint64_t offset, uint64_t length, std::string_view tensor) const;
+  StatusOr<Bytes> Read(uint64_t offset, uint64_t length, std::string_view tensor) const override;
 
  private:
   io_internal::Fd fd_;

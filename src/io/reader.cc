@@ -642,19 +642,17 @@ void ModelDecoder::CheckTensorPayload(const Tensor& t, const uint8_t* at) {
     d_.Fail(at, fmt::format("{}: {}", label, StatusMessage(count.status())));
     return;
   }
-  size_t elem = DataTypeSize(t.data_type);
-  if (t.has_raw_data() && elem != 0 && !t.is_external()) {
-    unsigned __int128 expected = static_cast<unsigned __int128>(*count) * elem;
-    // Sub-byte types (int4) pack two elements per byte.
-    if (t.data_type == static_cast<int32_t>(DataType::kInt4) ||
-        t.data_type == static_cast<int32_t>(DataType::kUint4)) {
-      expected = (static_cast<unsigned __int128>(*count) + 1) / 2;
-    }
-    if (expected != t.raw_data.size()) {
+  // Packed types (int4, int2, float4, float6) share bytes: RawByteSizeOf rounds up.
+  auto expected = RawByteSizeOf(t.data_type, *count);
+  if (t.has_raw_data() && DataTypeBits(t.data_type) != 0 && !t.is_external()) {
+    if (!expected.ok()) {
+      d_.Push("dims");
+      d_.Fail(at, fmt::format("{}: {}", label, StatusMessage(expected.status())));
+    } else if (*expected != t.raw_data.size()) {
       d_.Push("raw_data");
       d_.Fail(at, fmt::format("{} is {}{} ({} bytes) but raw_data holds {} bytes", label,
-                              DataTypeName(t.data_type), DimsToString(t.dims),
-                              static_cast<uint64_t>(expected), t.raw_data.size()));
+                              DataTypeName(t.data_type), DimsToString(t.dims), *expected,
+                              t.raw_data.size()));
     }
   }
 }

@@ -60,7 +60,7 @@ struct InputFile {
 std::vector<InputFile> InputsOf(const Model& model) {
   std::vector<InputFile> inputs;
   if (model.source_file) inputs.push_back({*model.source_file, "the model file being saved"});
-  absl::flat_hash_set<const ExternalDataFile*> seen;
+  absl::flat_hash_set<const DataSource*> seen;
   ForEachTensor(model, [&](const Tensor& t, const TensorSite& site) {
     if (!t.external || !t.external->source || !seen.insert(t.external->source.get()).second) {
       return;
@@ -179,7 +179,7 @@ StatusOr<Target> ResolveSideTarget(const Target& model, const std::string& name)
 // Planning which tensor goes where.
 
 bool CanBeExternal(const Tensor& t) {
-  return t.data_type != static_cast<int32_t>(DataType::kString) && DataTypeSize(t.data_type) > 0;
+  return t.data_type != static_cast<int32_t>(DataType::kString) && DataTypeBits(t.data_type) > 0;
 }
 
 // Writes the tensor's data inline, read from its external file while the model is written.

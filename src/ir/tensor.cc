@@ -4,8 +4,6 @@
 
 #include <cstring>
 
-#include "io/input_file.h"
-
 namespace onnxkit {
 
 Bytes Bytes::Copy(std::string_view bytes) { return Own(std::string(bytes)); }
@@ -29,24 +27,16 @@ StatusOr<int64_t> Tensor::ElementCount() const {
 }
 
 StatusOr<uint64_t> Tensor::RawByteSize() const {
-  auto count = ElementCount();
-  if (!count.ok()) return count.status();
-  size_t elem = DataTypeSize(data_type);
-  if (data_type == static_cast<int32_t>(DataType::kInt4) ||
-      data_type == static_cast<int32_t>(DataType::kUint4)) {
-    return (static_cast<uint64_t>(*count) + 1) / 2;
-  }
-  unsigned __int128 bytes = static_cast<unsigned __int128>(*count) * elem;
-  if (bytes > UINT64_MAX) return absl::InvalidArgumentError("tensor byte size overflows");
-  return static_cast<uint64_t>(bytes);
+  ONNXKIT_ASSIGN_OR_RETURN(int64_t count, ElementCount());
+  return RawByteSizeOf(data_type, count);
 }
 
-size_t Tensor::TypedElementCount() const {
+size_t Tensor::TypedFieldSize() const {
   switch (static_cast<DataType>(data_type)) {
-    case DataType::kFloat: return float_data.size();
-    case DataType::kComplex64: return float_data.size() / 2;
-    case DataType::kDouble: return double_data.size();
-    case DataType::kComplex128: return double_data.size() / 2;
+    case DataType::kFloat:
+    case DataType::kComplex64: return float_data.size();
+    case DataType::kDouble:
+    case DataType::kComplex128: return double_data.size();
     case DataType::kInt64: return int64_data.size();
     case DataType::kUint32:
     case DataType::kUint64: return uint64_data.size();
@@ -69,6 +59,24 @@ std::string Narrow(const std::vector<From>& values) {
 template <typename T>
 std::string Copy(const std::vector<T>& values) {
   return std::string(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(T));
+}
+
+// float6 keeps one element per int32_data entry (its low 6 bits); raw data packs them into
+// a 6-bit stream, least significant bit first.
+std::string PackSixBits(const std::vector<int32_t>& values, uint64_t byte_size) {
+  std::string out(byte_size, '\0');
+  for (size_t i = 0; i < values.size(); ++i) {
+    const uint32_t bits = static_cast<uint32_t>(values[i]) & 0x3f;
+    const size_t first_bit = i * 6;
+    const size_t byte = first_bit / 8;
+    const int shift = static_cast<int>(first_bit % 8);
+    out[byte] = static_cast<char>(static_cast<uint8_t>(out[byte]) | ((bits << shift) & 0xff));
+    if (shift > 2) {
+      out[byte + 1] =
+          static_cast<char>(static_cast<uint8_t>(out[byte + 1]) | (bits >> (8 - shift)));
+    }
+  }
+  return out;
 }
 }  // namespace
 
@@ -98,12 +106,13 @@ StatusOr<Bytes> Tensor::Data() const {
     }
     return raw_data;
   }
-  size_t count = TypedElementCount();
-  size_t expected_count = DataTypeSize(data_type) == 0 ? 0 : *size / DataTypeSize(data_type);
+  ONNXKIT_ASSIGN_OR_RETURN(int64_t elements, ElementCount());
+  const size_t count = TypedFieldSize();
+  const uint64_t expected_count = TypedFieldSizeOf(data_type, static_cast<uint64_t>(elements));
   if (count != expected_count) {
-    return absl::InvalidArgumentError(
-        fmt::format("tensor '{}' has {} values in its data field but dims {} need {}", name, count,
-                    DimsToString(dims), expected_count));
+    return absl::InvalidArgumentError(fmt::format(
+        "tensor '{}' has {} values in {} but {}{} needs {}", name, count, TypedFieldName(data_type),
+        DataTypeName(data_type), DimsToString(dims), expected_count));
   }
   std::string out;
   switch (static_cast<DataType>(data_type)) {
@@ -125,7 +134,16 @@ StatusOr<Bytes> Tensor::Data() const {
     case DataType::kFloat8E4M3FN:
     case DataType::kFloat8E4M3FNUZ:
     case DataType::kFloat8E5M2:
-    case DataType::kFloat8E5M2FNUZ: out = Narrow<uint8_t>(int32_data); break;
+    case DataType::kFloat8E5M2FNUZ:
+    case DataType::kFloat8E8M0:
+    // The 4-bit and 2-bit types hold one packed byte per int32_data entry.
+    case DataType::kInt4:
+    case DataType::kUint4:
+    case DataType::kFloat4E2M1:
+    case DataType::kInt2:
+    case DataType::kUint2: out = Narrow<uint8_t>(int32_data); break;
+    case DataType::kFloat6E2M3:
+    case DataType::kFloat6E3M2: out = PackSixBits(int32_data, *size); break;
     default:
       return absl::InvalidArgumentError(fmt::format("tensor '{}' of type {} has no readable data",
                                                     name, DataTypeName(data_type)));

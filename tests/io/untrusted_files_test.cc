@@ -254,7 +254,7 @@ TEST(ManyTensors, TwoHundredThousandTensorsShareOneFile) {
 
   auto model = LoadFile((dir / "model.onnx").string());
   ASSERT_TRUE(model.ok()) << model.status();
-  const ExternalDataFile* shared = nullptr;
+  const DataSource* shared = nullptr;
   for (const Value* v : (*model)->graph->initializers()) {
     const Tensor& t = *v->initializer();
     ASSERT_TRUE(t.external && t.external->source) << t.name;
