@@ -12,6 +12,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "eval/data_movement.h"
 #include "fmt/format.h"
+#include "onnxkit/constant.h"
 #include "onnxkit/infer.h"
 #include "onnxkit/io.h"
 #include "onnxkit/name_table.h"
@@ -81,11 +82,6 @@ std::optional<Image> StaticImage(const Value& v, const TypeMap& types) {
   return image;
 }
 
-bool IsConstant(const Value& v) {
-  if (v.initializer() && !v.is_graph_input()) return true;
-  return v.producer() && v.producer()->Is("", "Constant");
-}
-
 // The inputs of a data-movement node whose elements it moves (the others are parameters).
 bool IsDataInput(const Node& n, size_t index) { return n.op_type == "Concat" || index == 0; }
 
@@ -122,7 +118,7 @@ class RegionBuilder {
       if (!in) continue;
       if (IsDataInput(*p, i)) {
         ONNXKIT_RETURN_IF_ERROR(Visit(in));
-      } else if (IsConstant(*in)) {
+      } else if (IsConstant(in)) {
         region_.params.push_back(in);
       } else {
         return absl::InvalidArgumentError(

@@ -1,7 +1,6 @@
 #include "passes/dynamic_scales.h"
 
 #include <algorithm>
-#include <cstring>
 #include <functional>
 #include <map>
 #include <optional>
@@ -12,6 +11,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "fmt/format.h"
+#include "onnxkit/constant.h"
 #include "onnxkit/infer.h"
 #include "onnxkit/io.h"
 #include "onnxkit/name_table.h"
@@ -25,59 +25,31 @@ std::string Where(const Node& n) {
   return n.name.empty() ? n.op_type : fmt::format("{} '{}'", n.op_type, n.name);
 }
 
-// A float tensor named `name` holding `values` with `dims`.
+// A float tensor named `name`: `values` with `dims` (their counts agree by construction).
 Tensor FloatTensor(std::string name, std::vector<int64_t> dims, const std::vector<float>& values) {
-  Tensor t;
+  Tensor t = *Tensor::FromValues<float>(std::move(dims), values);
   t.name = std::move(name);
-  t.data_type = static_cast<int32_t>(DataType::kFloat);
-  t.dims = std::move(dims);
-  std::string bytes(values.size() * sizeof(float), '\0');
-  std::memcpy(bytes.data(), values.data(), bytes.size());
-  t.SetRawData(Bytes::Own(std::move(bytes)));
   return t;
 }
 
-Tensor Int64Tensor(std::string name, std::vector<int64_t> dims, const std::vector<int64_t>& values) {
-  Tensor t;
-  t.name = std::move(name);
-  t.data_type = static_cast<int32_t>(DataType::kInt64);
-  t.dims = std::move(dims);
-  std::string bytes(values.size() * sizeof(int64_t), '\0');
-  std::memcpy(bytes.data(), values.data(), bytes.size());
-  t.SetRawData(Bytes::Own(std::move(bytes)));
-  return t;
-}
-
-// The floats of a float tensor, or why not.
-StatusOr<std::vector<float>> FloatsOf(const Tensor& t) {
-  if (t.data_type != static_cast<int32_t>(DataType::kFloat)) {
-    return absl::InvalidArgumentError(
-        fmt::format("scales are {}, not float", DataTypeName(t.data_type)));
-  }
-  ONNXKIT_ASSIGN_OR_RETURN(Bytes data, t.Data());
-  std::vector<float> values(data.size() / sizeof(float));
-  std::memcpy(values.data(), data.data(), values.size() * sizeof(float));
-  return values;
-}
-
-// The constant floats `v` holds — an initializer that is no graph input, or a Constant's
-// output — or why it is not a constant.
+// The constant floats `v` holds, or why it is not a constant float vector.
 StatusOr<std::vector<float>> ConstantFloats(const Value& v) {
   if (v.is_graph_input()) {
     return absl::InvalidArgumentError(
         fmt::format("scales '{}' are a graph input, set at run time already", v.name()));
   }
-  if (const Tensor* t = v.initializer()) return FloatsOf(*t);
-  const Node* producer = v.producer();
-  if (producer && producer->Is("", "Constant")) {
-    if (const Tensor* t = producer->GetTensor("value")) return FloatsOf(*t);
-    if (auto floats = producer->GetFloats("value_floats")) {
-      return std::vector<float>(floats->begin(), floats->end());
-    }
-    return absl::InvalidArgumentError("scales come from a Constant of another form");
+  StatusOr<Tensor> t = ConstantTensor(&v);
+  if (absl::IsNotFound(t.status())) {
+    return absl::InvalidArgumentError(
+        fmt::format("scales '{}' are computed at run time", v.name()));
   }
-  return absl::InvalidArgumentError(
-      fmt::format("scales '{}' are computed at run time", v.name()));
+  if (!t.ok()) return t.status();
+  if (t->data_type != static_cast<int32_t>(DataType::kFloat)) {
+    return absl::InvalidArgumentError(
+        fmt::format("scales are {}, not float", DataTypeName(t->data_type)));
+  }
+  ONNXKIT_ASSIGN_OR_RETURN(TypedView<float> view, View<float>(*t));
+  return view.ToVector();
 }
 
 struct Candidate {
@@ -277,9 +249,8 @@ class Promoter {
 
   // Whether `v` is a constant with no elements (Resize-11's way of leaving scales out).
   static bool IsEmptyConstant(const Value& v) {
-    const Tensor* t = v.initializer();
-    if (!t && v.producer() && v.producer()->Is("", "Constant")) t = v.producer()->GetTensor("value");
-    if (!t) return false;
+    StatusOr<Tensor> t = ConstantTensor(&v);
+    if (!t.ok()) return false;
     auto count = t->ElementCount();
     return count.ok() && *count == 0;
   }
@@ -298,8 +269,9 @@ class Promoter {
     };
     if (shape_ == Shape::kFull) return &input;
     if (shape_ == Shape::kScalar) {
-      Value* shape = main_.AddInitializer(
-          Int64Tensor(Names().Fresh(input.name() + "_shape"), {1}, {spatial}));
+      Tensor shape_tensor = *Tensor::FromValues<int64_t>({1}, std::vector<int64_t>{spatial});
+      shape_tensor.name = Names().Fresh(input.name() + "_shape");
+      Value* shape = main_.AddInitializer(std::move(shape_tensor));
       spatial_scales = insert("Expand", {&input, shape}, input.name() + "_spatial")->output(0);
     }
     if (fixed == 0) return spatial_scales;

@@ -1,11 +1,11 @@
 #include "eval/data_movement.h"
 
 #include <algorithm>
-#include <cstring>
 #include <numeric>
 #include <string>
 
 #include "fmt/format.h"
+#include "onnxkit/constant.h"
 
 namespace onnxkit::eval {
 namespace {
@@ -391,30 +391,14 @@ StatusOr<std::vector<IntTensor>> RunDataMovement(const Node& node, int64_t versi
 }
 
 StatusOr<IntTensor> IntConstant(const Value& v) {
-  const Tensor* t = v.is_graph_input() ? nullptr : v.initializer();
-  const Node* producer = v.producer();
-  if (!t && producer && producer->Is("", "Constant")) {
-    if (auto ints = producer->GetInts("value_ints")) {
-      return IntTensor{{static_cast<int64_t>(ints->size())}, {ints->begin(), ints->end()}};
-    }
-    if (auto i = producer->GetInt("value_int")) return IntTensor{{}, {*i}};
-    t = producer->GetTensor("value");
-  }
-  if (!t) return absl::InvalidArgumentError(fmt::format("'{}' is not a constant", v.name()));
-  ONNXKIT_ASSIGN_OR_RETURN(Bytes bytes, t->Data());
-  IntTensor out{t->dims, {}};
-  if (t->data_type == static_cast<int32_t>(DataType::kInt64)) {
-    out.data.resize(bytes.size() / sizeof(int64_t));
-    std::memcpy(out.data.data(), bytes.data(), out.data.size() * sizeof(int64_t));
-  } else if (t->data_type == static_cast<int32_t>(DataType::kInt32)) {
-    std::vector<int32_t> narrow(bytes.size() / sizeof(int32_t));
-    std::memcpy(narrow.data(), bytes.data(), narrow.size() * sizeof(int32_t));
-    out.data.assign(narrow.begin(), narrow.end());
-  } else {
+  ONNXKIT_ASSIGN_OR_RETURN(Tensor t, ConstantTensor(&v));
+  const auto type = static_cast<DataType>(t.data_type);
+  if (type != DataType::kInt64 && type != DataType::kInt32) {
     return absl::InvalidArgumentError(fmt::format("'{}' is a {} constant, not an integer one",
-                                                  v.name(), DataTypeName(t->data_type)));
+                                                  v.name(), DataTypeName(t.data_type)));
   }
-  return out;
+  ONNXKIT_ASSIGN_OR_RETURN(std::vector<int64_t> data, ToInt64s(t));
+  return IntTensor{t.dims, std::move(data)};
 }
 
 }  // namespace onnxkit::eval
