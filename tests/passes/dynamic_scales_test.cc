@@ -9,7 +9,6 @@
 //  5. it does not fire, with the reason, on sizes, run-time scales, Upsample-8's attribute
 //     and nodes inside functions;
 //  6. the corpus super-resolution exports come out checked clean with a `scales` input.
-#include "passes/dynamic_scales.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -19,6 +18,7 @@
 #include <vector>
 
 #include "ir/ir_test_util.h"
+#include "passes/pass_test_util.h"
 #include "onnxkit/check.h"
 #include "onnxkit/io.h"
 #include "support/test_support.h"
@@ -29,34 +29,11 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ir_test::Parse;
+using pass_test::OpTypes;
 
 StatusOr<PassResult> Promote(Model& model,
-                             std::vector<std::pair<std::string, std::string>> given = {}) {
-  static constexpr PassOptionSpec kSpecs[] = {
-      {"name", PassOptionSpec::Kind::kString, "scales", ""},
-      {"shape", PassOptionSpec::Kind::kString, "full", ""},
-      {"keep-default", PassOptionSpec::Kind::kBool, "false", ""},
-      {"per-node", PassOptionSpec::Kind::kBool, "false", ""},
-  };
-  auto options = PassOptions::Make(kSpecs, given);
-  if (!options.ok()) return options.status();
-  passes::DynamicScalesPass pass(*options);
-  PassContext context;
-  return pass.Run(model, context);
-}
-
-std::vector<std::string> OpTypes(const Graph& g) {
-  std::vector<std::string> ops;
-  for (const Node* n : g.nodes()) ops.push_back(n->op_type);
-  return ops;
-}
-
-void ExpectClean(const Model& model) {
-  EXPECT_VERIFIED(*model.graph);
-  for (const Diagnostic& d : Check(model).items) {
-    EXPECT_NE(d.severity, Severity::kError)
-        << d.code << ": " << d.message << " at " << d.location.Path();
-  }
+                           const std::vector<std::pair<std::string, std::string>>& options = {}) {
+  return pass_test::RunPass("dynamic-scales", model, options);
 }
 
 TEST(DynamicScales, ConstantScalesBecomeAnInputAndDependentDimsSymbolic) {
@@ -80,7 +57,7 @@ TEST(DynamicScales, ConstantScalesBecomeAnInputAndDependentDimsSymbolic) {
   for (const Value* init : g.initializers()) EXPECT_NE(init->name(), "scales/replaced");
   EXPECT_EQ(g.initializers().size(), 2u);  // roi and w
   EXPECT_EQ(TypeToString(*g.outputs()[0]->type()), "float32[1,2,y_dim2,y_dim3]");
-  ExpectClean(*model);
+  EXPECT_CLEAN(*model);
 }
 
 TEST(DynamicScales, AConstantNodeAndTheSpatialShape) {
@@ -98,7 +75,7 @@ TEST(DynamicScales, AConstantNodeAndTheSpatialShape) {
   EXPECT_EQ(g.inputs()[1]->name(), "factor");
   EXPECT_EQ(TypeToString(*g.inputs()[1]->type()), "float32[2]");
   EXPECT_EQ(g.last_node()->input(2), g.first_node()->output(0));
-  ExpectClean(*model);
+  EXPECT_CLEAN(*model);
 }
 
 TEST(DynamicScales, TheScalarShapeAndOpset18Axes) {
@@ -116,7 +93,7 @@ TEST(DynamicScales, TheScalarShapeAndOpset18Axes) {
   EXPECT_EQ(TypeToString(*scales->type()), "float32[]");
   ASSERT_NE(scales->initializer(), nullptr);
   EXPECT_TRUE(scales->initializer()->dims.empty());
-  ExpectClean(*model);
+  EXPECT_CLEAN(*model);
 }
 
 TEST(DynamicScales, EqualScalesShareAnInputUnlessPerNode) {
@@ -209,7 +186,7 @@ TEST(DynamicScales, ANameTheModelUsesIsAnError) {
   // The constant that goes frees its own name.
   ASSERT_TRUE(Promote(*model, {{"name", "s"}}).ok());
   EXPECT_EQ(model->graph->inputs()[1]->name(), "s");
-  ExpectClean(*model);
+  EXPECT_CLEAN(*model);
 }
 
 TEST(DynamicScales, CorpusSuperResolutionExports) {
@@ -223,7 +200,7 @@ TEST(DynamicScales, CorpusSuperResolutionExports) {
     for (const auto& s : result->skipped) ADD_FAILURE() << s.where << ": " << s.reason;
     EXPECT_GE(result->Stat("nodes-rewritten"), 1);
     EXPECT_NE((*model)->graph->Lookup("scales"), nullptr);
-    ExpectClean(**model);
+    EXPECT_CLEAN(**model);
   }
   // PixelShuffle models have no Resize: nothing to do, nothing to explain.
   for (const char* name : {"super_resolution_opset10.onnx", "super_resolution_opset11.onnx"}) {

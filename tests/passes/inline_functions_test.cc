@@ -9,7 +9,6 @@
 //  6. recursion is an error naming the cycle, and the model is unchanged;
 //  7. options: only some functions; keep-definitions;
 //  8. the corpus exports with local functions come out with no function and check clean.
-#include "passes/inline_functions.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -19,6 +18,7 @@
 #include <vector>
 
 #include "ir/ir_test_util.h"
+#include "passes/pass_test_util.h"
 #include "onnxkit/check.h"
 #include "onnxkit/io.h"
 #include "support/test_support.h"
@@ -29,33 +29,11 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ir_test::Parse;
+using pass_test::OpTypes;
 
 StatusOr<PassResult> Inline(Model& model,
-                            std::vector<std::pair<std::string, std::string>> given = {}) {
-  static constexpr PassOptionSpec kSpecs[] = {
-      {"functions", PassOptionSpec::Kind::kList, "", ""},
-      {"keep-definitions", PassOptionSpec::Kind::kBool, "false", ""},
-  };
-  auto options = PassOptions::Make(kSpecs, given);
-  if (!options.ok()) return options.status();
-  passes::InlineFunctionsPass pass(*options);
-  PassContext context;
-  return pass.Run(model, context);
-}
-
-std::vector<std::string> OpTypes(const Graph& g) {
-  std::vector<std::string> ops;
-  for (const Node* n : g.nodes()) ops.push_back(n->op_type);
-  return ops;
-}
-
-void ExpectClean(const Model& model) {
-  EXPECT_VERIFIED(*model.graph);
-  Diagnostics d = Check(model);
-  for (const Diagnostic& diagnostic : d.items) {
-    EXPECT_NE(diagnostic.severity, Severity::kError)
-        << diagnostic.code << ": " << diagnostic.message << " at " << diagnostic.location.Path();
-  }
+                           const std::vector<std::pair<std::string, std::string>>& options = {}) {
+  return pass_test::RunPass("inline-functions", model, options);
 }
 
 constexpr const char* kAddRelu = R"(
@@ -82,7 +60,7 @@ TEST(InlineFunctions, ACallBecomesTheBodyAndTheOutputKeepsItsName) {
   EXPECT_TRUE(model->functions.empty());
   EXPECT_FALSE(model->OpsetVersion("local"));
   EXPECT_EQ(model->graph->first_node()->input(0)->name(), "a");
-  ExpectClean(*model);
+  EXPECT_CLEAN(*model);
 }
 
 TEST(InlineFunctions, ADeclaredCallResultStaysDeclared) {
@@ -105,7 +83,7 @@ TEST(InlineFunctions, ADeclaredCallResultStaysDeclared) {
   EXPECT_EQ(h->name(), "h");
   EXPECT_EQ(h->producer()->op_type, "Relu");
   EXPECT_EQ(TypeToString(*h->type()), "float32[2]");
-  ExpectClean(*model);
+  EXPECT_CLEAN(*model);
 }
 
 TEST(InlineFunctions, NodeNamesSayWhereTheyCameFrom) {
@@ -154,7 +132,7 @@ TEST(InlineFunctions, AttributesFollowTheCallThenTheDefaultElseAreDropped) {
   for (const Node* n : model->graph->nodes()) {
     for (const Attribute& a : n->attributes) EXPECT_TRUE(a.ref_attr_name.empty());
   }
-  ExpectClean(*model);
+  EXPECT_CLEAN(*model);
 }
 
 TEST(InlineFunctions, NestedCallsAndCallsInSubgraphsAreInlined) {
@@ -182,7 +160,7 @@ TEST(InlineFunctions, NestedCallsAndCallsInSubgraphsAreInlined) {
   EXPECT_THAT(OpTypes(*then_branch), ElementsAre("Relu", "Abs"));
   EXPECT_EQ(then_branch->outputs()[0]->name(), "p");
   EXPECT_TRUE(model->functions.empty());
-  ExpectClean(*model);
+  EXPECT_CLEAN(*model);
 }
 
 TEST(InlineFunctions, AFunctionReturningItsInputKeepsTheCallsOutputName) {
@@ -200,7 +178,7 @@ TEST(InlineFunctions, AFunctionReturningItsInputKeepsTheCallsOutputName) {
   EXPECT_THAT(OpTypes(*model->graph), ElementsAre("Relu", "Identity"));
   EXPECT_EQ(model->graph->outputs()[0]->name(), "out");
   EXPECT_EQ(model->graph->outputs()[1]->name(), "twice");
-  ExpectClean(*model);
+  EXPECT_CLEAN(*model);
 }
 
 TEST(InlineFunctions, AMissingImportIsAddedAnotherVersionRefuses) {
@@ -247,7 +225,7 @@ TEST(InlineFunctions, AnotherVersionWhoseOpsAreTheSameIsReconciled) {
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_TRUE(result->skipped.empty());
   EXPECT_THAT(OpTypes(*model->graph), ElementsAre("Add", "Mul"));
-  ExpectClean(*model);
+  EXPECT_CLEAN(*model);
 }
 
 TEST(InlineFunctions, RecursionIsAnErrorNamingTheCycleAndChangesNothing) {
@@ -290,7 +268,7 @@ TEST(InlineFunctions, OnlyTheNamedFunctionsAndKeepDefinitions) {
   ASSERT_TRUE(Inline(*model, {{"keep-definitions", "true"}}).ok());
   EXPECT_THAT(OpTypes(*model->graph), ElementsAre("Relu", "Abs"));
   EXPECT_EQ(model->functions.size(), 1u);
-  ExpectClean(*model);
+  EXPECT_CLEAN(*model);
 }
 
 TEST(InlineFunctions, NothingToInlineChangesNothing) {
@@ -314,7 +292,7 @@ TEST(InlineFunctions, CorpusExportsComeOutWithoutFunctionsAndCheckClean) {
     for (const Node* n : (*model)->graph->nodes()) {
       EXPECT_EQ((*model)->FindFunction(n->domain, n->op_type), nullptr) << n->op_type;
     }
-    ExpectClean(**model);
+    EXPECT_CLEAN(**model);
     inlined += static_cast<int>(result->Stat("calls-inlined"));
   }
   EXPECT_GT(inlined, 0);
@@ -344,7 +322,7 @@ TEST(InlineFunctions, ValidEdgeFunctionCases) {
       for (const Node* n : g.nodes()) calls += (*model)->FindFunction(n->domain, n->op_type) != nullptr;
     });
     EXPECT_EQ(calls, result->skipped.size());
-    ExpectClean(**model);
+    EXPECT_CLEAN(**model);
   }
 }
 

@@ -66,6 +66,13 @@ inline std::vector<std::string> Nodes(const Graph& graph) {
   return out;
 }
 
+// The op types of `graph`'s nodes, in order.
+inline std::vector<std::string> OpTypes(const Graph& graph) {
+  std::vector<std::string> out;
+  for (const Node* n : graph.nodes()) out.push_back(n->op_type);
+  return out;
+}
+
 inline std::vector<std::string> Names(const std::vector<Value*>& values) {
   std::vector<std::string> out;
   for (const Value* v : values) out.push_back(v ? v->name() : "");

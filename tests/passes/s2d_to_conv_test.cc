@@ -21,8 +21,7 @@
 #include "ir/ir_test_util.h"
 #include "onnxkit/check.h"
 #include "onnxkit/io.h"
-#include "passes/d2s_to_convtranspose.h"
-#include "passes/s2d_to_conv.h"
+#include "passes/pass_test_util.h"
 #include "support/test_support.h"
 
 namespace onnxkit {
@@ -32,29 +31,12 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using eval::IntTensor;
 using ir_test::Parse;
+using pass_test::OpTypes;
 
-template <typename P>
-PassResult RunPass(Model& model) {
-  static constexpr PassOptionSpec kSpecs[] = {{"double", PassOptionSpec::Kind::kBool, "false", ""}};
-  P pass{*PassOptions::Make(kSpecs, {})};
-  PassContext context;
-  auto result = pass.Run(model, context);
+PassResult RunNamed(std::string_view pass, Model& model) {
+  auto result = pass_test::RunPass(pass, model);
   EXPECT_TRUE(result.ok()) << result.status();
   return result.ok() ? *result : PassResult{};
-}
-
-std::vector<std::string> OpTypes(const Graph& g) {
-  std::vector<std::string> ops;
-  for (const Node* n : g.nodes()) ops.push_back(n->op_type);
-  return ops;
-}
-
-void ExpectClean(const Model& model) {
-  EXPECT_VERIFIED(*model.graph);
-  for (const Diagnostic& d : Check(model).items) {
-    EXPECT_NE(d.severity, Severity::kError)
-        << d.code << ": " << d.message << " at " << d.location.Path();
-  }
 }
 
 std::vector<int64_t> StaticDims(const Value& v) {
@@ -146,13 +128,13 @@ IntTensor ApplyConvolution(const Node& conv, const std::vector<int64_t>& x) {
 }
 
 // Rewrites `text` with pass P and checks that the convolution reproduces the chain.
-template <typename P>
-std::unique_ptr<Model> ExpectExactRewrite(const char* text, const char* op) {
+std::unique_ptr<Model> ExpectExactRewrite(std::string_view pass, const char* text,
+                                          const char* op) {
   auto model = Parse(text);
   if (!model) return nullptr;
   IntTensor expected = EvaluateChain(*model);
   std::vector<int64_t> x = StaticDims(*model->graph->inputs()[0]);
-  PassResult result = RunPass<P>(*model);
+  PassResult result = RunNamed(pass, *model);
   EXPECT_EQ(result.Stat("chains-rewritten"), 1);
   const Node* conv = nullptr;
   for (const Node* n : model->graph->nodes()) {
@@ -166,12 +148,12 @@ std::unique_ptr<Model> ExpectExactRewrite(const char* text, const char* op) {
   EXPECT_THAT(conv->GetInts("strides").value_or(std::span<const int64_t>{}),
               ElementsAre(conv->input(1)->initializer()->dims[2],
                           conv->input(1)->initializer()->dims[2]));
-  ExpectClean(*model);
+  EXPECT_CLEAN(*model);
   return model;
 }
 
 TEST(S2dToConv, TheSpaceToDepthOp) {
-  auto model = ExpectExactRewrite<passes::S2dToConvPass>(R"(
+  auto model = ExpectExactRewrite("s2d-to-conv", R"(
     <ir_version: 8, opset_import: ["" : 13]>
     g (float[1,3,6,6] x) => (float[1,27,2,2] y) {
       y = SpaceToDepth<blocksize = 3>(x)
@@ -181,7 +163,7 @@ TEST(S2dToConv, TheSpaceToDepthOp) {
 }
 
 TEST(S2dToConv, PixelUnshufflesReshapeChain) {
-  auto model = ExpectExactRewrite<passes::S2dToConvPass>(R"(
+  auto model = ExpectExactRewrite("s2d-to-conv", R"(
     <ir_version: 8, opset_import: ["" : 13]>
     g (float[2,3,4,6] x) => (float[2,12,2,3] y) <int64[6] s6 = {2, 3, 2, 2, 3, 2}, int64[4] s4 = {2, 12, 2, 3}> {
       r = Reshape(x, s6)
@@ -193,7 +175,7 @@ TEST(S2dToConv, PixelUnshufflesReshapeChain) {
 }
 
 TEST(S2dToConv, FocusSlicesJoinedByAConcat) {
-  ExpectExactRewrite<passes::S2dToConvPass>(R"(
+  ExpectExactRewrite("s2d-to-conv", R"(
     <ir_version: 8, opset_import: ["" : 13]>
     g (float[1,3,4,4] x) => (float[1,12,2,2] y) <int64[1] z = {0}, int64[1] o = {1}, int64[1] e = {9223372036854775807}, int64[1] a2 = {2}, int64[1] a3 = {3}, int64[1] s = {2}> {
       r0 = Slice(x, z, e, a2, s)
@@ -220,7 +202,7 @@ TEST(S2dToConv, AConcatRunBesideAForeignInput) {
       y = Concat<axis = 1>(noise, ya, yb)
     })");
   ASSERT_TRUE(model);
-  PassResult result = RunPass<passes::S2dToConvPass>(*model);
+  PassResult result = RunNamed("s2d-to-conv", *model);
   EXPECT_EQ(result.Stat("chains-rewritten"), 1);
   EXPECT_THAT(OpTypes(*model->graph), ElementsAre("Conv", "Concat"));
   const Node* conv = model->graph->first_node();
@@ -235,7 +217,7 @@ TEST(S2dToConv, AConcatRunBesideAForeignInput) {
     EXPECT_EQ(y.data[static_cast<size_t>(k * 4)], direct.data[static_cast<size_t>(c * 16 + dy * 4 + dx)]);
   }
   EXPECT_EQ(model->graph->last_node()->input(0)->name(), "noise");
-  ExpectClean(*model);
+  EXPECT_CLEAN(*model);
 }
 
 TEST(S2dToConv, AReshapeThatIsNoBlockReorganisationIsRefused) {
@@ -244,7 +226,7 @@ TEST(S2dToConv, AReshapeThatIsNoBlockReorganisationIsRefused) {
     g (float[1,3,4,4] x) => (float[1,12,2,2] y) <int64[4] s = {1, 12, 2, 2}> {
       y = Reshape(x, s)
     })");
-  PassResult result = RunPass<passes::S2dToConvPass>(*model);
+  PassResult result = RunNamed("s2d-to-conv", *model);
   EXPECT_FALSE(result.changed);
   ASSERT_EQ(result.skipped.size(), 1u);
   EXPECT_THAT(result.skipped[0].reason, HasSubstr("not a block reorganisation"));
@@ -259,7 +241,7 @@ TEST(S2dToConv, AnIntermediateReadElsewhereIsRefused) {
       y = Reshape(t, s4)
       side = Identity(r)
     })");
-  PassResult result = RunPass<passes::S2dToConvPass>(*model);
+  PassResult result = RunNamed("s2d-to-conv", *model);
   EXPECT_FALSE(result.changed);
   ASSERT_FALSE(result.skipped.empty());
   EXPECT_THAT(result.skipped[0].reason, HasSubstr("'r' is also read by Identity"));
@@ -271,7 +253,7 @@ TEST(S2dToConv, IntegerTensorsAreRefused) {
     g (int32[1,1,4,4] x) => (int32[1,4,2,2] y) {
       y = SpaceToDepth<blocksize = 2>(x)
     })");
-  PassResult result = RunPass<passes::S2dToConvPass>(*model);
+  PassResult result = RunNamed("s2d-to-conv", *model);
   EXPECT_FALSE(result.changed);
   ASSERT_EQ(result.skipped.size(), 1u);
   EXPECT_THAT(result.skipped[0].reason, HasSubstr("int32"));
@@ -288,13 +270,13 @@ TEST(D2sToConvTranspose, DepthToSpaceInBothModes) {
       g (float[1,8,2,3] x) => (float[1,2,4,6] y) {
         y = DepthToSpace<blocksize = 2, mode = "CRD">(x)
       })"}) {
-    auto model = ExpectExactRewrite<passes::D2sToConvTransposePass>(text, "ConvTranspose");
+    auto model = ExpectExactRewrite("d2s-to-convtranspose", text, "ConvTranspose");
     EXPECT_THAT(OpTypes(*model->graph), ElementsAre("ConvTranspose"));
   }
 }
 
 TEST(D2sToConvTranspose, PixelShufflesReshapeChain) {
-  ExpectExactRewrite<passes::D2sToConvTransposePass>(R"(
+  ExpectExactRewrite("d2s-to-convtranspose", R"(
     <ir_version: 8, opset_import: ["" : 13]>
     g (float[1,18,2,2] x) => (float[1,2,6,6] y) <int64[6] s6 = {1, 2, 3, 3, 2, 2}, int64[4] s4 = {1, 2, 6, 6}> {
       r = Reshape(x, s6)
@@ -309,7 +291,7 @@ TEST(D2sToConvTranspose, SpaceToDepthIsNotItsBusiness) {
     g (float[1,3,4,4] x) => (float[1,12,2,2] y) {
       y = SpaceToDepth<blocksize = 2>(x)
     })");
-  PassResult result = RunPass<passes::D2sToConvTransposePass>(*model);
+  PassResult result = RunNamed("d2s-to-convtranspose", *model);
   EXPECT_FALSE(result.changed);
   EXPECT_TRUE(result.skipped.empty());
 }
@@ -335,16 +317,16 @@ TEST(BlockReorganisation, CorpusExports) {
     if (!std::filesystem::exists(path)) path = testing::CorpusDir() / "models" / c.model;
     auto s2d = LoadFile(path.string());
     ASSERT_TRUE(s2d.ok()) << s2d.status();
-    PassResult r = RunPass<passes::S2dToConvPass>(**s2d);
+    PassResult r = RunNamed("s2d-to-conv", **s2d);
     EXPECT_EQ(r.Stat("chains-rewritten"), c.s2d);
     for (const auto& s : r.skipped) std::cout << c.model << " s2d: " << s.where << ": " << s.reason << "\n";
-    ExpectClean(**s2d);
+    EXPECT_CLEAN(**s2d);
     auto d2s = LoadFile(path.string());
     ASSERT_TRUE(d2s.ok()) << d2s.status();
-    r = RunPass<passes::D2sToConvTransposePass>(**d2s);
+    r = RunNamed("d2s-to-convtranspose", **d2s);
     EXPECT_EQ(r.Stat("chains-rewritten"), c.d2s);
     for (const auto& s : r.skipped) std::cout << c.model << " d2s: " << s.where << ": " << s.reason << "\n";
-    ExpectClean(**d2s);
+    EXPECT_CLEAN(**d2s);
   }
 }
 
