@@ -48,7 +48,9 @@ absl::flat_hash_set<std::string> DefinedNames(const Graph& g) {
 
 void CheckDefinitions(Context& c, const GraphScope& s, std::string_view group) {
   const Graph& g = *s.graph;
-  absl::flat_hash_set<std::string> inputs, initializers, defined;
+  // Views of the model's names (no copy of each name); sized up front, not grown.
+  absl::flat_hash_set<std::string_view> inputs, initializers, defined;
+  defined.reserve(g.inputs().size() + g.initializers().size() + g.node_count());
   for (const Value* v : g.inputs()) {
     if (v->name().empty()) {
       c.Error(Code(group, "empty-name"), c.GraphLocation(s), "a graph input has an empty name");
@@ -236,10 +238,13 @@ void CheckOrder(Context& c, const GraphScope& s, std::string_view group) {
   for (size_t position = 0; position < nodes.size(); ++position) {
     if (in_cycle[position]) continue;
     const Node* n = nodes[position];
+    // deps[position] begins with the positions of the direct inputs' producers, in input
+    // order (ForEachRead reads those first): no second look-up per input.
+    size_t read = 0;
     for (size_t i = 0; i < n->inputs().size(); ++i) {
       const Value* v = n->input(i);
       if (!v || v->graph() != &g || !v->producer()) continue;
-      const int64_t producer = c.IndexOf(*v->producer());
+      const auto producer = static_cast<int64_t>(deps[position][read++]);
       if (producer >= static_cast<int64_t>(position)) {
         Location at = c.NodeLocation(s, *n);
         at.slot = fmt::format("input {}", i);

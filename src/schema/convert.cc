@@ -97,20 +97,25 @@ void ScalarAttributeToOnnx(const Attribute& a, onnx::AttributeProto* out) {
 
 onnx::NodeProto ToOnnx(const Node& node) {
   onnx::NodeProto out;
+  ToOnnx(node, out);
+  return out;
+}
+
+void ToOnnx(const Node& node, onnx::NodeProto& out) {
   bool simple = true;
   for (const Attribute& a : node.attributes) simple = simple && IsScalarOrList(a);
   if (!simple) {
     // Tensors, graphs and types: through the wire format, which handles them all.
     out.ParseFromString(io_internal::EncodeNode(node));
-    return out;
+    return;
   }
+  out.Clear();
   out.set_op_type(node.op_type);
   out.set_domain(node.domain);
   out.set_name(node.name);
   for (const Value* v : node.inputs()) out.add_input(v ? v->name() : std::string());
   for (const Value* v : node.outputs()) out.add_output(v ? v->name() : std::string());
   for (const Attribute& a : node.attributes) ScalarAttributeToOnnx(a, out.add_attribute());
-  return out;
 }
 
 const std::string* TypeId(const onnx::TypeProto& type) {

@@ -3,6 +3,7 @@
 // new values in node order, and types every value of a long chain.
 #include <gtest/gtest.h>
 
+#include "onnxkit/check.h"
 #include "onnxkit/infer.h"
 #include "onnxkit/io.h"
 #include "support/chain_model.h"
