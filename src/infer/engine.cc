@@ -179,9 +179,6 @@ void Engine::InferGraphTree(const Graph& graph) {
 void Engine::InferGraph(const Graph& graph) {
   if (!inferred_graphs_.insert(&graph).second) return;
   if (ScopeOf(&graph).in_function) return;  // function bodies declare no types
-  // Every node output gets a type: room for them up front rather than rehashing a large
-  // table again and again as it grows.
-  types_.reserve(types_.size() + graph.node_count() + graph.inputs().size());
   int64_t index = 0;
   for (const Node* n : graph.nodes()) InferNodeIn(ScopeOf(&graph), *n, index++);
 }
