@@ -20,8 +20,8 @@
 #include <functional>
 #include <optional>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/container/btree_set.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "check/context.h"
 #include "schema/schemas.h"

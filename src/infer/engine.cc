@@ -256,9 +256,8 @@ bool Engine::InputsBind(const Node& n, const OpSchema& schema,
     } else if (std::get<1>(*first) != type) {
       // libonnx interns type strings: equal types have equal pointers.
       Report(InferFinding::Kind::kInputTypes, n, slot(i, formal),
-             fmt::format("inputs {} ({}) and {} ({}) both bind type {} of {}",
-                         std::get<2>(*first), *std::get<1>(*first), i, *type,
-                         formal.GetTypeStr(), n.op_type));
+             fmt::format("inputs {} ({}) and {} ({}) both bind type {} of {}", std::get<2>(*first),
+                         *std::get<1>(*first), i, *type, formal.GetTypeStr(), n.op_type));
       ok = false;
     }
   }

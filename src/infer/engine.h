@@ -12,17 +12,16 @@
 // node.
 #pragma once
 
+#include <google/protobuf/arena.h>
 #include <onnx/defs/schema.h>
 #include <onnx/onnx_pb.h>
 
-#include <google/protobuf/arena.h>
-
 #include <cstdint>
-#include <functional>
-#include <utility>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/btree_map.h"
