@@ -41,8 +41,7 @@ TypeMap InferredTypes(const Model& model) {
   options.base_dir = model.base_dir;
   StatusOr<std::unique_ptr<Model>> copy = LoadBytes(*bytes, options);
   if (!copy.ok()) return types;
-  Diagnostics diagnostics;
-  InferShapes(**copy, diagnostics);
+  InferModel(**copy);
   ForEachGraph(**copy, [&](const Graph& g) {
     for (const Value* v : g.values()) {
       if (v->type()) types.try_emplace(v->name(), *v->type());

@@ -312,8 +312,7 @@ std::optional<std::vector<std::optional<Type>>> ProbeOutputTypes(
   // Everything is inferred anew from the inputs.
   while (!g.value_info().empty()) (void)g.RemoveValueInfo(g.value_info().size() - 1);
   for (Value* out : g.outputs()) out->mutable_info().has_type = false;
-  Diagnostics diagnostics;
-  InferShapes(**copy, diagnostics);
+  InferModel(**copy);
   std::vector<std::optional<Type>> types;
   for (const Value* out : g.outputs()) {
     types.push_back(out->type() ? std::optional<Type>(*out->type()) : std::nullopt);

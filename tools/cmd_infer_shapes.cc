@@ -1,11 +1,12 @@
-// onnxkit infer-shapes: write inferred types and shapes into a model.
+// onnxkit infer-shapes: write inferred types and shapes into a model (InferShapes: the
+// inference engine, its findings reported with the "types" codes).
 #include <fmt/format.h>
 #include <unistd.h>
 
 #include <iostream>
 
 #include "cli_common.h"
-#include "onnxkit/infer.h"
+#include "onnxkit/check.h"
 
 namespace onnxkit::cli {
 namespace {

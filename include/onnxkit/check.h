@@ -6,6 +6,7 @@
 // and are listed in docs/diagnostics.md.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -64,6 +65,15 @@ const std::vector<std::string>& RuleGroups();
 
 // Runs the rule groups over `model`. Never throws, never stops early.
 Diagnostics Check(const Model& model, const CheckOptions& options = {});
+
+struct InferStats {
+  size_t values_typed = 0;  // values that had no type and now have one
+};
+
+// Type and shape inference (infer.h's InferModel) reported as `check` reports it: runs the
+// "types" rule group — declaration rules included — and writes the inferred types into the
+// model; every problem is a diagnostic with a `types.*` code (docs/diagnostics.md).
+InferStats InferShapes(Model& model, Diagnostics& diagnostics);
 
 // "error[schema.attr-type]: model.onnx: main/Conv_7 (Conv, opset 11): attribute 'strides' …"
 // with ANSI colours when `color`.

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "check/context.h"
+#include "infer/engine.h"
 #include "onnxkit/escape.h"
 
 namespace onnxkit {
@@ -33,9 +34,7 @@ size_t Diagnostics::Count(Severity severity) const {
 
 namespace check_internal {
 
-std::string NodeLabel(const Node& node, int64_t index) {
-  return node.name.empty() ? fmt::format("#{}", index) : node.name;
-}
+std::string NodeLabel(const Node& node, int64_t index) { return infer::NodeLabel(node, index); }
 
 Context::Context(const Model& model, Diagnostics& out)
     : model_(model), out_(out), functions_(model) {
@@ -81,11 +80,15 @@ void Context::AddGraph(const Graph& g, GraphScope::Kind kind, std::string path, 
                        const Attribute* attribute) {
   scope_index_[&g] = graphs_.size();
   graphs_.push_back({&g, kind, path, fn, opsets, owner, attribute});
-  int64_t index = 0;
-  for (const Node* n : g.nodes()) index_[n] = index++;
+  int64_t index = -1;
   for (const Node* n : g.nodes()) {
-    std::string label = NodeLabel(*n, index_[n]);
+    ++index;
+    if (n->attributes.empty()) continue;
+    // The label names sub-graphs: made only for nodes that have some (most have none, and a
+    // string per node of a million-node graph is felt).
+    std::string label;
     for (const Attribute& a : n->attributes) {
+      if ((a.g || !a.graphs.empty()) && label.empty()) label = NodeLabel(*n, index);
       if (a.g) {
         AddGraph(*a.g, GraphScope::Kind::kSubgraph, fmt::format("{}/{}.{}", path, label, a.name),
                  fn, opsets, n, &a);
@@ -113,6 +116,17 @@ const GraphScope* Context::ScopeOf(const Graph* graph) const {
 }
 
 int64_t Context::IndexOf(const Node& node) const {
+  if (!indexed_) {
+    // Built on first use: `infer-shapes` on a model without findings never asks.
+    size_t nodes = 0;
+    for (const GraphScope& s : graphs_) nodes += s.graph->node_count();
+    index_.reserve(nodes);
+    for (const GraphScope& s : graphs_) {
+      int64_t index = 0;
+      for (const Node* n : s.graph->nodes()) index_[n] = index++;
+    }
+    indexed_ = true;
+  }
   auto it = index_.find(&node);
   return it == index_.end() ? -1 : it->second;
 }

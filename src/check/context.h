@@ -64,7 +64,7 @@ class Context {
   // The scope of a function's body.
   const GraphScope* BodyScope(const Function& fn) const;
 
-  // The node's index in its graph (computed once per graph).
+  // The node's index in its graph (computed once, on first use).
   int64_t IndexOf(const Node& node) const;
   // The scope of a graph of this model (nullptr for a graph that is not part of it).
   const GraphScope* ScopeOf(const Graph* graph) const;
@@ -81,7 +81,8 @@ class Context {
   const Model& model_;
   Diagnostics& out_;
   std::vector<GraphScope> graphs_;
-  absl::flat_hash_map<const Node*, int64_t> index_;
+  mutable absl::flat_hash_map<const Node*, int64_t> index_;  // IndexOf's, built on first use
+  mutable bool indexed_ = false;
   absl::flat_hash_map<const Graph*, size_t> scope_index_;
   util::FunctionIndex functions_;
 };
@@ -109,9 +110,5 @@ void CheckTensorRules(Context& c);
 void CheckFunctionRules(Context& c);
 void CheckExternalDataRules(Context& c);
 void CheckLintRules(Context& c);
-
-// Runs the "types" rules and returns every value's type as they know it (declared or
-// inferred); used by InferShapes.
-std::vector<std::pair<const Value*, Type>> InferTypes(Context& c);
 
 }  // namespace onnxkit::check_internal

@@ -321,34 +321,35 @@ class SchemaRules {
  private:
   void CheckNode(const GraphScope& s, const Node& n) {
     if (c_.IsFunctionCall(n)) return;
-    Location loc = c_.NodeLocation(s, n);
+    // Made only when there is something to report: most nodes have nothing.
+    auto loc = [&] { return c_.NodeLocation(s, n); };
     auto version = c_.OpsetVersion(s, n.domain);
     if (!version) {
-      c_.Error("schema.domain-not-imported", loc,
+      c_.Error("schema.domain-not-imported", loc(),
                fmt::format("{} is not imported by {}", DomainLabel(n.domain),
                            s.function ? "this function" : "the model"));
       return;
     }
     if (!schema::IsStandardDomain(n.domain)) {
       c_.Warning(
-          "schema.custom-op", loc,
+          "schema.custom-op", loc(),
           fmt::format("{}.{} has no schema here: custom ops are not checked", n.domain, n.op_type));
       return;
     }
     auto known = schema::KnownMaxVersion(n.domain);
     if (!known || *version > *known) {
-      WarnUnknownOpset(loc, n.domain, *version, known);
+      WarnUnknownOpset(loc(), n.domain, *version, known);
       return;
     }
     const OpSchema* schema = schema::Find(n.op_type, *version, n.domain);
     if (!schema) {
       if (const OpSchema* any = schema::FindAnyVersion(n.op_type, n.domain)) {
         c_.Error(
-            "schema.op-not-in-opset", loc,
+            "schema.op-not-in-opset", loc(),
             fmt::format("{} exists from opset {} of {}, but version {} is imported", n.op_type,
                         FirstVersion(n.op_type, n.domain, *any), DomainLabel(n.domain), *version));
       } else {
-        c_.Error("schema.unknown-op", loc,
+        c_.Error("schema.unknown-op", loc(),
                  fmt::format("{} has no op '{}'", DomainLabel(n.domain), n.op_type));
       }
       return;

@@ -1,6 +1,7 @@
 #include "infer/bounded_types.h"
 
 #include <algorithm>
+#include <memory>
 
 #include "infer/preconditions.h"
 
@@ -76,13 +77,15 @@ bool NeedsBound(const onnx::TypeProto& type) {
 }  // namespace
 
 BoundedInputTypes::BoundedInputTypes(const std::vector<const onnx::TypeProto*>& types)
-    : types_(types) {
-  for (const onnx::TypeProto*& t : types_) {
-    // Copy only the rare type that needs it: checking a large graph visits every input.
-    if (!t || !NeedsBound(*t)) continue;
-    copies_.push_back(*t);
-    Bound(copies_.back());
-    t = &copies_.back();
+    : original_(types) {
+  for (size_t i = 0; i < types.size(); ++i) {
+    // Copy only the rare type that needs it: inferring a large graph visits every input, and
+    // the common case allocates nothing.
+    if (!types[i] || !NeedsBound(*types[i])) continue;
+    if (bounded_.empty()) bounded_ = types;
+    copies_.push_back(std::make_unique<onnx::TypeProto>(*types[i]));
+    Bound(*copies_.back());
+    bounded_[i] = copies_.back().get();
   }
 }
 

@@ -7,7 +7,7 @@
 
 #include <onnx/onnx_pb.h>
 
-#include <deque>
+#include <memory>
 #include <vector>
 
 #include "schema/onnx_namespace.h"
@@ -16,15 +16,18 @@ namespace onnxkit::infer {
 
 class BoundedInputTypes {
  public:
-  // The types `types` points to (nullptr: unknown) must outlive this object.
+  // `types` and the types it points to (nullptr: unknown) must outlive this object.
   explicit BoundedInputTypes(const std::vector<const onnx::TypeProto*>& types);
   // The types to hand to inference: the originals, or bounded copies where a dim was too
   // large.
-  const std::vector<const onnx::TypeProto*>& types() const { return types_; }
+  const std::vector<const onnx::TypeProto*>& types() const {
+    return copies_.empty() ? original_ : bounded_;
+  }
 
  private:
-  std::deque<onnx::TypeProto> copies_;  // stable addresses
-  std::vector<const onnx::TypeProto*> types_;
+  const std::vector<const onnx::TypeProto*>& original_;
+  std::vector<std::unique_ptr<onnx::TypeProto>> copies_;
+  std::vector<const onnx::TypeProto*> bounded_;  // `original_` with the copies in place
 };
 
 }  // namespace onnxkit::infer

@@ -98,26 +98,31 @@ void ScalarAttributeToOnnx(const Attribute& a, onnx::AttributeProto* out) {
 
 onnx::NodeProto ToOnnx(const Node& node) {
   onnx::NodeProto out;
+  ToOnnx(node, out);
+  return out;
+}
+
+void ToOnnx(const Node& node, onnx::NodeProto& out) {
   bool simple = node.metadata_props.empty() && node.device_configurations.empty();
   for (const Attribute& a : node.attributes) simple = simple && IsScalarOrList(a);
   if (!simple) {
     // Tensors, graphs, types and the IR 10 node fields: through the wire format, which
     // handles them all (a library whose schema lacks a field keeps it as an unknown field).
     out.ParseFromString(io_internal::EncodeNode(node));
-    return out;
+    return;
   }
+  out.Clear();
   out.set_op_type(node.op_type);
   out.set_domain(node.domain);
   out.set_name(node.name);
   if (!node.overload.empty() && !SetOverload(out, node.overload)) {
     // The library's schema has no such field: the wire format keeps it as an unknown one.
     out.ParseFromString(io_internal::EncodeNode(node));
-    return out;
+    return;
   }
   for (const Value* v : node.inputs()) out.add_input(v ? v->name() : std::string());
   for (const Value* v : node.outputs()) out.add_output(v ? v->name() : std::string());
   for (const Attribute& a : node.attributes) ScalarAttributeToOnnx(a, out.add_attribute());
-  return out;
 }
 
 const std::string* TypeId(const onnx::TypeProto& type) {

@@ -13,6 +13,9 @@ onnx::TypeProto ToOnnx(const Type& type);
 onnx::TensorProto ToOnnx(const Tensor& tensor);
 // The node with its attributes; inputs and outputs by name.
 onnx::NodeProto ToOnnx(const Node& node);
+// The same into `out`, which is cleared first: a proto reused from node to node keeps its
+// allocations (its strings and repeated fields), so converting the next node allocates little.
+void ToOnnx(const Node& node, onnx::NodeProto& out);
 Type FromOnnx(const onnx::TypeProto& type);
 
 // libonnx's interned type string ("tensor(float)") for a type, cached per kind and element

@@ -1,8 +1,10 @@
-// InferShapes writes the same bytes on every run (its types come from a hash map whose order
-// changes from process to process; the model is updated in graph order instead), declares
-// new values in node order, and types every value of a long chain.
+// InferShapes writes the same bytes on every run (the model is updated in the order the
+// types were found, never in a hash map's order, which changes from process to process),
+// declares new values in node order, writes what the engine's InferModel writes, and types
+// every value of a long chain.
 #include <gtest/gtest.h>
 
+#include "onnxkit/check.h"
 #include "onnxkit/infer.h"
 #include "onnxkit/io.h"
 #include "support/chain_model.h"
@@ -58,6 +60,26 @@ TEST(InferShapes, DeclaresNewValuesInNodeOrder) {
   std::vector<std::string> names;
   for (const Value* v : added) names.push_back(v->name());
   EXPECT_EQ(names, NodeOrder(g, added));
+}
+
+TEST(InferShapes, WritesWhatTheEngineWrites) {
+  // InferShapes is the engine (InferModel) reported with the checker's codes: on a model
+  // without problems both leave the same bytes.
+  const std::string path = (CorpusDir() / "models/focus_yolov5.onnx").string();
+  auto reported = LoadFile(path);
+  auto plain = LoadFile(path);
+  ASSERT_TRUE(reported.ok() && plain.ok());
+  Diagnostics diagnostics;
+  InferStats stats = InferShapes(**reported, diagnostics);
+  InferResult result = InferModel(**plain);
+  EXPECT_FALSE(diagnostics.has_errors());
+  EXPECT_TRUE(result.ok());
+  EXPECT_GT(result.values_typed, 10u);
+  EXPECT_EQ(stats.values_typed, result.values_typed);
+  auto a = SaveBytes(**reported);
+  auto b = SaveBytes(**plain);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_TRUE(*a == *b);
 }
 
 TEST(InferShapes, TypesEveryValueOfALongChain) {
