@@ -135,8 +135,10 @@ class Inliner {
   // once.
   using OpsByDomain = std::vector<std::pair<std::string, std::vector<std::string>>>;
   const OpsByDomain& OpsOf(const Function& fn) {
-    auto [it, inserted] = ops_.try_emplace(&fn);
-    if (inserted) {
+    // Not a structured binding: clang 14 cannot capture one in the lambda below.
+    auto emplaced = ops_.try_emplace(&fn);
+    auto it = emplaced.first;
+    if (emplaced.second) {
       absl::flat_hash_map<std::string, absl::flat_hash_set<std::string>> seen;
       ForEachNodeDeep(*fn.body, [&](const Node& n) {
         std::string domain(NormalDomain(n.domain));
