@@ -201,7 +201,8 @@ StatusOr<Block> SpaceToDepthBlock(const IntTensor& y, const std::vector<int64_t>
     return absl::InvalidArgumentError("two channels take the same block position");
   }
   Block block{b, {k, c, b, b}, {}};
-  for (int64_t ch = 0; ch < k; ++ch) block.ones.push_back(ch * c * b * b + source[static_cast<size_t>(ch)]);
+  for (int64_t ch = 0; ch < k; ++ch)
+    block.ones.push_back(ch * c * b * b + source[static_cast<size_t>(ch)]);
   return block;
 }
 
@@ -352,7 +353,8 @@ class Rewriter {
         reason = *used;
         continue;
       }
-      StatusOr<Tensor> weight = Weight(*block, image->elem_type, allow_double_, values_.Fresh(BaseName(ends) + "/weight"));
+      StatusOr<Tensor> weight = Weight(*block, image->elem_type, allow_double_,
+                                       values_.Fresh(BaseName(ends) + "/weight"));
       if (!weight.ok()) {
         reason = std::string(StatusMessage(weight.status()));
         continue;
@@ -447,10 +449,10 @@ class Rewriter {
         if (is_end && !run) continue;
         if (v->is_graph_output()) return fmt::format("'{}' is also a graph output", v->name());
         for (const Use& u : v->uses()) {
-          bool inside = region.members.contains(u.node) ||
-                        (run && u.node == run->concat &&
-                         static_cast<size_t>(u.input_index) >= run->first &&
-                         static_cast<size_t>(u.input_index) <= run->last);
+          bool inside =
+              region.members.contains(u.node) ||
+              (run && u.node == run->concat && static_cast<size_t>(u.input_index) >= run->first &&
+               static_cast<size_t>(u.input_index) <= run->last);
           if (!inside) {
             return fmt::format("'{}' is also read by {}", v->name(), Where(*u.node));
           }
@@ -463,8 +465,7 @@ class Rewriter {
   static std::string BaseName(const std::vector<Value*>& ends) { return ends.front()->name(); }
 
   void Replace(Graph& g, Node& anchor, const Region& region, const std::vector<Value*>& ends,
-               Value* x, const Block& block, Tensor weight, const Run* run,
-               bool is_function_body) {
+               Value* x, const Block& block, Tensor weight, const Run* run, bool is_function_body) {
     Value* w = nullptr;
     if (is_function_body) {
       // Functions have no initializers: the weight is a Constant.
@@ -476,8 +477,9 @@ class Rewriter {
       w = g.AddInitializer(std::move(weight));
     }
     const bool s2d = direction_ == BlockDirection::kSpaceToDepth;
-    Node* conv = g.InsertNodeBefore(&anchor, s2d ? "Conv" : "ConvTranspose", {x, w},
-                                    {values_.Fresh(BaseName(ends) + (s2d ? "/conv" : "/conv_transpose"))});
+    Node* conv =
+        g.InsertNodeBefore(&anchor, s2d ? "Conv" : "ConvTranspose", {x, w},
+                           {values_.Fresh(BaseName(ends) + (s2d ? "/conv" : "/conv_transpose"))});
     conv->name = node_names_.Fresh(
         anchor.name.empty() ? conv->op_type : fmt::format("{}/{}", anchor.name, conv->op_type));
     conv->SetAttribute(Attribute::Ints("kernel_shape", {block.b, block.b}));
@@ -500,7 +502,8 @@ class Rewriter {
       if (i < run.first || i > run.last) inputs.push_back(old.input(i));
       if (i == run.first) inputs.push_back(value);
     }
-    Node* concat = g.InsertNodeBefore(&old, "Concat", inputs, {values_.Fresh(old.output(0)->name())});
+    Node* concat =
+        g.InsertNodeBefore(&old, "Concat", inputs, {values_.Fresh(old.output(0)->name())});
     concat->name = old.name;
     concat->doc_string = old.doc_string;
     concat->SetAttribute(Attribute::Int("axis", old.GetInt("axis").value_or(1)));
@@ -548,8 +551,7 @@ class Rewriter {
 
 }  // namespace
 
-PassResult RewriteBlockReorganisations(Model& model, BlockDirection direction,
-                                       bool allow_double) {
+PassResult RewriteBlockReorganisations(Model& model, BlockDirection direction, bool allow_double) {
   PassResult result;
   Rewriter rewriter(model, direction, allow_double, result);
   if (model.graph) rewriter.RunOn(*model.graph, false);

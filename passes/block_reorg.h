@@ -32,7 +32,6 @@ enum class BlockDirection { kSpaceToDepth, kDepthToSpace };
 // the reason.
 // Double tensors only with `allow_double`: ONNX Runtime's CPU provider has no double Conv or
 // ConvTranspose, so by default they are left alone with that reason.
-PassResult RewriteBlockReorganisations(Model& model, BlockDirection direction,
-                                       bool allow_double);
+PassResult RewriteBlockReorganisations(Model& model, BlockDirection direction, bool allow_double);
 
 }  // namespace onnxkit::passes

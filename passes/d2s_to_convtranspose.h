@@ -4,10 +4,10 @@
 //
 // Matches by evaluating (passes/block_reorg.h): element indices are pushed through the
 // candidate chain, and only a pure block permutation with static shapes is rewritten,
-// whatever channel order it uses. Element types float and float16, and double with double=true (ONNX Runtime's CPU provider
-// has no double Conv or ConvTranspose, so by default double chains are left alone). Recurses into
-// sub-graphs and function bodies. Refuses, with a reason, what s2d-to-conv refuses.
-// Caveat: an inf or NaN in an input pixel becomes NaN across its output block.
+// whatever channel order it uses. Element types float and float16, and double with double=true
+// (ONNX Runtime's CPU provider has no double Conv or ConvTranspose, so by default double chains are
+// left alone). Recurses into sub-graphs and function bodies. Refuses, with a reason, what
+// s2d-to-conv refuses. Caveat: an inf or NaN in an input pixel becomes NaN across its output block.
 #pragma once
 
 #include "onnxkit/pass.h"
@@ -16,7 +16,8 @@ namespace onnxkit::passes {
 
 class D2sToConvTransposePass : public Pass {
  public:
-  explicit D2sToConvTransposePass(const PassOptions& options) : allow_double_(options.GetBool("double")) {}
+  explicit D2sToConvTransposePass(const PassOptions& options)
+      : allow_double_(options.GetBool("double")) {}
   StatusOr<PassResult> Run(Model& model, PassContext& context) override;
 
  private:

@@ -150,9 +150,9 @@ class Promoter {
     info.type = Type::Tensor(DataType::kFloat, std::move(type_dims));
     Value* input = main_.AddInput(Names().Fresh(name), info);
     if (keep_default) {
-      std::vector<float> fed(scales.begin() + (shape_ == Shape::kFull ? 0 : first.fixed),
-                             shape_ == Shape::kScalar ? scales.begin() + first.fixed + 1
-                                                      : scales.end());
+      std::vector<float> fed(
+          scales.begin() + (shape_ == Shape::kFull ? 0 : first.fixed),
+          shape_ == Shape::kScalar ? scales.begin() + first.fixed + 1 : scales.end());
       main_.AttachInitializer(input, FloatTensor(input->name(), dims, fed));
     }
     Value* full = FullScales(*input, scales, first.fixed, spatial);
@@ -237,9 +237,8 @@ class Promoter {
       if (fixed == values.size()) {
         return absl::InvalidArgumentError("its scales have no spatial axis (use shape=full)");
       }
-      if (shape_ == Shape::kScalar &&
-          !std::all_of(values.begin() + fixed, values.end(),
-                       [&](float f) { return f == values[fixed]; })) {
+      if (shape_ == Shape::kScalar && !std::all_of(values.begin() + fixed, values.end(),
+                                                   [&](float f) { return f == values[fixed]; })) {
         return absl::InvalidArgumentError(
             "its spatial factors differ, and shape=scalar feeds one for all");
       }
@@ -257,8 +256,7 @@ class Promoter {
 
   // The full scales vector built from `input` in the main graph: the input itself
   // (shape=full), or the constant factors of axes 0 and 1 followed by the spatial ones.
-  Value* FullScales(Value& input, const std::vector<float>& scales, size_t fixed,
-                    int64_t spatial) {
+  Value* FullScales(Value& input, const std::vector<float>& scales, size_t fixed, int64_t spatial) {
     Value* spatial_scales = &input;
     Node* at = main_.first_node();
     auto insert = [&](std::string op, std::vector<Value*> inputs, std::string out) {
@@ -276,8 +274,8 @@ class Promoter {
     }
     if (fixed == 0) return spatial_scales;
     std::vector<float> leading(scales.begin(), scales.begin() + static_cast<std::ptrdiff_t>(fixed));
-    Value* prefix = main_.AddInitializer(FloatTensor(
-        Names().Fresh(input.name() + "_fixed"), {static_cast<int64_t>(fixed)}, leading));
+    Value* prefix = main_.AddInitializer(FloatTensor(Names().Fresh(input.name() + "_fixed"),
+                                                     {static_cast<int64_t>(fixed)}, leading));
     Node* concat = insert("Concat", {prefix, spatial_scales}, input.name() + "_full");
     concat->SetAttribute(Attribute::Int("axis", 0));
     return concat->output(0);
@@ -376,8 +374,7 @@ StatusOr<PassResult> DynamicScalesPass::Run(Model& model, PassContext& /*context
       }
     }
     if (name_given_ && !freed.contains(name_) && NameTable::ValueNames(model).Contains(name_)) {
-      return absl::InvalidArgumentError(
-          fmt::format("the model already has a value '{}'", name_));
+      return absl::InvalidArgumentError(fmt::format("the model already has a value '{}'", name_));
     }
     NameTable names = NameTable::ValueNames(model);
     for (Value* v : going) v->set_name(names.Fresh(v->name() + "/replaced"));
@@ -403,9 +400,9 @@ StatusOr<PassResult> DynamicScalesPass::Run(Model& model, PassContext& /*context
   for (const auto& group : groups) {
     Value* input = promoter.Promote(group, name_, keep_default_);
     const Candidate& c = *group.front();
-    std::vector<float> fed(c.scales.begin() + (shape == Shape::kFull ? 0 : c.fixed),
-                           shape == Shape::kScalar ? c.scales.begin() + c.fixed + 1
-                                                   : c.scales.end());
+    std::vector<float> fed(
+        c.scales.begin() + (shape == Shape::kFull ? 0 : c.fixed),
+        shape == Shape::kScalar ? c.scales.begin() + c.fixed + 1 : c.scales.end());
     std::vector<int64_t> dims;
     if (shape != Shape::kScalar) dims = {static_cast<int64_t>(fed.size())};
     original.emplace_back(input->name(), FloatTensor("", dims, fed));

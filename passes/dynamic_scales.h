@@ -18,9 +18,9 @@
 // output dimension downstream keeps its number only when shape inference gives the same
 // number for two different factors (otherwise it becomes `<output>_dim<axis>`).
 // Refuses, with a reason: a node that uses `sizes`, whose scales are computed at run time
-// or are an overridable graph input, Upsample before opset 9 (scales is an attribute) and after it (deprecated),
-// nodes inside function bodies (functions cannot read graph inputs: inline them first),
-// axes whose non-spatial entries do not come first (spatial, scalar), and unequal spatial
+// or are an overridable graph input, Upsample before opset 9 (scales is an attribute) and after it
+// (deprecated), nodes inside function bodies (functions cannot read graph inputs: inline them
+// first), axes whose non-spatial entries do not come first (spatial, scalar), and unequal spatial
 // factors with shape=scalar.
 #pragma once
 

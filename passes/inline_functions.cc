@@ -12,8 +12,8 @@
 #include "fmt/format.h"
 #include "onnxkit/clone.h"
 #include "onnxkit/name_table.h"
-#include "schema/schemas.h"
 #include "passes/unused_functions.h"
+#include "schema/schemas.h"
 #include "util/function_index.h"
 
 namespace onnxkit::passes {
@@ -102,8 +102,8 @@ class Inliner {
   // Removes the selected functions nothing calls any more (the others stay, and what they
   // call), then the opset imports no node uses any more.
   void RemoveUnusedFunctions() {
-    int64_t functions = RemoveUncalledFunctions(
-        model_, [&](const Function& fn) { return !Selected(fn); });
+    int64_t functions =
+        RemoveUncalledFunctions(model_, [&](const Function& fn) { return !Selected(fn); });
     if (functions == 0) return;
     result_.Count("functions-removed", functions);
     result_.changed = true;
@@ -126,9 +126,8 @@ class Inliner {
     auto start = std::find(path.begin(), path.end(), &again);
     std::string cycle;
     for (auto it = start; it != path.end(); ++it) cycle += FunctionName(**it) + " -> ";
-    return absl::FailedPreconditionError(
-        fmt::format("recursive local functions, which ONNX forbids: {}{}", cycle,
-                    FunctionName(again)));
+    return absl::FailedPreconditionError(fmt::format(
+        "recursive local functions, which ONNX forbids: {}{}", cycle, FunctionName(again)));
   }
 
   // The op types the nodes of `fn`'s body use (sub-graphs included) per domain, computed
@@ -174,8 +173,7 @@ class Inliner {
     for (const auto& [domain, ops] : OpsOf(fn)) {
       std::optional<int64_t> wanted = FindOpsetVersion(fn.opset_import, domain);
       if (!wanted) {
-        return fmt::format("{} uses domain '{}' without importing it", FunctionName(fn),
-                           domain);
+        return fmt::format("{} uses domain '{}' without importing it", FunctionName(fn), domain);
       }
       std::optional<int64_t> have = FindOpsetVersion(imports, domain);
       if (!have) {
@@ -331,8 +329,7 @@ class Inliner {
 }  // namespace
 
 InlineFunctionsPass::InlineFunctionsPass(const PassOptions& options)
-    : only_(options.GetList("functions")),
-      keep_definitions_(options.GetBool("keep-definitions")) {}
+    : only_(options.GetList("functions")), keep_definitions_(options.GetBool("keep-definitions")) {}
 
 StatusOr<PassResult> InlineFunctionsPass::Run(Model& model, PassContext& /*context*/) {
   PassResult result;

@@ -7,11 +7,11 @@
 // Matches by evaluating, not by the op sequence: passes/block_reorg.h pushes element indices
 // through the candidate chain and rewrites only a pure block permutation with static shapes,
 // whatever channel order the chain produces; a run of a Concat's inputs counts too (FFDNet
-// puts its noise map beside the reorganised image). Element types float and float16, and double with double=true (ONNX Runtime's CPU provider
-// has no double Conv or ConvTranspose, so by default double chains are left alone).
-// Recurses into sub-graphs and function bodies (weights are Constant nodes there).
-// Refuses, with a reason: a chain whose result is not a block reorganisation, one whose
-// intermediate values are read elsewhere, other element types. Chains with unknown shapes,
+// puts its noise map beside the reorganised image). Element types float and float16, and double
+// with double=true (ONNX Runtime's CPU provider has no double Conv or ConvTranspose, so by default
+// double chains are left alone). Recurses into sub-graphs and function bodies (weights are Constant
+// nodes there). Refuses, with a reason: a chain whose result is not a block reorganisation, one
+// whose intermediate values are read elsewhere, other element types. Chains with unknown shapes,
 // parameters computed at run time, or ops other than data movement (FFDNet's ScatterND
 // form, which needs the evaluator) are not candidates.
 // Caveat: an inf or NaN in a block becomes NaN across that output pixel's channels.

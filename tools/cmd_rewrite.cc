@@ -54,8 +54,8 @@ std::string PipelineText(const CLI::App& cmd, const RewriteArgs& args) {
 }
 
 bool AnyShorthand(const CLI::App& cmd) {
-  for (const char* flag : {"--inline", "--dynamic-scales", "--s2d-to-conv",
-                           "--d2s-to-convtranspose"}) {
+  for (const char* flag :
+       {"--inline", "--dynamic-scales", "--s2d-to-conv", "--d2s-to-convtranspose"}) {
     if (cmd.count(flag) > 0) return true;
   }
   return false;

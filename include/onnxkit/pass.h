@@ -177,8 +177,8 @@ struct PassManagerOptions {
 
 // What one run of one pass did.
 struct PassRun {
-  std::string pass;    // the step as printed, options included
-  int round = 0;       // 0-based
+  std::string pass;  // the step as printed, options included
+  int round = 0;     // 0-based
   PassResult result;
   double seconds = 0;  // wall time of Run
 };

@@ -19,8 +19,7 @@ StatusOr<int64_t> Count(const std::vector<int64_t>& dims, int64_t max_elements) 
   for (int64_t d : dims) {
     if (d < 0) return absl::InvalidArgumentError("negative dimension");
     if (d != 0 && count > max_elements / d) {
-      return absl::ResourceExhaustedError(
-          fmt::format("more than {} elements", max_elements));
+      return absl::ResourceExhaustedError(fmt::format("more than {} elements", max_elements));
     }
     count *= d;
   }
@@ -36,7 +35,8 @@ std::vector<int64_t> Strides(const std::vector<int64_t>& dims) {
 // An axis attribute or input value in [-rank, rank), made non-negative.
 StatusOr<int64_t> NormalAxis(int64_t axis, int64_t rank) {
   if (axis < -rank || axis >= rank) {
-    return absl::InvalidArgumentError(fmt::format("axis {} is out of range for rank {}", axis, rank));
+    return absl::InvalidArgumentError(
+        fmt::format("axis {} is out of range for rank {}", axis, rank));
   }
   return axis < 0 ? axis + rank : axis;
 }
@@ -260,7 +260,8 @@ StatusOr<IntTensor> ConcatInts(const std::vector<const IntTensor*>& inputs, int6
   std::vector<int64_t> dims = inputs[0]->dims;
   dims[static_cast<size_t>(axis)] = 0;
   for (const IntTensor* in : inputs) {
-    if (!in || in->dims.size() != rank) return absl::InvalidArgumentError("inputs of different ranks");
+    if (!in || in->dims.size() != rank)
+      return absl::InvalidArgumentError("inputs of different ranks");
     for (size_t a = 0; a < rank; ++a) {
       if (a != static_cast<size_t>(axis) && in->dims[a] != dims[a]) {
         return absl::InvalidArgumentError("inputs differ outside the axis");
@@ -291,9 +292,9 @@ StatusOr<std::vector<IntTensor>> Split(const Node& node, int64_t version,
                                                     static_cast<int64_t>(in.dims.size())));
   const int64_t d = in.dims[static_cast<size_t>(axis)];
   const auto outputs = static_cast<int64_t>(node.outputs().size());
-  std::vector<int64_t> sizes = version < 13                        ? IntsOf(node, "split")
+  std::vector<int64_t> sizes = version < 13                     ? IntsOf(node, "split")
                                : inputs.size() > 1 && inputs[1] ? inputs[1]->data
-                                                                  : std::vector<int64_t>{};
+                                                                : std::vector<int64_t>{};
   if (sizes.empty()) {
     int64_t parts = node.GetInt("num_outputs").value_or(outputs);
     if (parts <= 0) return Error(node, "no outputs");
@@ -313,8 +314,8 @@ StatusOr<std::vector<IntTensor>> Split(const Node& node, int64_t version,
     std::vector<int64_t> strides = Strides(in.dims), dims = in.dims;
     dims[static_cast<size_t>(axis)] = size;
     ONNXKIT_ASSIGN_OR_RETURN(int64_t count, Count(dims, max_elements));
-    parts.push_back(Strided(in, count ? start * strides[static_cast<size_t>(axis)] : 0, strides,
-                            dims, count));
+    parts.push_back(
+        Strided(in, count ? start * strides[static_cast<size_t>(axis)] : 0, strides, dims, count));
     start += size;
   }
   return parts;
@@ -350,9 +351,9 @@ IntTensor IntTensor::Iota(std::vector<int64_t> dims) {
 }
 
 bool IsDataMovement(const Node& node) {
-  static constexpr std::string_view kOps[] = {
-      "Identity", "Reshape", "Flatten", "Squeeze",      "Unsqueeze",   "Transpose",
-      "Slice",    "Concat",  "Split",   "SpaceToDepth", "DepthToSpace"};
+  static constexpr std::string_view kOps[] = {"Identity",  "Reshape",      "Flatten",     "Squeeze",
+                                              "Unsqueeze", "Transpose",    "Slice",       "Concat",
+                                              "Split",     "SpaceToDepth", "DepthToSpace"};
   if (!NormalDomain(node.domain).empty()) return false;
   return std::find(std::begin(kOps), std::end(kOps), node.op_type) != std::end(kOps);
 }

@@ -31,9 +31,12 @@ std::optional<uint64_t> ParseSize(std::string_view text) {
     std::string_view name;
     uint64_t factor;
   };
-  static constexpr Suffix kSuffixes[] = {{"KiB", 1ULL << 10}, {"MiB", 1ULL << 20},
-                                         {"GiB", 1ULL << 30}, {"KB", 1000},
-                                         {"MB", 1000 * 1000}, {"GB", 1000 * 1000 * 1000},
+  static constexpr Suffix kSuffixes[] = {{"KiB", 1ULL << 10},
+                                         {"MiB", 1ULL << 20},
+                                         {"GiB", 1ULL << 30},
+                                         {"KB", 1000},
+                                         {"MB", 1000 * 1000},
+                                         {"GB", 1000 * 1000 * 1000},
                                          {"B", 1}};
   uint64_t factor = 1;
   for (const Suffix& s : kSuffixes) {

@@ -26,9 +26,8 @@ std::string ClosestMatch(std::string_view name, std::span<const std::string_view
   std::string_view best;
   size_t best_distance = std::max<size_t>(1, name.size() / 3) + 1;
   for (std::string_view candidate : candidates) {
-    size_t distance = candidate.starts_with(name) && !name.empty()
-                          ? 1
-                          : EditDistance(name, candidate);
+    size_t distance =
+        candidate.starts_with(name) && !name.empty() ? 1 : EditDistance(name, candidate);
     if (distance < best_distance) {
       best = candidate;
       best_distance = distance;

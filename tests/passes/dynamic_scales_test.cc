@@ -18,21 +18,21 @@
 #include <vector>
 
 #include "ir/ir_test_util.h"
-#include "passes/pass_test_util.h"
 #include "onnxkit/check.h"
 #include "onnxkit/io.h"
+#include "passes/pass_test_util.h"
 #include "support/test_support.h"
 
 namespace onnxkit {
 namespace {
 
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
 using ir_test::Parse;
 using pass_test::OpTypes;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 
 StatusOr<PassResult> Promote(Model& model,
-                           const std::vector<std::pair<std::string, std::string>>& options = {}) {
+                             const std::vector<std::pair<std::string, std::string>>& options = {}) {
   return pass_test::RunPass("dynamic-scales", model, options);
 }
 
@@ -211,8 +211,8 @@ TEST(DynamicScales, CorpusSuperResolutionExports) {
     EXPECT_FALSE(result->changed);
     EXPECT_TRUE(result->skipped.empty());
   }
-  for (const char* name :
-       {"resize_sizes_opset11.onnx", "resize_runtime_sizes.onnx", "upsample_attribute_opset8.onnx"}) {
+  for (const char* name : {"resize_sizes_opset11.onnx", "resize_runtime_sizes.onnx",
+                           "upsample_attribute_opset8.onnx"}) {
     SCOPED_TRACE(name);
     auto model = LoadFile((testing::CorpusDir() / "models" / name).string());
     ASSERT_TRUE(model.ok()) << model.status();
@@ -220,7 +220,8 @@ TEST(DynamicScales, CorpusSuperResolutionExports) {
     ASSERT_TRUE(result.ok()) << result.status();
     EXPECT_FALSE(result->changed);
     EXPECT_FALSE(result->skipped.empty());
-    for (const auto& s : result->skipped) std::cout << name << ": " << s.where << ": " << s.reason << "\n";
+    for (const auto& s : result->skipped)
+      std::cout << name << ": " << s.where << ": " << s.reason << "\n";
   }
 }
 

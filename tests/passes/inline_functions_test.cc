@@ -18,21 +18,21 @@
 #include <vector>
 
 #include "ir/ir_test_util.h"
-#include "passes/pass_test_util.h"
 #include "onnxkit/check.h"
 #include "onnxkit/io.h"
+#include "passes/pass_test_util.h"
 #include "support/test_support.h"
 
 namespace onnxkit {
 namespace {
 
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
 using ir_test::Parse;
 using pass_test::OpTypes;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 
 StatusOr<PassResult> Inline(Model& model,
-                           const std::vector<std::pair<std::string, std::string>>& options = {}) {
+                            const std::vector<std::pair<std::string, std::string>>& options = {}) {
   return pass_test::RunPass("inline-functions", model, options);
 }
 
@@ -330,7 +330,8 @@ TEST(InlineFunctions, ValidEdgeFunctionCases) {
     }
     size_t calls = 0;
     ForEachGraph(**model, [&](const Graph& g) {
-      for (const Node* n : g.nodes()) calls += (*model)->FindFunction(n->domain, n->op_type) != nullptr;
+      for (const Node* n : g.nodes())
+        calls += (*model)->FindFunction(n->domain, n->op_type) != nullptr;
     });
     EXPECT_EQ(calls, result->skipped.size());
     EXPECT_CLEAN(**model);

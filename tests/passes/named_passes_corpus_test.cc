@@ -38,9 +38,8 @@ const std::map<std::string, std::vector<std::string>>& Fires() {
   static const std::map<std::string, std::vector<std::string>> kFires = {
       {"inline-functions",
        {"funcs_all_modules", "funcs_mlp", "funcs_nested", "function_attr_default_ir9",
-        "function_in_if_branch", "function_local", "function_named_like_onnx_op",
-        "function_nested", "function_opset_differs", "function_optional_output",
-        "function_ref_attr"}},
+        "function_in_if_branch", "function_local", "function_named_like_onnx_op", "function_nested",
+        "function_opset_differs", "function_optional_output", "function_ref_attr"}},
       {"dynamic-scales",
        {"srcnn_x3", "srcnn_x3_opset13", "srcnn_x3_opset17", "upsample_nearest_opset9",
         "resize_opset10", "resize_opset13_constant_node", "resize_opset18_axes",
@@ -50,8 +49,8 @@ const std::map<std::string, std::vector<std::string>>& Fires() {
         "space_to_depth_b3"}},
       {"d2s-to-convtranspose",
        {"pixel_unshuffle_shuffle", "super_resolution_opset10", "super_resolution_opset11",
-        "depth_to_space_crd", "depth_to_space_dcr",
-        "depth_to_space_dcr_float16", "depth_to_space_default_mode"}},
+        "depth_to_space_crd", "depth_to_space_dcr", "depth_to_space_dcr_float16",
+        "depth_to_space_default_mode"}},
   };
   return kFires;
 }

@@ -27,11 +27,11 @@
 namespace onnxkit {
 namespace {
 
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
 using eval::IntTensor;
 using ir_test::Parse;
 using pass_test::OpTypes;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 
 PassResult RunNamed(std::string_view pass, Model& model) {
   auto result = pass_test::RunPass(pass, model);
@@ -128,8 +128,7 @@ IntTensor ApplyConvolution(const Node& conv, const std::vector<int64_t>& x) {
 }
 
 // Rewrites `text` with pass P and checks that the convolution reproduces the chain.
-std::unique_ptr<Model> ExpectExactRewrite(std::string_view pass, const char* text,
-                                          const char* op) {
+std::unique_ptr<Model> ExpectExactRewrite(std::string_view pass, const char* text, const char* op) {
   auto model = Parse(text);
   if (!model) return nullptr;
   IntTensor expected = EvaluateChain(*model);
@@ -145,9 +144,9 @@ std::unique_ptr<Model> ExpectExactRewrite(std::string_view pass, const char* tex
   IntTensor actual = ApplyConvolution(*conv, x);
   EXPECT_EQ(actual.dims, expected.dims);
   EXPECT_EQ(actual.data, expected.data);
-  EXPECT_THAT(conv->GetInts("strides").value_or(std::span<const int64_t>{}),
-              ElementsAre(conv->input(1)->initializer()->dims[2],
-                          conv->input(1)->initializer()->dims[2]));
+  EXPECT_THAT(
+      conv->GetInts("strides").value_or(std::span<const int64_t>{}),
+      ElementsAre(conv->input(1)->initializer()->dims[2], conv->input(1)->initializer()->dims[2]));
   EXPECT_CLEAN(*model);
   return model;
 }
@@ -157,7 +156,8 @@ TEST(S2dToConv, TheSpaceToDepthOp) {
     <ir_version: 8, opset_import: ["" : 13]>
     g (float[1,3,6,6] x) => (float[1,27,2,2] y) {
       y = SpaceToDepth<blocksize = 3>(x)
-    })", "Conv");
+    })",
+                                  "Conv");
   EXPECT_THAT(OpTypes(*model->graph), ElementsAre("Conv"));
   EXPECT_EQ(model->graph->outputs()[0]->name(), "y");
 }
@@ -169,7 +169,8 @@ TEST(S2dToConv, PixelUnshufflesReshapeChain) {
       r = Reshape(x, s6)
       t = Transpose<perm = [0, 1, 3, 5, 2, 4]>(r)
       y = Reshape(t, s4)
-    })", "Conv");
+    })",
+                                  "Conv");
   // The chain's constants went with it.
   EXPECT_EQ(model->graph->initializers().size(), 1u);
 }
@@ -185,7 +186,8 @@ TEST(S2dToConv, FocusSlicesJoinedByAConcat) {
       p01 = Slice(r0, o, e, a3, s)
       p11 = Slice(r1, o, e, a3, s)
       y = Concat<axis = 1>(p00, p10, p01, p11)
-    })", "Conv");
+    })",
+                     "Conv");
 }
 
 TEST(S2dToConv, AConcatRunBesideAForeignInput) {
@@ -214,7 +216,8 @@ TEST(S2dToConv, AConcatRunBesideAForeignInput) {
   IntTensor direct = IntTensor::Iota({1, 2, 4, 4});
   for (int64_t k = 0; k < 8; ++k) {
     int64_t c = k / 4, dy = k % 4 / 2, dx = k % 2;
-    EXPECT_EQ(y.data[static_cast<size_t>(k * 4)], direct.data[static_cast<size_t>(c * 16 + dy * 4 + dx)]);
+    EXPECT_EQ(y.data[static_cast<size_t>(k * 4)],
+              direct.data[static_cast<size_t>(c * 16 + dy * 4 + dx)]);
   }
   EXPECT_EQ(model->graph->last_node()->input(0)->name(), "noise");
   EXPECT_CLEAN(*model);
@@ -282,7 +285,8 @@ TEST(D2sToConvTranspose, PixelShufflesReshapeChain) {
       r = Reshape(x, s6)
       t = Transpose<perm = [0, 1, 4, 2, 5, 3]>(r)
       y = Reshape(t, s4)
-    })", "ConvTranspose");
+    })",
+                     "ConvTranspose");
 }
 
 TEST(D2sToConvTranspose, SpaceToDepthIsNotItsBusiness) {
@@ -302,15 +306,15 @@ TEST(BlockReorganisation, CorpusExports) {
     const char* model;
     int s2d, d2s;
   };
-  for (Case c : {Case{"focus_yolov5.onnx", 1, 0}, Case{"ffdnet_s2d_reshape.onnx", 1, 0},
-                 Case{"pixel_unshuffle_shuffle.onnx", 1, 1},
-                 Case{"super_resolution_opset10.onnx", 0, 1},
-                 Case{"super_resolution_opset11.onnx", 0, 1},
-                 // PyTorch writes FFDNet's slice assignments as ScatterND into zeros, whose
-                 // indices are computed from shapes: not data movement the propagation knows.
-                 Case{"ffdnet_s2d_slices.onnx", 0, 0},
-                 // Channel shuffles and attention reshapes are no block reorganisations.
-                 Case{"shufflenet_v2_x1_0.onnx", 0, 0}, Case{"swin_t.onnx", 0, 0}}) {
+  for (Case c :
+       {Case{"focus_yolov5.onnx", 1, 0}, Case{"ffdnet_s2d_reshape.onnx", 1, 0},
+        Case{"pixel_unshuffle_shuffle.onnx", 1, 1}, Case{"super_resolution_opset10.onnx", 0, 1},
+        Case{"super_resolution_opset11.onnx", 0, 1},
+        // PyTorch writes FFDNet's slice assignments as ScatterND into zeros, whose
+        // indices are computed from shapes: not data movement the propagation knows.
+        Case{"ffdnet_s2d_slices.onnx", 0, 0},
+        // Channel shuffles and attention reshapes are no block reorganisations.
+        Case{"shufflenet_v2_x1_0.onnx", 0, 0}, Case{"swin_t.onnx", 0, 0}}) {
     SCOPED_TRACE(c.model);
     // The models with external weights are copied beside them by the corpus_weights fixture.
     auto path = testing::WeightsDir() / c.model;
@@ -319,13 +323,15 @@ TEST(BlockReorganisation, CorpusExports) {
     ASSERT_TRUE(s2d.ok()) << s2d.status();
     PassResult r = RunNamed("s2d-to-conv", **s2d);
     EXPECT_EQ(r.Stat("chains-rewritten"), c.s2d);
-    for (const auto& s : r.skipped) std::cout << c.model << " s2d: " << s.where << ": " << s.reason << "\n";
+    for (const auto& s : r.skipped)
+      std::cout << c.model << " s2d: " << s.where << ": " << s.reason << "\n";
     EXPECT_CLEAN(**s2d);
     auto d2s = LoadFile(path.string());
     ASSERT_TRUE(d2s.ok()) << d2s.status();
     r = RunNamed("d2s-to-convtranspose", **d2s);
     EXPECT_EQ(r.Stat("chains-rewritten"), c.d2s);
-    for (const auto& s : r.skipped) std::cout << c.model << " d2s: " << s.where << ": " << s.reason << "\n";
+    for (const auto& s : r.skipped)
+      std::cout << c.model << " d2s: " << s.where << ": " << s.reason << "\n";
     EXPECT_CLEAN(**d2s);
   }
 }

@@ -61,7 +61,8 @@ OrtVerdict CompareUnderOrt(const std::filesystem::path& original,
                            const OrtOracleOptions& options = {});
 
 // Runs the built-in passes of `pipeline`, in order, on `model`: each entry is one pipeline
-// step, a name with its options if any ("dynamic-scales{keep-default=true}"), through passes::BuiltinPassTable()'s factories. The results, one per pass.
+// step, a name with its options if any ("dynamic-scales{keep-default=true}"), through
+// passes::BuiltinPassTable()'s factories. The results, one per pass.
 StatusOr<std::vector<PassResult>> RunBuiltinPasses(Model& model,
                                                    const std::vector<std::string>& pipeline);
 

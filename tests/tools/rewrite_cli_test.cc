@@ -83,7 +83,8 @@ TEST(RewriteCli, PassIsRequired) {
   TempDir dir;
   auto r = RunCli({"rewrite", kModel.string(), "-o", (dir / "out.onnx").string()});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_THAT(r.err, HasSubstr("--pass (or --inline, --dynamic-scales, --s2d-to-conv, --d2s-to-convtranspose) is required"));
+  EXPECT_THAT(r.err, HasSubstr("--pass (or --inline, --dynamic-scales, --s2d-to-conv, "
+                               "--d2s-to-convtranspose) is required"));
   EXPECT_TRUE(fs::is_empty(dir.path()));
 }
 
@@ -397,9 +398,9 @@ TEST(RewriteCli, ShorthandsRunTheNamedPasses) {
 // and nothing written.
 TEST(RewriteCli, ExplainWithAModelIsADryRunThatGivesTheReasons) {
   testing::TempDir dir;
-  auto r = testing::RunCli(
-      {"rewrite", (testing::CorpusDir() / "models/resize_sizes_opset11.onnx").string(),
-       "--dynamic-scales", "--explain", "dynamic-scales"});
+  auto r = testing::RunCli({"rewrite",
+                            (testing::CorpusDir() / "models/resize_sizes_opset11.onnx").string(),
+                            "--dynamic-scales", "--explain", "dynamic-scales"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.err, HasSubstr("dynamic-scales: changed nothing"));
   EXPECT_THAT(r.err, HasSubstr("left alone: Resize '/Resize': it uses sizes, not scales"));
