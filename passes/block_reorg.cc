@@ -14,8 +14,8 @@
 #include "fmt/format.h"
 #include "onnxkit/constant.h"
 #include "onnxkit/infer.h"
-#include "onnxkit/io.h"
 #include "onnxkit/name_table.h"
+#include "passes/model_copies.h"
 
 namespace onnxkit::passes {
 namespace {
@@ -35,11 +35,7 @@ using TypeMap = absl::flat_hash_map<std::string, Type>;
 // exports declare no intermediate types, and the pass must not add value_info entries.
 TypeMap InferredTypes(const Model& model) {
   TypeMap types;
-  StatusOr<std::string> bytes = SaveBytes(model);
-  if (!bytes.ok()) return types;
-  LoadOptions options;
-  options.base_dir = model.base_dir;
-  StatusOr<std::unique_ptr<Model>> copy = LoadBytes(*bytes, options);
+  StatusOr<std::unique_ptr<Model>> copy = ModelCopies(model).Make();
   if (!copy.ok()) return types;
   InferModel(**copy);
   ForEachGraph(**copy, [&](const Graph& g) {

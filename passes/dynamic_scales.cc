@@ -13,8 +13,8 @@
 #include "fmt/format.h"
 #include "onnxkit/constant.h"
 #include "onnxkit/infer.h"
-#include "onnxkit/io.h"
 #include "onnxkit/name_table.h"
+#include "passes/model_copies.h"
 
 namespace onnxkit::passes {
 namespace {
@@ -289,15 +289,12 @@ class Promoter {
   std::optional<NameTable> names_;
 };
 
-// The output types shape inference gives `model` when every input in `fed` is the constant
-// given beside it (scales made constant again); nullopt when the copy cannot be made.
+// The output types shape inference gives a copy of the model when every input in `fed` is
+// the constant given beside it (scales made constant again); nullopt when the copy cannot be
+// made.
 std::optional<std::vector<std::optional<Type>>> ProbeOutputTypes(
-    const Model& model, const std::vector<std::pair<std::string, Tensor>>& fed) {
-  StatusOr<std::string> bytes = SaveBytes(model);
-  if (!bytes.ok()) return std::nullopt;
-  LoadOptions options;
-  options.base_dir = model.base_dir;
-  StatusOr<std::unique_ptr<Model>> copy = LoadBytes(*bytes, options);
+    const ModelCopies& copies, const std::vector<std::pair<std::string, Tensor>>& fed) {
+  StatusOr<std::unique_ptr<Model>> copy = copies.Make();
   if (!copy.ok()) return std::nullopt;
   Graph& g = *(*copy)->graph;
   for (const auto& [name, tensor] : fed) {
@@ -422,8 +419,10 @@ StatusOr<PassResult> DynamicScalesPass::Run(Model& model, PassContext& /*context
     v->mutable_info().has_type = false;
     result.Count("declarations-dropped");
   }
-  auto probe_a = ProbeOutputTypes(model, original);
-  auto probe_b = ProbeOutputTypes(model, changed);
+  // Serialized once, loaded once per probe.
+  const ModelCopies copies(model);
+  auto probe_a = ProbeOutputTypes(copies, original);
+  auto probe_b = ProbeOutputTypes(copies, changed);
   for (size_t o = 0; o < main.outputs().size(); ++o) {
     Value* out = main.outputs()[o];
     if (!downstream.contains(out) || !out->type() || !out->type()->shape) continue;
