@@ -1,0 +1,14 @@
+#include "eval/kernel.h"
+
+namespace onnxkit::eval {
+
+const KernelTable& Kernels() {
+  static const KernelTable* const table = [] {
+    auto* t = new KernelTable;
+    AddElementwiseKernels(*t);
+    return t;
+  }();
+  return *table;
+}
+
+}  // namespace onnxkit::eval
