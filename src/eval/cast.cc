@@ -10,7 +10,8 @@
 //   string → integer: decimal integer literals within the type's range;
 //   number → string: integers in decimal; floating values as the shortest decimal that
 //     reads back to the same value, in plain notation, for the values where ONNX's reference
-//     (numpy) prints plain notation too: finite, not an integer, 1e-4 <= |x| < 1e5.
+//     (numpy) prints plain notation too: finite, not an integer, 1e-4 <= |x| < 1e5 (float16:
+//     < 1e3); bfloat16 (which numpy lacks) is refused.
 // Everything else (float8/float4/int4/int2 targets, string → float16/bfloat16/bool, bool →
 // string, other strings and floating values) is refused with Unimplemented: the spec either
 // leaves it undefined or the evaluator does not model it. `saturate` and `round_mode` only
@@ -75,15 +76,92 @@ double IntToReal(int32_t type, I v) {
   return RoundTo(type, RoundToOddDouble(v));
 }
 
-// The shortest decimal (fewest significant digits) that reads back to `v` in `type`.
-std::string ShortestDecimal(double v, int32_t type) {
-  for (int digits = 1; digits < 17; ++digits) {
-    std::string s = fmt::format("{:.{}g}", v, digits);
-    double back = 0;
-    std::from_chars(s.data(), s.data() + s.size(), back);
-    if (RoundTo(type, back) == v) return s;
+// A decimal of `digits.size()` significant digits: 0.d1d2… is not meant, d1.d2… × 10^exponent.
+struct Decimal {
+  uint64_t digits = 0;  // d1d2…dp as an integer, 10^(p-1) <= digits < 10^p
+  int exponent = 0;
+};
+
+uint64_t PowerOf10(int n) {
+  uint64_t r = 1;
+  while (n-- > 0) r *= 10;
+  return r;
+}
+
+// |v| rounded to `p` significant digits (p <= 17).
+Decimal Nearest(double v, int p) {
+  const std::string s = fmt::format("{:.{}e}", std::fabs(v), p - 1);
+  Decimal d;
+  size_t i = 0;
+  for (; i < s.size() && s[i] != 'e'; ++i) {
+    if (s[i] != '.') d.digits = d.digits * 10 + static_cast<uint64_t>(s[i] - '0');
   }
-  return fmt::format("{:.17g}", v);
+  std::from_chars(s.data() + i + 1 + (s[i + 1] == '+' ? 1 : 0), s.data() + s.size(), d.exponent);
+  return d;
+}
+
+// The next p-digit decimal above (delta = 1) or below (delta = -1) `d`.
+Decimal Step(Decimal d, int p, int delta) {
+  const uint64_t low = PowerOf10(p - 1);
+  const uint64_t high = PowerOf10(p);
+  d.digits = delta > 0 ? d.digits + 1 : d.digits - 1;
+  if (d.digits == high) {
+    d.digits = low;
+    ++d.exponent;
+  } else if (d.digits < low) {
+    d.digits = high - 1;
+    --d.exponent;
+  }
+  return d;
+}
+
+double ValueOf(const Decimal& d) {
+  const std::string s = fmt::format(
+      "{}e{}", d.digits, d.exponent - static_cast<int>(fmt::format("{}", d.digits).size()) + 1);
+  double value = 0;
+  std::from_chars(s.data(), s.data() + s.size(), value);
+  return value;
+}
+
+// `d` in plain notation ("0.0125", "12.5"), with `negative`'s sign.
+std::string Plain(const Decimal& d, bool negative) {
+  std::string digits = fmt::format("{}", d.digits);
+  const int point = d.exponent + 1;  // digits before the decimal point
+  while (digits.size() > 1 && digits.back() == '0' && static_cast<int>(digits.size()) > point) {
+    digits.pop_back();
+  }
+  std::string out = negative ? "-" : "";
+  if (point <= 0) return out + "0." + std::string(static_cast<size_t>(-point), '0') + digits;
+  if (point >= static_cast<int>(digits.size())) {
+    return out + digits + std::string(static_cast<size_t>(point) - digits.size(), '0');
+  }
+  return out + digits.substr(0, static_cast<size_t>(point)) + "." +
+         digits.substr(static_cast<size_t>(point));
+}
+
+// The decimal with the fewest significant digits that reads back to `v` in `type`, in plain
+// notation; among several, the nearest to v (ties to an even last digit, as printf rounds).
+// The nearest p-digit decimal can miss where a neighbour reads back (at a power of two the
+// gap below is half the gap above), so the neighbours are tried when it misses.
+std::string ShortestDecimal(double v, int32_t type) {
+  auto reads_back = [&](const Decimal& d) {
+    return RoundTo(type, std::copysign(ValueOf(d), v)) == v;
+  };
+  for (int p = 1; p <= 17; ++p) {
+    const Decimal nearest = Nearest(v, p);
+    if (reads_back(nearest)) return Plain(nearest, v < 0);
+    const Decimal up = Step(nearest, p, 1);
+    const Decimal down = Step(nearest, p, -1);
+    const bool up_ok = reads_back(up);
+    const bool down_ok = reads_back(down);
+    if (up_ok && down_ok) {
+      const bool up_nearer = ValueOf(up) - std::fabs(v) < std::fabs(v) - ValueOf(down);
+      return Plain(up_nearer ? up : down, v < 0);
+    }
+    if (up_ok) return Plain(up, v < 0);
+    if (down_ok) return Plain(down, v < 0);
+  }
+  return Plain(Nearest(v, 17), v < 0);
 }
 
 // Whether `s` is a decimal number: [+-] digits [. digits] [(e|E) [+-] digits], with at
@@ -168,12 +246,14 @@ StatusOr<Array> CastArray(const KernelContext& ctx, const Array& x, int32_t to) 
         } else if (IsBool(to)) {
           out.ints[i] = v != 0 ? 1 : 0;
         } else if (dst == Storage::kString) {
+          // numpy prints float16 values from 1000 on in scientific notation.
+          const double top = x.type == T(DataType::kFloat16) ? 1e3 : 1e5;
           if (x.type == T(DataType::kBfloat16) || !std::isfinite(v) || std::trunc(v) == v ||
-              std::fabs(v) < 1e-4 || std::fabs(v) >= 1e5) {
+              std::fabs(v) < 1e-4 || std::fabs(v) >= top) {
             return ctx.Unsupported(fmt::format(
-                "{} {} to string: only non-integral values with 1e-4 <= |x| < 1e5 are cast "
+                "{} {} to string: only non-integral values with 1e-4 <= |x| < {} are cast "
                 "(other notations differ between implementations)",
-                DataTypeName(x.type), v));
+                DataTypeName(x.type), v, top));
           }
           out.strings[i] = ShortestDecimal(v, x.type);
         } else {
