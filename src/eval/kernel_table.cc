@@ -6,6 +6,7 @@ const KernelTable& Kernels() {
   static const KernelTable* const table = [] {
     auto* t = new KernelTable;
     AddElementwiseKernels(*t);
+    AddReduceKernels(*t);
     return t;
   }();
   return *table;
