@@ -462,8 +462,8 @@ void AddReduceKernels(KernelTable& table) {
   table.Add({"", "ReduceMin", 1, 20, ReduceKernel<ReduceOp::kMin>, kTypes});
   table.Add({"", "ReduceMax", 1, 20, ReduceKernel<ReduceOp::kMax>, kTypes});
   table.Add({"", "ReduceMean", 1, 18, ReduceKernel<ReduceOp::kMean>, kTypes});
-  table.Add({"", "ReduceL1", 7, 18, ReduceKernel<ReduceOp::kL1>, kTypes});
-  table.Add({"", "ReduceL2", 7, 18, ReduceKernel<ReduceOp::kL2>, kTypes});
+  table.Add({"", "ReduceL1", 1, 18, ReduceKernel<ReduceOp::kL1>, kTypes});
+  table.Add({"", "ReduceL2", 1, 18, ReduceKernel<ReduceOp::kL2>, kTypes});
   table.Add({"", "ReduceLogSum", 1, 18, ReduceKernel<ReduceOp::kLogSum>, kFloatTypes});
   table.Add({"", "ReduceLogSumExp", 1, 18, ReduceKernel<ReduceOp::kLogSumExp>, kFloatTypes});
   table.Add({"", "ReduceSumSquare", 1, 18, ReduceKernel<ReduceOp::kSumSquare>, kTypes});
