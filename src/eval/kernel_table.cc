@@ -7,6 +7,7 @@ const KernelTable& Kernels() {
     auto* t = new KernelTable;
     AddElementwiseKernels(*t);
     AddReduceKernels(*t);
+    AddNnKernels(*t);
     return t;
   }();
   return *table;

@@ -15,42 +15,13 @@
 #include "eval/axis_split.h"
 #include "eval/kernel.h"
 #include "eval/schema_types.h"
+#include "eval/wrapping.h"
 #include "fmt/format.h"
 
 namespace onnxkit::eval {
 namespace {
 
 enum class ReduceOp { kSum, kProd, kMin, kMax, kMean, kL1, kL2, kLogSum, kLogSumExp, kSumSquare };
-
-// a + b and a × b with two's-complement wrapping for int64 (signed overflow is undefined).
-template <typename T>
-T WrapAdd(T a, T b) {
-  if constexpr (std::is_same_v<T, int64_t>) {
-    return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
-  } else {
-    return a + b;
-  }
-}
-
-template <typename T>
-T WrapMul(T a, T b) {
-  if constexpr (std::is_same_v<T, int64_t>) {
-    return static_cast<int64_t>(static_cast<uint64_t>(a) * static_cast<uint64_t>(b));
-  } else {
-    return a * b;
-  }
-}
-
-template <typename T>
-T WrapAbs(T a) {
-  if constexpr (std::is_same_v<T, double>) {
-    return std::fabs(a);
-  } else if constexpr (std::is_same_v<T, int64_t>) {
-    return a < 0 ? static_cast<int64_t>(0 - static_cast<uint64_t>(a)) : a;
-  } else {
-    return a;
-  }
-}
 
 bool IsNan(double v) { return std::isnan(v); }
 bool IsNan(int64_t) { return false; }
