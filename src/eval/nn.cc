@@ -194,6 +194,7 @@ struct Window {
   std::vector<int64_t> strides;
   std::vector<int64_t> dilations;
   std::vector<int64_t> pad_begin;
+  std::vector<int64_t> pad_end;
   std::vector<int64_t> out;      // output spatial dims
 };
 
@@ -227,11 +228,13 @@ StatusOr<Window> ResolveWindow(const KernelContext& ctx, std::vector<int64_t> in
   }
   const std::string auto_pad = ctx.String("auto_pad").value_or("NOTSET");
   w.pad_begin.assign(n, 0);
+  w.pad_end.assign(n, 0);
   w.out.assign(n, 0);
   for (size_t i = 0; i < n; ++i) {
     const int64_t extent = w.dilations[i] * (w.kernel[i] - 1) + 1;
     if (auto_pad == "NOTSET") {
       w.pad_begin[i] = pads[i];
+      w.pad_end[i] = pads[n + i];
       const int64_t span = w.in[i] + pads[i] + pads[n + i] - extent;
       if (span < 0) return ctx.Error("the kernel is larger than the padded input");
       w.out[i] = (ceil_mode ? (span + w.strides[i] - 1) / w.strides[i] : span / w.strides[i]) + 1;
@@ -245,6 +248,7 @@ StatusOr<Window> ResolveWindow(const KernelContext& ctx, std::vector<int64_t> in
       w.out[i] = (w.in[i] + w.strides[i] - 1) / w.strides[i];
       const int64_t total = std::max<int64_t>(0, (w.out[i] - 1) * w.strides[i] + extent - w.in[i]);
       w.pad_begin[i] = auto_pad == "SAME_UPPER" ? total / 2 : total - total / 2;
+      w.pad_end[i] = total - w.pad_begin[i];
     } else {
       return ctx.Error(fmt::format("unknown auto_pad '{}'", auto_pad));
     }
@@ -362,6 +366,149 @@ StatusOr<std::vector<Array>> ConvKernel(const KernelContext& ctx) {
   }
   Normalize(out);
   return One(std::move(out));
+}
+
+// ---- MaxPool, AveragePool, GlobalMaxPool, GlobalAveragePool ----
+
+enum class PoolKind { kMax, kAverage };
+
+// The number of kernel taps of the window starting at `start` that lie in the input or
+// its explicit padding (AveragePool's divisor with count_include_pad): taps past the end
+// padding, which ceil_mode can create, do not count.
+int64_t TapsInPaddedInput(const Window& w, const std::vector<int64_t>& start) {
+  int64_t taps = 1;
+  for (size_t i = 0; i < w.kernel.size(); ++i) {
+    int64_t inside = 0;
+    for (int64_t k = 0; k < w.kernel[i]; ++k) {
+      const int64_t p = start[i] + k * w.dilations[i];
+      if (p >= -w.pad_begin[i] && p < w.in[i] + w.pad_end[i]) ++inside;
+    }
+    taps *= inside;
+  }
+  return taps;
+}
+
+// The column-major offset (first axis fastest) of the row-major spatial offset `offset`:
+// MaxPool's Indices with storage_order=1.
+int64_t ColumnMajor(int64_t offset, std::span<const int64_t> dims) {
+  int64_t result = 0, stride = 1;
+  std::vector<int64_t> index(dims.size());
+  for (size_t i = dims.size(); i-- > 0;) {
+    index[i] = offset % dims[i];
+    offset /= dims[i];
+  }
+  for (size_t i = 0; i < dims.size(); ++i) {
+    result += index[i] * stride;
+    stride *= dims[i];
+  }
+  return result;
+}
+
+// Pools `x` over windows `w`: outputs Y and, for max pooling, Indices (flat positions in
+// X of each maximum, the first one in row-major window order on ties).
+template <PoolKind kKind>
+StatusOr<std::vector<Array>> Pool(const KernelContext& ctx, const Array& x, const Window& w,
+                                  bool count_include_pad, bool column_major) {
+  std::vector<int64_t> dims{x.dims[0], x.dims[1]};
+  dims.insert(dims.end(), w.out.begin(), w.out.end());
+  ONNXKIT_ASSIGN_OR_RETURN(int64_t count, ctx.Count(dims));
+  ONNXKIT_RETURN_IF_ERROR(CheckCost(ctx, count, Product(w.kernel)));
+  const int64_t planes = x.dims[0] * x.dims[1];
+  const int64_t in_size = Product(w.in), out_size = Product(w.out);
+  Array y = Array::Zeros(x.type, dims);
+  Array indices = Array::Zeros(static_cast<int32_t>(DataType::kInt64), dims);
+  std::vector<std::pair<int64_t, int64_t>> taps;
+  Status status;
+  ForEachWindow(w, [&](int64_t o, const std::vector<int64_t>& start) {
+    WindowTaps(w, start, taps);
+    if (taps.empty() && planes > 0) {
+      status = ctx.Error("a pooling window lies entirely in the padding");
+      return;
+    }
+    const int64_t divisor = count_include_pad ? TapsInPaddedInput(w, start)
+                                              : static_cast<int64_t>(taps.size());
+    for (int64_t plane = 0; plane < planes; ++plane) {
+      const int64_t base = plane * in_size;
+      const auto at = static_cast<size_t>(plane * out_size + o);
+      auto run = [&](const auto& in, auto& out) {
+        if constexpr (kKind == PoolKind::kMax) {
+          int64_t best = taps[0].first;
+          for (const auto& tap : taps) {
+            if (in[static_cast<size_t>(base + tap.first)] > in[static_cast<size_t>(base + best)]) {
+              best = tap.first;
+            }
+          }
+          out[at] = in[static_cast<size_t>(base + best)];
+          indices.ints[at] = base + (column_major ? ColumnMajor(best, w.in) : best);
+        } else if constexpr (std::is_same_v<std::decay_t<decltype(out[0])>, double>) {
+          double sum = 0;
+          for (const auto& tap : taps) sum += in[static_cast<size_t>(base + tap.first)];
+          out[at] = sum / static_cast<double>(divisor);
+        }
+      };
+      if (x.storage() == Storage::kReal) run(x.reals, y.reals);
+      else run(x.ints, y.ints);
+    }
+  });
+  ONNXKIT_RETURN_IF_ERROR(status);
+  Normalize(y);
+  std::vector<Array> outputs;
+  outputs.push_back(std::move(y));
+  if (kKind == PoolKind::kMax) outputs.push_back(std::move(indices));
+  return outputs;
+}
+
+Status CheckPoolInput(const KernelContext& ctx, const Array& x, PoolKind kind) {
+  if (x.rank() < 3) return ctx.Error("X must have rank 3 or more (N, C, spatial…)");
+  const bool ok = x.storage() == Storage::kReal ||
+                  (kind == PoolKind::kMax && x.storage() == Storage::kInt);
+  if (!ok) return ctx.Unsupported(fmt::format("element type {}", DataTypeName(x.type)));
+  return Status();
+}
+
+template <PoolKind kKind>
+StatusOr<std::vector<Array>> PoolKernel(const KernelContext& ctx) {
+  ONNXKIT_RETURN_IF_ERROR(CheckSchemaTypes(ctx));
+  ONNXKIT_ASSIGN_OR_RETURN(const Array* x, ctx.Required(0));
+  ONNXKIT_RETURN_IF_ERROR(CheckPoolInput(ctx, *x, kKind));
+  auto kernel = ctx.Ints("kernel_shape");
+  if (!kernel || static_cast<int64_t>(kernel->size()) != x->rank() - 2) {
+    return ctx.Error("kernel_shape must give one size per spatial axis");
+  }
+  const bool ceil_mode = ctx.Int("ceil_mode", 0) != 0;
+  if (ceil_mode && ctx.String("auto_pad").value_or("NOTSET") != "NOTSET") {
+    return ctx.Unsupported("ceil_mode with auto_pad (ONNX's reference refuses the pair)");
+  }
+  ONNXKIT_ASSIGN_OR_RETURN(
+      Window w, ResolveWindow(ctx, std::vector<int64_t>(x->dims.begin() + 2, x->dims.end()),
+                              *kernel, ceil_mode));
+  const int64_t storage_order = ctx.Int("storage_order", 0);
+  if (storage_order != 0 && storage_order != 1) {
+    return ctx.Error(fmt::format("storage_order {} is neither 0 nor 1", storage_order));
+  }
+  return Pool<kKind>(ctx, *x, w, ctx.Int("count_include_pad", 0) != 0, storage_order == 1);
+}
+
+template <PoolKind kKind>
+StatusOr<std::vector<Array>> GlobalPoolKernel(const KernelContext& ctx) {
+  ONNXKIT_RETURN_IF_ERROR(CheckSchemaTypes(ctx));
+  ONNXKIT_ASSIGN_OR_RETURN(const Array* x, ctx.Required(0));
+  ONNXKIT_RETURN_IF_ERROR(CheckPoolInput(ctx, *x, kKind));
+  Window w;
+  w.in.assign(x->dims.begin() + 2, x->dims.end());
+  w.kernel = w.in;
+  const size_t n = w.in.size();
+  for (int64_t d : w.in) {
+    if (d == 0) return ctx.Error("global pooling over an empty spatial axis");
+  }
+  w.strides.assign(n, 1);
+  w.dilations.assign(n, 1);
+  w.pad_begin.assign(n, 0);
+  w.pad_end.assign(n, 0);
+  w.out.assign(n, 1);
+  ONNXKIT_ASSIGN_OR_RETURN(std::vector<Array> outputs, Pool<kKind>(ctx, *x, w, false, false));
+  outputs.resize(1);  // no Indices
+  return outputs;
 }
 
 // ---- Softmax, LogSoftmax, Hardmax ----
@@ -556,6 +703,13 @@ void AddNnKernels(KernelTable& table) {
   table.Add({"", "Hardmax", 1, 13, NormalizerKernel<Normalizer::kHardmax>, kFloatTypes});
   table.Add({"", "LayerNormalization", 17, 17, LayerNormalizationKernel, kFloatTypes});
   table.Add({"", "BatchNormalization", 7, 15, BatchNormalizationKernel, kFloatTypes});
+  // MaxPool gained Indices and storage_order (8), ceil_mode and dilations (10); AveragePool
+  // count_include_pad (7), ceil_mode (10), dilations (19): absent attributes take their
+  // defaults, which are the older versions' behaviour.
+  table.Add({"", "MaxPool", 1, 22, PoolKernel<PoolKind::kMax>, kFloatTypes | TypeBit(DataType::kInt8) | TypeBit(DataType::kUint8)});
+  table.Add({"", "AveragePool", 1, 22, PoolKernel<PoolKind::kAverage>, kFloatTypes});
+  table.Add({"", "GlobalMaxPool", 1, 22, GlobalPoolKernel<PoolKind::kMax>, kFloatTypes});
+  table.Add({"", "GlobalAveragePool", 1, 22, GlobalPoolKernel<PoolKind::kAverage>, kFloatTypes});
 }
 
 }  // namespace onnxkit::eval
