@@ -32,17 +32,17 @@ std::vector<Array> One(Array a) {
 // ResourceExhausted when `outputs` results of `inner` multiply-adds each are too many.
 Status CheckCost(const KernelContext& ctx, int64_t outputs, int64_t inner) {
   if (inner > 0 && outputs > kMaxMultiplyAdds / inner) {
-    return absl::ResourceExhaustedError(fmt::format(
-        "{}: {} outputs of {} multiply-adds each exceed the evaluator's bound of {}",
-        ctx.node().op_type, outputs, inner, kMaxMultiplyAdds));
+    return absl::ResourceExhaustedError(
+        fmt::format("{}: {} outputs of {} multiply-adds each exceed the evaluator's bound of {}",
+                    ctx.node().op_type, outputs, inner, kMaxMultiplyAdds));
   }
   return Status();
 }
 
 Status SameType(const KernelContext& ctx, const Array& a, const Array& b, std::string_view what) {
   if (a.type != b.type) {
-    return ctx.Error(fmt::format("{} has element type {}, input 0 {}", what,
-                                 DataTypeName(b.type), DataTypeName(a.type)));
+    return ctx.Error(fmt::format("{} has element type {}, input 0 {}", what, DataTypeName(b.type),
+                                 DataTypeName(a.type)));
   }
   return Status();
 }
@@ -52,8 +52,7 @@ Status SameType(const KernelContext& ctx, const Array& a, const Array& b, std::s
 // C[m, n] = Σ_k A[a + m·K + k] · B[b + k·N + n] for one matrix of a batch.
 template <typename T>
 void MatrixProduct(const std::vector<T>& a, int64_t a0, const std::vector<T>& b, int64_t b0,
-                   std::vector<T>& c, int64_t c0, int64_t m_size, int64_t k_size,
-                   int64_t n_size) {
+                   std::vector<T>& c, int64_t c0, int64_t m_size, int64_t k_size, int64_t n_size) {
   for (int64_t m = 0; m < m_size; ++m) {
     T* row = c.data() + c0 + m * n_size;
     for (int64_t n = 0; n < n_size; ++n) row[n] = T{0};
@@ -189,13 +188,13 @@ StatusOr<std::vector<Array>> GemmKernel(const KernelContext& ctx) {
 
 // The geometry of a sliding window over the spatial axes (Conv; the pools share it).
 struct Window {
-  std::vector<int64_t> in;       // input spatial dims
-  std::vector<int64_t> kernel;   // kernel spatial dims
+  std::vector<int64_t> in;      // input spatial dims
+  std::vector<int64_t> kernel;  // kernel spatial dims
   std::vector<int64_t> strides;
   std::vector<int64_t> dilations;
   std::vector<int64_t> pad_begin;
   std::vector<int64_t> pad_end;
-  std::vector<int64_t> out;      // output spatial dims
+  std::vector<int64_t> out;  // output spatial dims
 };
 
 // An ints attribute of `n` entries, `fallback` in each when absent.
@@ -322,8 +321,7 @@ StatusOr<std::vector<Array>> ConvKernel(const KernelContext& ctx) {
   }
   const int64_t batch = x->dims[0], channels = x->dims[1], maps = wt->dims[0];
   const int64_t group = ctx.Int("group", 1);
-  if (group < 1 || channels % group != 0 || maps % group != 0 ||
-      wt->dims[1] != channels / group) {
+  if (group < 1 || channels % group != 0 || maps % group != 0 || wt->dims[1] != channels / group) {
     return ctx.Error(fmt::format("X {} and W {} do not fit group {}", DimsToString(x->dims),
                                  DimsToString(wt->dims), group));
   }
@@ -335,8 +333,8 @@ StatusOr<std::vector<Array>> ConvKernel(const KernelContext& ctx) {
     return ctx.Error("kernel_shape differs from W's spatial dims");
   }
   ONNXKIT_ASSIGN_OR_RETURN(
-      Window w, ResolveWindow(ctx, std::vector<int64_t>(x->dims.begin() + 2, x->dims.end()),
-                              kernel, false));
+      Window w,
+      ResolveWindow(ctx, std::vector<int64_t>(x->dims.begin() + 2, x->dims.end()), kernel, false));
   std::vector<int64_t> dims{batch, maps};
   dims.insert(dims.end(), w.out.begin(), w.out.end());
   ONNXKIT_ASSIGN_OR_RETURN(int64_t count, ctx.Count(dims));
@@ -425,18 +423,20 @@ StatusOr<std::vector<Array>> Pool(const KernelContext& ctx, const Array& x, cons
       status = ctx.Error("a pooling window lies entirely in the padding");
       return;
     }
-    const int64_t divisor = count_include_pad ? TapsInPaddedInput(w, start)
-                                              : static_cast<int64_t>(taps.size());
+    const int64_t divisor =
+        count_include_pad ? TapsInPaddedInput(w, start) : static_cast<int64_t>(taps.size());
     for (int64_t plane = 0; plane < planes; ++plane) {
       const int64_t base = plane * in_size;
       const auto at = static_cast<size_t>(plane * out_size + o);
       auto run = [&](const auto& in, auto& out) {
         if constexpr (kKind == PoolKind::kMax) {
+          // The first maximum in window order; a NaN propagates (the first one wins).
           int64_t best = taps[0].first;
           for (const auto& tap : taps) {
-            if (in[static_cast<size_t>(base + tap.first)] > in[static_cast<size_t>(base + best)]) {
-              best = tap.first;
-            }
+            const auto v = in[static_cast<size_t>(base + tap.first)];
+            const auto b = in[static_cast<size_t>(base + best)];
+            if (b != b) break;
+            if (v != v || v > b) best = tap.first;
           }
           out[at] = in[static_cast<size_t>(base + best)];
           indices.ints[at] = base + (column_major ? ColumnMajor(best, w.in) : best);
@@ -446,8 +446,10 @@ StatusOr<std::vector<Array>> Pool(const KernelContext& ctx, const Array& x, cons
           out[at] = sum / static_cast<double>(divisor);
         }
       };
-      if (x.storage() == Storage::kReal) run(x.reals, y.reals);
-      else run(x.ints, y.ints);
+      if (x.storage() == Storage::kReal)
+        run(x.reals, y.reals);
+      else
+        run(x.ints, y.ints);
     }
   });
   ONNXKIT_RETURN_IF_ERROR(status);
@@ -460,8 +462,8 @@ StatusOr<std::vector<Array>> Pool(const KernelContext& ctx, const Array& x, cons
 
 Status CheckPoolInput(const KernelContext& ctx, const Array& x, PoolKind kind) {
   if (x.rank() < 3) return ctx.Error("X must have rank 3 or more (N, C, spatial…)");
-  const bool ok = x.storage() == Storage::kReal ||
-                  (kind == PoolKind::kMax && x.storage() == Storage::kInt);
+  const bool ok =
+      x.storage() == Storage::kReal || (kind == PoolKind::kMax && x.storage() == Storage::kInt);
   if (!ok) return ctx.Unsupported(fmt::format("element type {}", DataTypeName(x.type)));
   return Status();
 }
@@ -526,12 +528,7 @@ StatusOr<std::vector<bool>> NormalizedAxes(const KernelContext& ctx, const Array
     folded[static_cast<size_t>(axis)] = true;
     return folded;
   }
-  int64_t axis = ctx.Int("axis", 1);
-  // The coerced 2-D view allows axis == rank (every row one element).
-  if (axis < -rank || axis > rank) {
-    return ctx.Error(fmt::format("axis {} is out of range for rank {}", axis, rank));
-  }
-  if (axis < 0) axis += rank;
+  ONNXKIT_ASSIGN_OR_RETURN(int64_t axis, ctx.Axis(ctx.Int("axis", 1), rank));
   for (int64_t a = axis; a < rank; ++a) folded[static_cast<size_t>(a)] = true;
   return folded;
 }
@@ -566,8 +563,7 @@ StatusOr<std::vector<Array>> NormalizerKernel(const KernelContext& ctx) {
       for (int64_t e : split.inner) sum += std::exp(in[at(e)] - shift);
       for (int64_t e : split.inner) {
         const double d = in[at(e)] - shift;
-        out.reals[at(e)] =
-            kKind == Normalizer::kSoftmax ? std::exp(d) / sum : d - std::log(sum);
+        out.reals[at(e)] = kKind == Normalizer::kSoftmax ? std::exp(d) / sum : d - std::log(sum);
       }
     }
   }
@@ -597,9 +593,10 @@ StatusOr<std::vector<Array>> LayerNormalizationKernel(const KernelContext& ctx) 
   const Array* bias = ctx.input(2);
   if (x->storage() != Storage::kReal) return ctx.Unsupported("non-float input");
   const int64_t stash = ctx.Int("stash_type", 1);
-  if (stash != static_cast<int64_t>(DataType::kFloat) &&
-      stash != static_cast<int64_t>(DataType::kDouble)) {
-    return ctx.Unsupported(fmt::format("stash_type {}", stash));
+  // U (Mean, InvStdDev) allows float and bfloat16; a bfloat16 stash would need the
+  // reference's rounding at every step of the sums, which is not modelled.
+  if (stash != static_cast<int64_t>(DataType::kFloat)) {
+    return ctx.Unsupported(fmt::format("stash_type {} (only 1, float, is evaluated)", stash));
   }
   const auto stash_type = static_cast<int32_t>(stash);
   ONNXKIT_ASSIGN_OR_RETURN(int64_t axis, ctx.Axis(ctx.Int("axis", -1), x->rank()));
@@ -624,7 +621,8 @@ StatusOr<std::vector<Array>> LayerNormalizationKernel(const KernelContext& ctx) 
     const int64_t base = split.outer[g];
     // The statistics are computed in the stash type: each stage rounded to it.
     double sum = 0;
-    for (int64_t e : split.inner) sum += RoundTo(stash_type, x->reals[static_cast<size_t>(base + e)]);
+    for (int64_t e : split.inner)
+      sum += RoundTo(stash_type, x->reals[static_cast<size_t>(base + e)]);
     const double mu = RoundTo(stash_type, sum / n);
     double squares = 0;
     for (int64_t e : split.inner) {
@@ -671,8 +669,8 @@ StatusOr<std::vector<Array>> BatchNormalizationKernel(const KernelContext& ctx) 
   const int64_t channels = x.dims[1];
   for (size_t i = 1; i < 5; ++i) {
     if (in[i]->rank() != 1 || in[i]->dims[0] != channels) {
-      return ctx.Error(fmt::format("input {} must have {} elements (one per channel)", i,
-                                   channels));
+      return ctx.Error(
+          fmt::format("input {} must have {} elements (one per channel)", i, channels));
     }
   }
   const double epsilon = ctx.Float("epsilon", 1e-5f);
@@ -706,7 +704,8 @@ void AddNnKernels(KernelTable& table) {
   // MaxPool gained Indices and storage_order (8), ceil_mode and dilations (10); AveragePool
   // count_include_pad (7), ceil_mode (10), dilations (19): absent attributes take their
   // defaults, which are the older versions' behaviour.
-  table.Add({"", "MaxPool", 1, 22, PoolKernel<PoolKind::kMax>, kFloatTypes | TypeBit(DataType::kInt8) | TypeBit(DataType::kUint8)});
+  table.Add({"", "MaxPool", 1, 22, PoolKernel<PoolKind::kMax>,
+             kFloatTypes | TypeBit(DataType::kInt8) | TypeBit(DataType::kUint8)});
   table.Add({"", "AveragePool", 1, 22, PoolKernel<PoolKind::kAverage>, kFloatTypes});
   table.Add({"", "GlobalMaxPool", 1, 22, GlobalPoolKernel<PoolKind::kMax>, kFloatTypes});
   table.Add({"", "GlobalAveragePool", 1, 22, GlobalPoolKernel<PoolKind::kAverage>, kFloatTypes});

@@ -81,9 +81,12 @@ double LogSumExp(const std::vector<double>& v, int64_t base, std::span<const int
   bool has_nan = false, has_inf = false;
   for (int64_t e : inner) {
     const double x = v[static_cast<size_t>(base + e)];
-    if (std::isnan(x)) has_nan = true;
-    else if (x == std::numeric_limits<double>::infinity()) has_inf = true;
-    else if (std::isfinite(x)) shift = std::max(shift, x);
+    if (std::isnan(x))
+      has_nan = true;
+    else if (x == std::numeric_limits<double>::infinity())
+      has_inf = true;
+    else if (std::isfinite(x))
+      shift = std::max(shift, x);
   }
   if (has_nan) return std::numeric_limits<double>::quiet_NaN();
   if (has_inf) return std::numeric_limits<double>::infinity();
@@ -97,8 +100,8 @@ double LogSumExp(const std::vector<double>& v, int64_t base, std::span<const int
 // before the divisions of Mean and L2). Sets `negative_square_sum` when an integer L2's
 // sum of squares wrapped below zero.
 template <ReduceOp kOp, typename T>
-T ReduceGroup(const std::vector<T>& v, int64_t base, std::span<const int64_t> inner,
-              int32_t type, bool& negative_square_sum) {
+T ReduceGroup(const std::vector<T>& v, int64_t base, std::span<const int64_t> inner, int32_t type,
+              bool& negative_square_sum) {
   auto at = [&](int64_t e) { return v[static_cast<size_t>(base + e)]; };
   if constexpr (kOp == ReduceOp::kMin || kOp == ReduceOp::kMax) {
     T acc = kOp == ReduceOp::kMin ? MinIdentity<T>(type) : MaxIdentity<T>(type);
@@ -139,8 +142,8 @@ T ReduceGroup(const std::vector<T>& v, int64_t base, std::span<const int64_t> in
         }
         auto root = static_cast<T>(std::sqrt(static_cast<double>(acc)));
         // sqrt of a double can be one off for sums beyond 2^53: settle on the exact floor.
-        while (root > 0 && static_cast<double>(root) * static_cast<double>(root) >
-                               static_cast<double>(acc)) {
+        while (root > 0 &&
+               static_cast<double>(root) * static_cast<double>(root) > static_cast<double>(acc)) {
           --root;
         }
         return root;
@@ -150,10 +153,9 @@ T ReduceGroup(const std::vector<T>& v, int64_t base, std::span<const int64_t> in
   }
 }
 
-constexpr std::string_view kOpNames[] = {"ReduceSum",  "ReduceProd",   "ReduceMin",
-                                         "ReduceMax",  "ReduceMean",   "ReduceL1",
-                                         "ReduceL2",   "ReduceLogSum", "ReduceLogSumExp",
-                                         "ReduceSumSquare"};
+constexpr std::string_view kOpNames[] = {
+    "ReduceSum", "ReduceProd", "ReduceMin",    "ReduceMax",       "ReduceMean",
+    "ReduceL1",  "ReduceL2",   "ReduceLogSum", "ReduceLogSumExp", "ReduceSumSquare"};
 
 // Whether op kOp at `version` takes its axes from input 1 (not the attribute).
 template <ReduceOp kOp>
@@ -198,8 +200,10 @@ std::vector<int64_t> ReducedDims(std::span<const int64_t> dims, const std::vecto
                                  bool keepdims) {
   std::vector<int64_t> out;
   for (size_t a = 0; a < dims.size(); ++a) {
-    if (!folded[a]) out.push_back(dims[a]);
-    else if (keepdims) out.push_back(1);
+    if (!folded[a])
+      out.push_back(dims[a]);
+    else if (keepdims)
+      out.push_back(1);
   }
   return out;
 }
@@ -219,8 +223,9 @@ StatusOr<std::vector<Array>> ReduceKernel(const KernelContext& ctx) {
     // part (|x|, x², log, …) to each element. They agree only for these ops.
     if (kOp != ReduceOp::kSum && kOp != ReduceOp::kProd && kOp != ReduceOp::kMin &&
         kOp != ReduceOp::kMax && kOp != ReduceOp::kMean) {
-      return ctx.Unsupported("noop_with_empty_axes with empty axes (the spec and its "
-                             "reference implementation disagree for this op)");
+      return ctx.Unsupported(
+          "noop_with_empty_axes with empty axes (the spec and its "
+          "reference implementation disagree for this op)");
     }
     std::vector<Array> outputs{*data};
     return outputs;
@@ -239,8 +244,8 @@ StatusOr<std::vector<Array>> ReduceKernel(const KernelContext& ctx) {
   auto run = [&](const auto& in, auto& result) {
     result.resize(static_cast<size_t>(count));
     for (size_t g = 0; g < result.size(); ++g) {
-      result[g] = ReduceGroup<kOp>(in, split.outer[g], split.inner, data->type,
-                                   negative_square_sum);
+      result[g] =
+          ReduceGroup<kOp>(in, split.outer[g], split.inner, data->type, negative_square_sum);
     }
   };
   switch (data->storage()) {

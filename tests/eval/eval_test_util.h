@@ -32,7 +32,7 @@ inline std::vector<double> Values(const Tensor& t) {
 }  // namespace onnxkit::eval_test
 
 // Runs `text` (with optional feeds) and asserts it succeeded; `outputs` names the tensors.
-#define ASSERT_RUNS(outputs, ...)                                          \
-  auto outputs##_or = ::onnxkit::eval_test::Evaluate(__VA_ARGS__);              \
-  ASSERT_TRUE(outputs##_or.ok()) << outputs##_or.status();                 \
+#define ASSERT_RUNS(outputs, ...)                                  \
+  auto outputs##_or = ::onnxkit::eval_test::Evaluate(__VA_ARGS__); \
+  ASSERT_TRUE(outputs##_or.ok()) << outputs##_or.status();         \
   const std::vector<::onnxkit::Tensor>& outputs = *outputs##_or

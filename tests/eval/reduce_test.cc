@@ -10,8 +10,8 @@
 namespace onnxkit {
 namespace {
 
-using eval_test::Feeds;
 using eval_test::Evaluate;
+using eval_test::Feeds;
 using eval_test::Values;
 using V = std::vector<double>;
 using D = std::vector<int64_t>;
@@ -103,7 +103,7 @@ TEST(Reduce, MeanOfNoIntegersIsAnError) {
     g (int32[0] x) => (int32[1] y) {
       y = ReduceMean (x)
     })",
-                 feeds);
+                      feeds);
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(out.status().code(), absl::StatusCode::kInvalidArgument) << out.status();
 }
