@@ -135,6 +135,25 @@ TEST(Conv, SameLowerPadsAtTheStartSameUpperAtTheEnd) {
   EXPECT_EQ(Values(out[1]), (V{1, 3, 5, 7}));
 }
 
+TEST(Conv, WorkBeyondTheMultiplyAddBoundIsRefused) {
+  // Padding makes 2^17 + 2 outputs of 2^17 taps each from small tensors: more than 2^34
+  // multiply-adds, refused before any is done.
+  const int64_t taps = int64_t{1} << 17;
+  eval_test::Feeds feeds;
+  feeds.emplace_back("x", *Tensor::FromValues<float>({1, 1, 1}, std::vector<float>{1}));
+  feeds.emplace_back("w", *Tensor::FromValues<float>(
+                              {1, 1, taps}, std::vector<float>(static_cast<size_t>(taps), 1)));
+  auto out = Evaluate(R"(
+    <ir_version: 8, opset_import: ["" : 13]>
+    g (float[1,1,1] x, float[1,1,131072] w) => (float[1,1,131074] y) {
+      y = Conv <pads = [131072, 131072]> (x, w)
+    })",
+                      feeds);
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kResourceExhausted) << out.status();
+  EXPECT_NE(out.status().message().find("multiply-adds"), std::string::npos) << out.status();
+}
+
 TEST(Softmax, BeforeOpset13TheAxesFromAxisOnAreOneRow) {
   const char* text = R"(
     <ir_version: 8, opset_import: ["" : %d]>
@@ -208,6 +227,22 @@ TEST(MaxPool, IndicesFollowStorageOrder) {
   EXPECT_EQ(Values(out[0]), (V{4}));
   EXPECT_EQ(Values(out[1]), (V{1}));
   EXPECT_EQ(Values(out[3]), (V{2}));  // row 0, column 1 counted column-major
+}
+
+TEST(MaxPool, NaNPropagates) {
+  eval_test::Feeds feeds;
+  const float nan = std::nanf("");
+  feeds.emplace_back("x", *Tensor::FromValues<float>({1, 1, 4}, std::vector<float>{1, nan, 3, 2}));
+  ASSERT_RUNS(out, R"(
+    <ir_version: 8, opset_import: ["" : 12]>
+    g (float[1,1,4] x) => (float[1,1,2] y, int64[1,1,2] i) {
+      y, i = MaxPool <kernel_shape = [2], strides = [2]> (x)
+    })",
+              feeds);
+  const V y = Values(out[0]);
+  EXPECT_TRUE(std::isnan(y[0]));
+  EXPECT_EQ(y[1], 3);
+  EXPECT_EQ(Values(out[1]), (V{1, 2}));
 }
 
 TEST(AveragePool, PaddingCountsOnlyWithCountIncludePad) {
