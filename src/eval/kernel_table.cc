@@ -10,6 +10,8 @@ const KernelTable& Kernels() {
     AddCastKernels(*t);
     AddShapeKernels(*t);
     AddGatherScatterKernels(*t);
+    AddReduceKernels(*t);
+    AddNnKernels(*t);
     return t;
   }();
   return *table;
