@@ -337,7 +337,6 @@ StatusOr<Array> CastArray(const KernelContext& ctx, const Array& x, int32_t to) 
 }
 
 Outputs CastTo(const KernelContext& ctx, int32_t to) {
-  ONNXKIT_RETURN_IF_ERROR(CheckSchemaTypes(ctx));
   ONNXKIT_RETURN_IF_ERROR(CheckOutputType(ctx, 0, to));
   if (!IsEvaluatedType(to)) {
     return ctx.Unsupported(fmt::format("casts to {} are not evaluated", DataTypeName(to)));

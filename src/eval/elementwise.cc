@@ -16,7 +16,6 @@
 
 #include "eval/broadcast.h"
 #include "eval/kernel.h"
-#include "eval/type_rules.h"
 #include "fmt/format.h"
 
 namespace onnxkit::eval {
@@ -98,7 +97,6 @@ StatusOr<Array> Binary(const KernelContext& ctx, const Array& a, const Array& b,
 
 template <typename Fn>
 Outputs BinaryKernel(const KernelContext& ctx, Fn fn) {
-  ONNXKIT_RETURN_IF_ERROR(CheckSchemaTypes(ctx));
   ONNXKIT_ASSIGN_OR_RETURN(const Array* a, ctx.Required(0));
   ONNXKIT_ASSIGN_OR_RETURN(const Array* b, ctx.Required(1));
   ONNXKIT_ASSIGN_OR_RETURN(Array out, Binary(ctx, *a, *b, fn));
@@ -227,7 +225,6 @@ bool TruncatesInto(int32_t type, double v) {
 // exponent kept exact beyond 2^53); integer bases with integer exponents multiply with
 // wrapping; integer bases with float exponents truncate the double power toward zero.
 Outputs PowKernel(const KernelContext& ctx) {
-  ONNXKIT_RETURN_IF_ERROR(CheckSchemaTypes(ctx));
   ONNXKIT_ASSIGN_OR_RETURN(const Array* a, ctx.Required(0));
   ONNXKIT_ASSIGN_OR_RETURN(const Array* b, ctx.Required(1));
   if (ctx.version() < 12 && a->type != b->type) {
@@ -299,7 +296,6 @@ Outputs PowKernel(const KernelContext& ctx) {
 // Before opset 8 the variadic ops do not broadcast: every input must have the same dims.
 template <typename Fn>
 StatusOr<Array> FoldInputs(const KernelContext& ctx, Fn fn) {
-  ONNXKIT_RETURN_IF_ERROR(CheckSchemaTypes(ctx));
   if (ctx.input_count() == 0) return ctx.Error("needs at least one input");
   ONNXKIT_ASSIGN_OR_RETURN(const Array* first, ctx.Required(0));
   Array acc = *first;
@@ -354,7 +350,6 @@ Outputs MeanKernel(const KernelContext& ctx) {
 // out[i] = fn(a[i'], b[i'']) as a bool tensor; a and b have one type (strings included).
 template <typename Fn>
 Outputs Predicate(const KernelContext& ctx, Fn fn) {
-  ONNXKIT_RETURN_IF_ERROR(CheckSchemaTypes(ctx));
   ONNXKIT_ASSIGN_OR_RETURN(const Array* a, ctx.Required(0));
   ONNXKIT_ASSIGN_OR_RETURN(const Array* b, ctx.Required(1));
   ONNXKIT_RETURN_IF_ERROR(SameType(ctx, *a, *b));
@@ -384,7 +379,7 @@ Outputs EqualKernel(const KernelContext& ctx) {
   return Predicate(ctx, [](const auto& x, const auto& y) { return x == y; });
 }
 
-// The ordering comparisons have no string types in any schema (CheckSchemaTypes refuses
+// The ordering comparisons have no string types in any schema (the per-version type check in Support() refuses
 // them); the string instantiation only has to compile.
 Outputs LessKernel(const KernelContext& ctx) {
   return Predicate(ctx, [](const auto& x, const auto& y) { return x < y; });
@@ -419,7 +414,6 @@ Outputs XorKernel(const KernelContext& ctx) {
 // The elements of `a` mapped by fn (int64 and uint64 storages; bits and logic).
 template <typename Fn>
 Outputs MapIntegers(const KernelContext& ctx, Fn fn) {
-  ONNXKIT_RETURN_IF_ERROR(CheckSchemaTypes(ctx));
   ONNXKIT_ASSIGN_OR_RETURN(const Array* a, ctx.Required(0));
   Array out = *a;
   for (int64_t& v : out.ints) v = fn(v);
@@ -520,7 +514,6 @@ Outputs BitwiseNotKernel(const KernelContext& ctx) {
 // ---- Where, PRelu, Clip ----
 
 Outputs WhereKernel(const KernelContext& ctx) {
-  ONNXKIT_RETURN_IF_ERROR(CheckSchemaTypes(ctx));
   ONNXKIT_ASSIGN_OR_RETURN(const Array* condition, ctx.Required(0));
   ONNXKIT_ASSIGN_OR_RETURN(const Array* x, ctx.Required(1));
   ONNXKIT_ASSIGN_OR_RETURN(const Array* y, ctx.Required(2));
@@ -546,7 +539,6 @@ Outputs WhereKernel(const KernelContext& ctx) {
 // PRelu: slope × x where x < 0, else x; slope broadcasts unidirectionally to x (from PRelu-7;
 // PRelu-6 has no broadcasting rule beyond what -7 allows, so one body serves both).
 Outputs PReluKernel(const KernelContext& ctx) {
-  ONNXKIT_RETURN_IF_ERROR(CheckSchemaTypes(ctx));
   ONNXKIT_ASSIGN_OR_RETURN(const Array* x, ctx.Required(0));
   ONNXKIT_ASSIGN_OR_RETURN(const Array* slope, ctx.Required(1));
   ONNXKIT_ASSIGN_OR_RETURN(Array out, Binary(ctx, *x, *slope, [](auto v, auto s) {
@@ -569,7 +561,6 @@ Outputs PReluKernel(const KernelContext& ctx) {
 // attributes (defaults ±FLT_MAX, so even a double infinity becomes ±FLT_MAX) before opset 11,
 // optional scalar inputs (defaults: the element type's own limits) from 11 on.
 Outputs ClipKernel(const KernelContext& ctx) {
-  ONNXKIT_RETURN_IF_ERROR(CheckSchemaTypes(ctx));
   ONNXKIT_ASSIGN_OR_RETURN(const Array* x, ctx.Required(0));
   Array out = *x;
   if (ctx.version() < 11) {

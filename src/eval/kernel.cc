@@ -1,6 +1,9 @@
 #include "eval/kernel.h"
 
+#include <onnx/defs/data_type_utils.h>
 #include <onnx/defs/schema.h>
+
+#include <algorithm>
 
 #include "fmt/format.h"
 #include "schema/onnx_namespace.h"
@@ -15,6 +18,28 @@ std::string NodeLabel(const Node& node) {
 
 std::string Key(std::string_view domain, std::string_view op_type) {
   return fmt::format("{}::{}", domain == "ai.onnx" ? "" : domain, op_type);
+}
+
+// Whether input `index` of `schema` may have element `type`. One kernel serves every
+// version of its op, but the specs widen their type lists over time (Relu takes int32 from
+// 14, ReduceMax bool from 20, BitShift signed integers from 28): the schema that governs the
+// node decides, so the evaluator never computes a model that is not valid at its opset.
+bool SchemaAllows(const onnx::OpSchema& schema, size_t index, int32_t type) {
+  const auto& formals = schema.inputs();
+  if (formals.empty()) return true;
+  const auto& formal = formals[std::min(index, formals.size() - 1)];
+  if (index >= formals.size() &&
+      formal.GetOption() != onnx::OpSchema::FormalParameterOption::Variadic) {
+    return true;  // an extra input: the kernel reports it
+  }
+  const auto& allowed = formal.GetTypes();
+  if (allowed.empty()) return true;
+  const std::string name =
+      fmt::format("tensor({})", onnx::Utils::DataTypeUtils::ToDataTypeString(type));
+  for (const std::string* t : allowed) {
+    if (*t == name) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -137,6 +162,10 @@ EvalSupport Support(const Node& node, int64_t version, std::span<const int32_t> 
         (entry->input0_types & (uint64_t{1} << type)) == 0) {
       return {false, fmt::format("{} is not evaluated for element type {}", node.op_type,
                                  DataTypeName(type))};
+    }
+    if (!SchemaAllows(*schema, i, type)) {
+      return {false, fmt::format("input {} has element type {}, which {}-{} does not allow", i,
+                                 DataTypeName(type), node.op_type, schema->SinceVersion())};
     }
   }
   return {true, {}};

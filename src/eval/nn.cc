@@ -14,7 +14,6 @@
 #include "eval/axis_split.h"
 #include "eval/broadcast.h"
 #include "eval/kernel.h"
-#include "eval/schema_types.h"
 #include "eval/wrapping.h"
 #include "fmt/format.h"
 
@@ -65,7 +64,6 @@ void MatrixProduct(const std::vector<T>& a, int64_t a0, const std::vector<T>& b,
 }
 
 StatusOr<std::vector<Array>> MatMulKernel(const KernelContext& ctx) {
-  ONNXKIT_RETURN_IF_ERROR(CheckSchemaTypes(ctx));
   ONNXKIT_ASSIGN_OR_RETURN(const Array* a, ctx.Required(0));
   ONNXKIT_ASSIGN_OR_RETURN(const Array* b, ctx.Required(1));
   ONNXKIT_RETURN_IF_ERROR(SameType(ctx, *a, *b, "input 1"));
@@ -131,7 +129,6 @@ Array Transposed2D(const Array& m) {
 }
 
 StatusOr<std::vector<Array>> GemmKernel(const KernelContext& ctx) {
-  ONNXKIT_RETURN_IF_ERROR(CheckSchemaTypes(ctx));
   ONNXKIT_ASSIGN_OR_RETURN(const Array* a_in, ctx.Required(0));
   ONNXKIT_ASSIGN_OR_RETURN(const Array* b_in, ctx.Required(1));
   const Array* c = ctx.input(2);
@@ -308,7 +305,6 @@ int64_t Product(std::span<const int64_t> dims) {
 }
 
 StatusOr<std::vector<Array>> ConvKernel(const KernelContext& ctx) {
-  ONNXKIT_RETURN_IF_ERROR(CheckSchemaTypes(ctx));
   ONNXKIT_ASSIGN_OR_RETURN(const Array* x, ctx.Required(0));
   ONNXKIT_ASSIGN_OR_RETURN(const Array* wt, ctx.Required(1));
   const Array* bias = ctx.input(2);
@@ -470,7 +466,6 @@ Status CheckPoolInput(const KernelContext& ctx, const Array& x, PoolKind kind) {
 
 template <PoolKind kKind>
 StatusOr<std::vector<Array>> PoolKernel(const KernelContext& ctx) {
-  ONNXKIT_RETURN_IF_ERROR(CheckSchemaTypes(ctx));
   ONNXKIT_ASSIGN_OR_RETURN(const Array* x, ctx.Required(0));
   ONNXKIT_RETURN_IF_ERROR(CheckPoolInput(ctx, *x, kKind));
   auto kernel = ctx.Ints("kernel_shape");
@@ -493,7 +488,6 @@ StatusOr<std::vector<Array>> PoolKernel(const KernelContext& ctx) {
 
 template <PoolKind kKind>
 StatusOr<std::vector<Array>> GlobalPoolKernel(const KernelContext& ctx) {
-  ONNXKIT_RETURN_IF_ERROR(CheckSchemaTypes(ctx));
   ONNXKIT_ASSIGN_OR_RETURN(const Array* x, ctx.Required(0));
   ONNXKIT_RETURN_IF_ERROR(CheckPoolInput(ctx, *x, kKind));
   Window w;
@@ -535,7 +529,6 @@ StatusOr<std::vector<bool>> NormalizedAxes(const KernelContext& ctx, const Array
 
 template <Normalizer kKind>
 StatusOr<std::vector<Array>> NormalizerKernel(const KernelContext& ctx) {
-  ONNXKIT_RETURN_IF_ERROR(CheckSchemaTypes(ctx));
   ONNXKIT_ASSIGN_OR_RETURN(const Array* x, ctx.Required(0));
   if (x->storage() != Storage::kReal) return ctx.Unsupported("non-float input");
   ONNXKIT_ASSIGN_OR_RETURN(std::vector<bool> folded, NormalizedAxes(ctx, *x));
@@ -587,7 +580,6 @@ StatusOr<std::vector<int64_t>> BroadcastInto(const KernelContext& ctx, const Arr
 }
 
 StatusOr<std::vector<Array>> LayerNormalizationKernel(const KernelContext& ctx) {
-  ONNXKIT_RETURN_IF_ERROR(CheckSchemaTypes(ctx));
   ONNXKIT_ASSIGN_OR_RETURN(const Array* x, ctx.Required(0));
   ONNXKIT_ASSIGN_OR_RETURN(const Array* scale, ctx.Required(1));
   const Array* bias = ctx.input(2);
@@ -652,7 +644,6 @@ StatusOr<std::vector<Array>> LayerNormalizationKernel(const KernelContext& ctx) 
 // ---- BatchNormalization (inference) ----
 
 StatusOr<std::vector<Array>> BatchNormalizationKernel(const KernelContext& ctx) {
-  ONNXKIT_RETURN_IF_ERROR(CheckSchemaTypes(ctx));
   if (ctx.version() >= 14 && ctx.Int("training_mode", 0) != 0) {
     return ctx.Unsupported("training_mode=1");
   }
@@ -689,7 +680,7 @@ StatusOr<std::vector<Array>> BatchNormalizationKernel(const KernelContext& ctx) 
 }  // namespace
 
 void AddNnKernels(KernelTable& table) {
-  // Each listed version since the first one only added element types (CheckSchemaTypes
+  // Each listed version since the first one only added element types (the per-version type check in Support()
   // bounds them per version) or clarified the text, except where the kernels branch:
   // Gemm's optional C (11), the normalizers' axis (13), BatchNormalization's spatial (<9)
   // and training_mode (14+).

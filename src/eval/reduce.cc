@@ -14,7 +14,6 @@
 
 #include "eval/axis_split.h"
 #include "eval/kernel.h"
-#include "eval/schema_types.h"
 #include "eval/wrapping.h"
 #include "fmt/format.h"
 
@@ -210,7 +209,6 @@ std::vector<int64_t> ReducedDims(std::span<const int64_t> dims, const std::vecto
 
 template <ReduceOp kOp>
 StatusOr<std::vector<Array>> ReduceKernel(const KernelContext& ctx) {
-  ONNXKIT_RETURN_IF_ERROR(CheckSchemaTypes(ctx));
   ONNXKIT_ASSIGN_OR_RETURN(const Array* data, ctx.Required(0));
   constexpr bool kFloatOnly = kOp == ReduceOp::kLogSum || kOp == ReduceOp::kLogSumExp;
   if (data->storage() == Storage::kString || (kFloatOnly && data->storage() != Storage::kReal)) {
@@ -276,7 +274,6 @@ bool MoreExtreme(T a, T b, bool max) {
 
 template <bool kMax>
 StatusOr<std::vector<Array>> ArgKernel(const KernelContext& ctx) {
-  ONNXKIT_RETURN_IF_ERROR(CheckSchemaTypes(ctx));
   ONNXKIT_ASSIGN_OR_RETURN(const Array* data, ctx.Required(0));
   if (data->storage() == Storage::kString) return ctx.Unsupported("string input");
   ONNXKIT_ASSIGN_OR_RETURN(int64_t axis, ctx.Axis(ctx.Int("axis", 0), data->rank()));
@@ -327,7 +324,6 @@ StatusOr<int64_t> ScalarInput(const KernelContext& ctx, size_t i, std::string_vi
 }
 
 StatusOr<std::vector<Array>> TopKKernel(const KernelContext& ctx) {
-  ONNXKIT_RETURN_IF_ERROR(CheckSchemaTypes(ctx));
   ONNXKIT_ASSIGN_OR_RETURN(const Array* data, ctx.Required(0));
   if (data->storage() == Storage::kString) return ctx.Unsupported("string input");
   int64_t k = 0;
@@ -387,7 +383,6 @@ StatusOr<std::vector<Array>> TopKKernel(const KernelContext& ctx) {
 // ---- CumSum ----
 
 StatusOr<std::vector<Array>> CumSumKernel(const KernelContext& ctx) {
-  ONNXKIT_RETURN_IF_ERROR(CheckSchemaTypes(ctx));
   ONNXKIT_ASSIGN_OR_RETURN(const Array* x, ctx.Required(0));
   if (x->storage() == Storage::kString) return ctx.Unsupported("string input");
   ONNXKIT_ASSIGN_OR_RETURN(int64_t axis_value, ScalarInput(ctx, 1, "axis"));
@@ -431,7 +426,7 @@ StatusOr<std::vector<Array>> CumSumKernel(const KernelContext& ctx) {
 
 void AddReduceKernels(KernelTable& table) {
   // Every version since 1 only moved axes to an input (13 for ReduceSum, 18 for the
-  // others) or added element types, which CheckSchemaTypes bounds per version.
+  // others) or added element types, which the per-version type check in Support() bounds per version.
   constexpr uint64_t kTypes = kNumericTypes | kBoolType;
   table.Add({"", "ReduceSum", 1, 13, ReduceKernel<ReduceOp::kSum>, kTypes});
   table.Add({"", "ReduceProd", 1, 18, ReduceKernel<ReduceOp::kProd>, kTypes});

@@ -34,22 +34,6 @@ StatusOr<const onnx::OpSchema*> SchemaOf(const KernelContext& ctx) {
 
 }  // namespace
 
-Status CheckSchemaTypes(const KernelContext& ctx) {
-  ONNXKIT_ASSIGN_OR_RETURN(const onnx::OpSchema* schema, SchemaOf(ctx));
-  const auto& formals = schema->inputs();
-  for (size_t i = 0; i < ctx.input_count(); ++i) {
-    const Array* a = ctx.input(i);
-    if (a == nullptr || formals.empty()) continue;
-    // Inputs past the last formal belong to it when it is variadic.
-    if (!Allows(formals[std::min(i, formals.size() - 1)], a->type)) {
-      return ctx.Unsupported(fmt::format("input {} has element type {}, which {}-{} does not allow",
-                                         i, DataTypeName(a->type), ctx.node().op_type,
-                                         schema->SinceVersion()));
-    }
-  }
-  return absl::OkStatus();
-}
-
 Status CheckOutputType(const KernelContext& ctx, size_t index, int32_t type) {
   ONNXKIT_ASSIGN_OR_RETURN(const onnx::OpSchema* schema, SchemaOf(ctx));
   if (index < schema->outputs().size() && !Allows(schema->outputs()[index], type)) {

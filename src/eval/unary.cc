@@ -13,7 +13,6 @@
 #include <vector>
 
 #include "eval/kernel.h"
-#include "eval/type_rules.h"
 #include "fmt/format.h"
 
 namespace onnxkit::eval {
@@ -31,7 +30,6 @@ Outputs One(Array a) {
 // uint64); then rounded or wrapped to the element type.
 template <typename Fn>
 Outputs Map(const KernelContext& ctx, Fn fn) {
-  ONNXKIT_RETURN_IF_ERROR(CheckSchemaTypes(ctx));
   ONNXKIT_ASSIGN_OR_RETURN(const Array* x, ctx.Required(0));
   if (x->storage() == Storage::kString) return ctx.Error("a string input");
   Array out = *x;
@@ -45,7 +43,6 @@ Outputs Map(const KernelContext& ctx, Fn fn) {
 // y = fn(x) for the floating types (the only ones the op's schemas allow).
 template <typename Fn>
 Outputs MapReal(const KernelContext& ctx, Fn fn) {
-  ONNXKIT_RETURN_IF_ERROR(CheckSchemaTypes(ctx));
   ONNXKIT_ASSIGN_OR_RETURN(const Array* x, ctx.Required(0));
   if (x->storage() != Storage::kReal) {
     return ctx.Unsupported(fmt::format("element type {}", DataTypeName(x->type)));
@@ -59,7 +56,6 @@ Outputs MapReal(const KernelContext& ctx, Fn fn) {
 // A bool tensor of pred(x) over a floating input.
 template <typename Pred>
 Outputs Test(const KernelContext& ctx, Pred pred) {
-  ONNXKIT_RETURN_IF_ERROR(CheckSchemaTypes(ctx));
   ONNXKIT_ASSIGN_OR_RETURN(const Array* x, ctx.Required(0));
   if (x->storage() != Storage::kReal) {
     return ctx.Unsupported(fmt::format("element type {}", DataTypeName(x->type)));
@@ -294,7 +290,6 @@ Outputs ThresholdedReluKernel(const KernelContext& ctx) {
 // Shrink: x + bias below -lambd, x - bias above lambd, else 0. For integer types the spec
 // gives no rounding rule, so a result that is not an integer of the type is refused.
 Outputs ShrinkKernel(const KernelContext& ctx) {
-  ONNXKIT_RETURN_IF_ERROR(CheckSchemaTypes(ctx));
   const double lambd = ctx.Float("lambd", 0.5f);
   const double bias = ctx.Float("bias", 0.0f);
   auto shrink = [=](double x) { return x < -lambd ? x + bias : (x > lambd ? x - bias : 0.0); };
