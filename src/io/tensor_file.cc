@@ -345,8 +345,13 @@ StatusOr<std::vector<std::string>> DecodeUnicode(std::string_view data, int64_t 
 }
 
 StatusOr<Tensor> ParseNpy(std::string_view file) {
-  if (file.size() < 10 || !file.starts_with(kNpyMagic)) {
+  if (!file.starts_with(kNpyMagic)) {
     return absl::InvalidArgumentError("byte 0: not a NumPy file (no \\x93NUMPY magic)");
+  }
+  if (file.size() < 10) {
+    return absl::InvalidArgumentError(
+        fmt::format("byte {}: the file ends inside the format version and header length",
+                    file.size()));
   }
   const auto major = static_cast<uint8_t>(file[6]);
   if (major < 1 || major > 3) {
