@@ -297,11 +297,13 @@ Outcome RunTest(const fs::path& dir) {
 
   for (const Value* v : graph.inputs()) {
     if (!IsTensorValue(v))
-      return decline(fmt::format("graph input '{}' is a {}", v->name(), TypeToString(*v->type())));
+      return decline(
+          fmt::format("graph input '{}' is not a tensor: {}", v->name(), TypeToString(*v->type())));
   }
   for (const Value* v : graph.outputs()) {
     if (!IsTensorValue(v))
-      return decline(fmt::format("graph output '{}' is a {}", v->name(), TypeToString(*v->type())));
+      return decline(fmt::format("graph output '{}' is not a tensor: {}", v->name(),
+                                 TypeToString(*v->type())));
   }
   for (const Node* node : graph.nodes()) {
     std::vector<int32_t> types;
