@@ -82,8 +82,8 @@ void Flatten(const Json& literal, std::vector<const Json*>& leaves) {
 template <typename T>
 StatusOr<T> IntegerLeaf(const Json& leaf, DataType type) {
   auto bad = [&] {
-    return absl::InvalidArgumentError(
-        fmt::format("{} is not a {} value", leaf.dump(), DataTypeName(static_cast<int32_t>(type))));
+    return absl::InvalidArgumentError(fmt::format("{} is not a value of type {}", leaf.dump(),
+                                                  DataTypeName(static_cast<int32_t>(type))));
   };
   if (leaf.is_boolean()) return static_cast<T>(leaf.get<bool>() ? 1 : 0);
   if (leaf.is_number_unsigned()) {
@@ -108,8 +108,8 @@ StatusOr<T> IntegerLeaf(const Json& leaf, DataType type) {
 
 StatusOr<double> RealLeaf(const Json& leaf, DataType type) {
   if (leaf.is_number()) return leaf.get<double>();
-  return absl::InvalidArgumentError(
-      fmt::format("{} is not a {} value", leaf.dump(), DataTypeName(static_cast<int32_t>(type))));
+  return absl::InvalidArgumentError(fmt::format("{} is not a value of type {}", leaf.dump(),
+                                                DataTypeName(static_cast<int32_t>(type))));
 }
 
 template <typename T, typename Convert>

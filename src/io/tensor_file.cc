@@ -349,9 +349,8 @@ StatusOr<Tensor> ParseNpy(std::string_view file) {
     return absl::InvalidArgumentError("byte 0: not a NumPy file (no \\x93NUMPY magic)");
   }
   if (file.size() < 10) {
-    return absl::InvalidArgumentError(
-        fmt::format("byte {}: the file ends inside the format version and header length",
-                    file.size()));
+    return absl::InvalidArgumentError(fmt::format(
+        "byte {}: the file ends inside the format version and header length", file.size()));
   }
   const auto major = static_cast<uint8_t>(file[6]);
   if (major < 1 || major > 3) {
@@ -391,6 +390,13 @@ StatusOr<Tensor> ParseNpy(std::string_view file) {
         fmt::format("byte {}: shape {} of {} needs {} bytes of data but the file has {}",
                     data_start, DimsToString(header.shape), header.descr,
                     fmt::format("{}×{}", count, type.item_size), available));
+  }
+  // Zero-width strings (<U0) take no bytes, so the file cannot bound their count.
+  constexpr uint64_t kMaxEmptyStrings = uint64_t{1} << 24;
+  if (type.item_size == 0 && count > kMaxEmptyStrings) {
+    return absl::InvalidArgumentError(
+        fmt::format("header: shape {} of {} holds more than {} empty strings",
+                    DimsToString(header.shape), header.descr, kMaxEmptyStrings));
   }
   const uint64_t data_size = count * type.item_size;
   if (data_size != available) {

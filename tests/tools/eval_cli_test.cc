@@ -74,7 +74,7 @@ TEST(EvalCli, ValuesTakeTheDeclaredElementTypeAndStaticDimsElseTheirOwn) {
 
   CliResult fraction = RunCli({"eval", model, "-i", "a=[1,2,3,4.5]", "-i", "b=[1]", "-i", "s=1"});
   EXPECT_EQ(fraction.exit_code, 2);
-  EXPECT_THAT(fraction.err, HasSubstr("--input a: 4.5 is not a int64 value"));
+  EXPECT_THAT(fraction.err, HasSubstr("--input a: 4.5 is not a value of type int64"));
 
   CliResult shape = RunCli({"eval", model, "-i", "a=[1,2,3]", "-i", "b=[1]", "-i", "s=1"});
   EXPECT_EQ(shape.exit_code, 2);
