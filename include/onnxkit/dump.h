@@ -65,6 +65,13 @@ std::string DumpJson(const Model& model, const DumpOptions& options = {});
 Status DumpText(const Model& model, const DumpOptions& options, std::ostream& out);
 Status DumpJson(const Model& model, const DumpOptions& options, std::ostream& out);
 
+// One tensor as dump shows an initializer, with at most `max_values` values (-1: all) and
+// statistics (min, max, mean; NaN and infinity counts): "float32[2,2] [1,2,3,4]  min 1 max 4
+// mean 2.5". The JSON form is dump's tensor object ({"name", "dtype", "dims", "bytes",
+// "values", "stats"}) on one line.
+std::string DumpTensorText(const Tensor& tensor, int64_t max_values);
+std::string DumpTensorJson(const Tensor& tensor, int64_t max_values);
+
 // A short summary of a model. Computing it reads no tensor data.
 struct ModelInfo {
   struct Opset {

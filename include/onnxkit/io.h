@@ -16,6 +16,7 @@
 
 #include "onnxkit/ir.h"
 #include "onnxkit/status.h"
+#include "onnxkit/tensor.h"
 
 namespace onnxkit {
 
@@ -77,5 +78,24 @@ struct SaveOptions {
 Status SaveFile(const Model& model, const std::string& path, const SaveOptions& options = {});
 // The serialized model (external references kept as they are).
 StatusOr<std::string> SaveBytes(const Model& model);
+
+// Tensor files: one tensor per file, as ONNX's backend tests and `onnxkit eval` use them.
+//
+// A `.pb` file is one serialized TensorProto (its data inline: an external-data reference
+// has no folder to resolve against and is an error). A `.npy` file is a NumPy array: format
+// versions 1, 2 and 3; little- or big-endian; C or Fortran order; dtypes float16/32/64,
+// int8…int64, uint8…uint64, bool, complex64/128 and fixed-width unicode (`<U5`, stored as an
+// ONNX string tensor in UTF-8 with NumPy's trailing NULs removed). Errors name the file and
+// the byte offset and field (or header key) that is wrong.
+
+// Decodes a serialized TensorProto.
+StatusOr<Tensor> ParseTensor(std::string_view bytes);
+// Reads a tensor file: NumPy when it starts with NumPy's magic bytes, a TensorProto otherwise.
+StatusOr<Tensor> LoadTensorFile(const std::string& path);
+// Writes `tensor` to `path` as a NumPy array when the name ends in `.npy`, as a TensorProto
+// when it ends in `.pb` (other names are refused). Written atomically: under a temporary
+// name renamed into place when complete. NumPy has no bfloat16, float8, 4-bit or 2-bit
+// types: saving those as .npy is an error.
+Status SaveTensorFile(const Tensor& tensor, const std::string& path);
 
 }  // namespace onnxkit

@@ -2,6 +2,7 @@
 #include <sstream>
 
 #include "dump/document.h"
+#include "dump/tensor_summary.h"
 #include "onnxkit/dump.h"
 
 namespace onnxkit {
@@ -171,6 +172,17 @@ std::string DumpJson(const Model& model, const DumpOptions& options) {
   std::ostringstream out;
   DumpJson(model, options, out).IgnoreError();  // a string stream does not fail
   return std::move(out).str();
+}
+
+std::string DumpTensorJson(const Tensor& tensor, int64_t max_values) {
+  DumpOptions options;
+  options.stats_limit = UINT64_MAX;
+  options.stats_budget = UINT64_MAX;
+  dump_internal::TensorSummarizer summarizer(options);
+  Json summary = Json::object();
+  if (!tensor.name.empty()) summary["name"] = tensor.name;
+  summary.update(summarizer.Summarize(tensor, max_values, /*with_stats=*/true));
+  return summary.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 }  // namespace onnxkit

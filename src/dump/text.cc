@@ -215,6 +215,21 @@ std::string ConstantText(const Json& c) {
   return fmt::format("{} {}", word, TensorText(c));
 }
 
+// "min 1 max 6 mean 3.5" (nan and inf counts when there are any), or why there are none.
+std::string StatsText(const Json& t) {
+  if (t.contains("stats_skipped")) {
+    return "stats skipped (" + t["stats_skipped"].get<std::string>() + ")";
+  }
+  if (!t.contains("stats")) return "";
+  const Json& s = t["stats"];
+  std::string out =
+      fmt::format("min {} max {} mean {}", Approx(s["min"]), Approx(s["max"]), Approx(s["mean"]));
+  if (s.contains("nan") && s["nan"].get<int64_t>() > 0)
+    out += fmt::format(" nan {}", Scalar(s["nan"]));
+  if (s.contains("inf") && s["inf"].get<int64_t>() > 0)
+    out += fmt::format(" inf {}", Scalar(s["inf"]));
+  return out;
+}
 class TextRenderer {
  public:
   TextRenderer(const Model& model, const DumpOptions& options, std::ostream& out)
@@ -467,21 +482,6 @@ class TextRenderer {
     return name + "=[" + joined + "]";
   }
 
-  static std::string StatsText(const Json& t) {
-    if (t.contains("stats_skipped")) {
-      return "stats skipped (" + t["stats_skipped"].get<std::string>() + ")";
-    }
-    if (!t.contains("stats")) return "";
-    const Json& s = t["stats"];
-    std::string out =
-        fmt::format("min {} max {} mean {}", Approx(s["min"]), Approx(s["max"]), Approx(s["mean"]));
-    if (s.contains("nan") && s["nan"].get<int64_t>() > 0)
-      out += fmt::format(" nan {}", Scalar(s["nan"]));
-    if (s.contains("inf") && s["inf"].get<int64_t>() > 0)
-      out += fmt::format(" inf {}", Scalar(s["inf"]));
-    return out;
-  }
-
   void Initializers(const onnxkit::Graph& graph, size_t indent) {
     const Json totals = DocumentBuilder::InitializerTotals(graph);
     const size_t count = totals["initializer_count"];
@@ -661,6 +661,17 @@ class TextRenderer {
 
 Status DumpText(const Model& model, const DumpOptions& options, std::ostream& out) {
   return TextRenderer(model, options, out).Print();
+}
+
+std::string DumpTensorText(const Tensor& tensor, int64_t max_values) {
+  DumpOptions options;
+  options.stats_limit = UINT64_MAX;
+  options.stats_budget = UINT64_MAX;
+  dump_internal::TensorSummarizer summarizer(options);
+  const Json t = summarizer.Summarize(tensor, max_values, /*with_stats=*/true);
+  std::string out = TensorText(t);
+  if (std::string stats = StatsText(t); !stats.empty()) out += "  " + stats;
+  return out;
 }
 
 std::string DumpText(const Model& model, const DumpOptions& options) {

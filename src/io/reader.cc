@@ -41,6 +41,8 @@ class ModelDecoder {
   explicit ModelDecoder(const Bytes& bytes) : bytes_(bytes), d_(bytes.view()) {}
 
   StatusOr<std::unique_ptr<Model>> Run();
+  // Decodes the bytes as one TensorProto.
+  StatusOr<Tensor> RunTensor();
   // True when the bytes decode as a GraphProto with at least one node.
   bool DecodesAsGraph();
 
@@ -95,6 +97,14 @@ StatusOr<std::unique_ptr<Model>> ModelDecoder::Run() {
   ReadModel(Span{begin, begin + bytes_.size()}, *model);
   if (!d_.ok()) return d_.error();
   return model;
+}
+
+StatusOr<Tensor> ModelDecoder::RunTensor() {
+  Tensor tensor;
+  const auto* begin = reinterpret_cast<const uint8_t*>(bytes_.data());
+  ReadTensor(Span{begin, begin + bytes_.size()}, tensor);
+  if (!d_.ok()) return d_.error();
+  return tensor;
 }
 
 bool ModelDecoder::DecodesAsGraph() {
@@ -1067,6 +1077,11 @@ void ModelDecoder::ReadFunction(Span s, Function& fn) {
 StatusOr<std::unique_ptr<Model>> DecodeModel(const Bytes& bytes) {
   ModelDecoder decoder(bytes);
   return decoder.Run();
+}
+
+StatusOr<Tensor> DecodeTensor(const Bytes& bytes) {
+  ModelDecoder decoder(bytes);
+  return decoder.RunTensor();
 }
 
 bool LooksLikeGraphProto(const Bytes& bytes) {

@@ -12,6 +12,11 @@ namespace onnxkit::io_internal {
 // offset and the field path.
 StatusOr<std::unique_ptr<Model>> DecodeModel(const Bytes& bytes);
 
+// Decodes `bytes` as one serialized TensorProto (raw_data aliases `bytes`). Checks what
+// DecodeModel checks of a tensor (wire format, dims, raw_data size); errors name the byte
+// offset and the field.
+StatusOr<Tensor> DecodeTensor(const Bytes& bytes);
+
 // True when `bytes` decode as a GraphProto with nodes (used to explain why they are not a
 // ModelProto).
 bool LooksLikeGraphProto(const Bytes& bytes);

@@ -33,15 +33,7 @@ class FdSink : public io_internal::ByteSink {
  public:
   FdSink(int fd, std::string label) : fd_(fd), label_(std::move(label)) {}
   Status Write(std::string_view bytes) override {
-    while (!bytes.empty()) {
-      ssize_t n = ::write(fd_, bytes.data(), bytes.size());
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return absl::InternalError(fmt::format("{}: write failed: {}", label_, strerror(errno)));
-      }
-      bytes.remove_prefix(static_cast<size_t>(n));
-    }
-    return absl::OkStatus();
+    return io_internal::WriteAll(fd_, bytes, label_);
   }
 
  private:

@@ -112,6 +112,18 @@ Status CreateError(const std::string& target) {
 
 }  // namespace
 
+Status WriteAll(int fd, std::string_view bytes, std::string_view label) {
+  while (!bytes.empty()) {
+    ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return absl::InternalError(fmt::format("{}: write failed: {}", label, strerror(errno)));
+    }
+    bytes.remove_prefix(static_cast<size_t>(n));
+  }
+  return absl::OkStatus();
+}
+
 StatusOr<PendingFile> PendingFile::Create(const std::string& target) {
   namespace fs = std::filesystem;
   fs::path t(target);

@@ -11,11 +11,15 @@
 #include <sys/stat.h>
 
 #include <string>
+#include <string_view>
 
 #include "io/input_file.h"
 #include "onnxkit/status.h"
 
 namespace onnxkit::io_internal {
+
+// Writes all of `bytes` to `fd` (retrying short writes and EINTR); an error names `label`.
+Status WriteAll(int fd, std::string_view bytes, std::string_view label);
 
 // A file being written under a temporary name next to `target`.
 class PendingFile {
