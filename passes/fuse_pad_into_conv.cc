@@ -99,6 +99,22 @@ Status CheckReader(const Node& reader, int64_t version) {
   return absl::OkStatus();
 }
 
+// ONNX Runtime refuses pool pads as large as the kernel (a window wholly in the padding),
+// which the Pad in front allowed.
+Status CheckPoolPads(const Node& pool, const std::vector<int64_t>& pads) {
+  std::optional<std::span<const int64_t>> kernel = pool.GetInts("kernel_shape");
+  const size_t spatial = pads.size() / 2;
+  if (!kernel || kernel->size() != spatial) return Refuse("the AveragePool's kernel_shape is unusable");
+  for (size_t i = 0; i < spatial; ++i) {
+    if (pads[i] >= (*kernel)[i] || pads[spatial + i] >= (*kernel)[i]) {
+      return Refuse(fmt::format(
+          "the AveragePool's pads would reach its kernel size {} (ONNX Runtime refuses that)",
+          (*kernel)[i]));
+    }
+  }
+  return absl::OkStatus();
+}
+
 class Rewriter {
  public:
   Rewriter(Model& model, PassResult& result) : model_(model), editor_(model), result_(result) {}
@@ -139,6 +155,7 @@ class Rewriter {
       merged[i] += pads[2 + i];
       merged[spatial + i] += pads[rank + 2 + i];
     }
+    if (reader.Is("", "AveragePool")) ONNXKIT_RETURN_IF_ERROR(CheckPoolPads(reader, merged));
 
     std::vector<Value*> pad_inputs = pad.inputs();
     reader.SetInput(0, pad.input(0));
