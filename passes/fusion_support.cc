@@ -105,7 +105,14 @@ std::optional<Tensor> ConstantOf(const Value* value) {
 }
 
 Editor::Editor(Model& model)
-    : model_(model), values_(NameTable::ValueNames(model)), nodes_(NameTable::NodeNames(model)) {}
+    : model_(model),
+      training_bound_(TrainingBoundNames(model)),
+      values_(NameTable::ValueNames(model)),
+      nodes_(NameTable::NodeNames(model)) {}
+
+bool Editor::IsTrainingBound(const Value* value) const {
+  return value && value->graph() == model_.graph.get() && training_bound_.contains(value->name());
+}
 
 Value* Editor::AddConstant(const GraphSite& site, Node& reader, std::string_view base,
                            Tensor tensor) {
@@ -139,7 +146,10 @@ void Editor::TakeOver(Value& old, Value& replacement) {
 }
 
 void Editor::DropIfUnread(Value* value) {
-  if (!value || value->has_uses() || value->is_graph_output() || value->is_graph_input()) return;
+  if (!value || value->has_uses() || value->is_graph_output() || value->is_graph_input() ||
+      IsTrainingBound(value)) {
+    return;
+  }
   if (Node* producer = value->producer()) {
     if (producer->Is("", "Constant")) (void)producer->graph()->RemoveNode(producer);
     return;
@@ -208,6 +218,16 @@ Status FoldChannelAffine(Editor& editor, const GraphSite& site, const ConvWeight
                          const std::vector<double>* scale, const std::vector<double>& shift,
                          Node& follower, std::string_view suffix) {
   Node& conv = *weights.conv;
+  for (const Value* v : {conv.input(1), conv.input(2)}) {
+    if (editor.IsTrainingBound(v)) {
+      return Refuse(fmt::format("training_info binds '{}'", v->name()));
+    }
+  }
+  for (const Value* v : follower.inputs()) {
+    if (editor.IsTrainingBound(v)) {
+      return Refuse(fmt::format("training_info binds '{}'", v->name()));
+    }
+  }
   Value* old_w = conv.input(1);
   Value* old_b = conv.input(2);
   const int32_t type = weights.weight.data_type;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "onnxkit/ir.h"
 #include "onnxkit/name_table.h"
 #include "onnxkit/pass.h"
@@ -55,11 +56,16 @@ class Editor {
   // gets a fresh name (it is about to lose its producer). Graph output names never change.
   void TakeOver(Value& old, Value& replacement);
   // Removes the constant `value` (an initializer that is no graph input, or a Constant node's
-  // output) when nothing reads it and no graph returns it; anything else stays.
+  // output) when nothing reads it, no graph returns it and training_info does not bind it;
+  // anything else stays.
   void DropIfUnread(Value* value);
+  // Whether training_info binds `value` by name (a main-graph initializer that training
+  // initializes or updates): folding it into another constant would cut it off from training.
+  bool IsTrainingBound(const Value* value) const;
 
  private:
   Model& model_;
+  absl::flat_hash_set<std::string> training_bound_;
   NameTable values_;
   NameTable nodes_;
 };
@@ -84,7 +90,8 @@ StatusOr<ConvWeights> FusableConv(const Node& conv, const Node& reader);
 // Rewrites `conv` so that it computes y·scale[c] + shift[c] on output channel c (scale absent:
 // 1), then lets it take over `follower`'s output 0 and removes `follower` and the constants
 // left unread. `scale` and `shift` hold `weights.channels` values. An error other than
-// Internal (weights that cannot be read or written) comes before any change: a skip.
+// Internal (weights that cannot be read or written, constants training_info binds) comes
+// before any change: a skip.
 Status FoldChannelAffine(Editor& editor, const GraphSite& site, const ConvWeights& weights,
                          const std::vector<double>* scale, const std::vector<double>& shift,
                          Node& follower, std::string_view suffix);

@@ -69,5 +69,16 @@ TEST(FuseMulIntoConvPass, RefusesConstantsThatVaryAlongSpatialAxes) {
   EXPECT_THAT(Skips(r.result), ElementsAre(HasSubstr("varies along an axis other than")));
 }
 
+TEST(FuseMulIntoConvPass, LeavesWeightsThatTrainingUpdatesAlone) {
+  auto model = pass_test::Parse(kConvMul);
+  TrainingInfo training;
+  training.algorithm = std::make_unique<Graph>();
+  training.update_binding.push_back({"w", "w_next", {}});
+  model->training_info.push_back(std::move(training));
+  RUN_PASS_OR_FAIL(result, "fuse-mul-into-conv", *model);
+  EXPECT_FALSE(result.changed);
+  EXPECT_THAT(Skips(result), ElementsAre(HasSubstr("training_info binds 'w'")));
+}
+
 }  // namespace
 }  // namespace onnxkit
