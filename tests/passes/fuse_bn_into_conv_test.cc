@@ -1,6 +1,7 @@
 // fuse-bn-into-conv (passes/fuse_bn_into_conv.h): where it fires (Conv with and without bias,
 // ConvTranspose with groups, float16, sub-graphs, function bodies) the new weights are the
-// formula's and ONNX Runtime computes the same; where it must not, the skip says why.
+// formula's and ONNX Runtime computes the same (float16 and bfloat16 by their values:
+// ONNX Runtime's CPU Conv is float only); where it must not, the skip says why.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -110,6 +111,24 @@ TEST(FuseBnIntoConvPass, KeepsFloat16Weights) {
   EXPECT_EQ(w->data_type, static_cast<int32_t>(DataType::kFloat16));
   EXPECT_THAT(InputValues(*r.model, "Conv", 1), ElementsAre(3.0));   // 2 · 3/√4
   EXPECT_THAT(InputValues(*r.model, "Conv", 2), ElementsAre(0.25));  // (0 − 0.5)·1.5 + 1
+}
+
+TEST(FuseBnIntoConvPass, KeepsBfloat16Weights) {
+  // Conv takes bfloat16 from opset 22. The values are bits: 2, 3, 1, 0.5 and 4.
+  auto r = Rewrite(R"(
+    <ir_version: 10, opset_import: ["" : 22]>
+    g (bfloat16[1,1,2,2] x) => (bfloat16[1,1,2,2] y)
+    <bfloat16[1,1,1,1] w = {16384}, bfloat16[1] s = {16448}, bfloat16[1] b = {16256},
+     bfloat16[1] m = {16128}, bfloat16[1] v = {16512}> {
+      c = Conv(x, w)
+      y = BatchNormalization <epsilon: float = 0.0> (c, s, b, m, v)
+    })",
+                   "fuse-bn-into-conv");
+  const Tensor* w = r.model->graph->first_node()->input(1)->initializer();
+  ASSERT_NE(w, nullptr);
+  EXPECT_EQ(w->data_type, static_cast<int32_t>(DataType::kBfloat16));
+  EXPECT_THAT(InputValues(*r.model, "Conv", 1), ElementsAre(3.0));
+  EXPECT_THAT(InputValues(*r.model, "Conv", 2), ElementsAre(0.25));
 }
 
 TEST(FuseBnIntoConvPass, FiresInSubgraphsAndFunctionBodies) {

@@ -56,6 +56,21 @@ TEST(FuseMulIntoConvPass, ScalesAConvTransposeWithoutBias) {
   EXPECT_SAME_UNDER_ORT(kText, "fuse-mul-into-conv");
 }
 
+TEST(FuseMulIntoConvPass, ComputesDoubleWeightsInDouble) {
+  auto r = Rewrite(R"(
+    <ir_version: 8, opset_import: ["" : 13]>
+    g (double[1,1,2,2] x) => (double[1,2,2,2] y)
+    <double[2,1,1,1] w = {0.1, 3.0}, double[2,1,1] k = {3.0, 0.1}> {
+      c = Conv(x, w)
+      y = Mul(c, k)
+    })",
+                   "fuse-mul-into-conv");
+  const Tensor* w = r.model->graph->first_node()->input(1)->initializer();
+  ASSERT_NE(w, nullptr);
+  EXPECT_EQ(w->data_type, static_cast<int32_t>(DataType::kDouble));
+  EXPECT_THAT(InputValues(*r.model, "Conv", 1), ElementsAre(0.1 * 3.0, 3.0 * 0.1));
+}
+
 TEST(FuseMulIntoConvPass, RefusesConstantsThatVaryAlongSpatialAxes) {
   auto r = Rewrite(R"(
     <ir_version: 8, opset_import: ["" : 13]>

@@ -80,6 +80,30 @@ TEST(MatMulAddToGemmPass, RefusesNdMatMulsSharedProductsAndGrowingBiases) {
                   HasSubstr("'p3' has other readers"), HasSubstr("constant is 3-D")));
 }
 
+TEST(MatMulAddToGemmPass, UsesOnlyDeclaredShapesInFunctionBodies) {
+  // In the body, A is a formal input without a type: its rank is unknown there, though the
+  // main graph's `a` (a different value of the same name) is 2-D.
+  auto r = Rewrite(R"(
+    <ir_version: 8, opset_import: ["" : 13, "local" : 1]>
+    g (float[3,2] a) => (float[3,2] y, float[3,2] z)
+    <float[2,2] b = {1.0, 2.0, -1.0, 0.5}, float[2] c = {0.25, -4.0}> {
+      p = MatMul(a, b)
+      y = Add(p, c)
+      z = local.Linear(a)
+    }
+    <domain: "local", opset_import: ["" : 13]>
+    Linear (a) => (o) {
+      W = Constant <value = float[2,2] {1.0, 2.0, -1.0, 0.5}> ()
+      C = Constant <value = float[2] {0.25, -4.0}> ()
+      p = MatMul(a, W)
+      o = Add(p, C)
+    })",
+                   "matmul-add-to-gemm");
+  EXPECT_EQ(r.result.Stat("gemms-made"), 1);
+  EXPECT_THAT(OpTypes(*r.model->graph), ElementsAre("Gemm", "Linear"));
+  EXPECT_THAT(Skips(r.result), ElementsAre(HasSubstr("rank of its MatMul input A 'a' is unknown")));
+}
+
 TEST(MatMulAddToGemmPass, RefusesIntegerMatrices) {
   auto r = Rewrite(R"(
     <ir_version: 8, opset_import: ["" : 13]>
