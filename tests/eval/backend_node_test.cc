@@ -508,7 +508,8 @@ says, without data, whether a node would run and why not. An op, an opset whose 
 is newer than the kernel, an element type or an attribute value the evaluator does not
 model is refused with an `Unimplemented` error naming it — never computed approximately.
 Tensor files (`.pb` TensorProto, `.npy` NumPy) are read and written by `LoadTensorFile`
-and `SaveTensorFile` (`include/onnxkit/io.h`).
+and `SaveTensorFile` (`include/onnxkit/io.h`). What the kernels do where the specs leave
+room (rounding, refusals, strings) is in [eval-semantics.md](eval-semantics.md).
 )";
 
 // "| a | b |\n"
