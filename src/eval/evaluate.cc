@@ -102,6 +102,13 @@ StatusOr<std::vector<Tensor>> EvaluateModel(
       return absl::InvalidArgumentError(
           fmt::format("'{}' is not an input of the model's main graph", name));
     }
+    const Type* declared = v->type();
+    if (declared != nullptr && declared->kind == Type::Kind::kTensor &&
+        declared->elem_type != 0 && declared->elem_type != tensor.data_type) {
+      return absl::InvalidArgumentError(
+          fmt::format("input '{}' is declared {} but the tensor fed is {}", name,
+                      DataTypeName(declared->elem_type), DataTypeName(tensor.data_type)));
+    }
     auto a = eval::FromTensor(tensor, options.max_elements);
     if (!a.ok()) {
       return Status(a.status().code(),

@@ -343,6 +343,15 @@ Outcome RunTest(const fs::path& dir) {
     for (size_t i = 0; i < inputs.size(); ++i) {
       auto t = LoadTensorFile(inputs[i].string());
       if (!t.ok()) return fail(std::string(StatusMessage(t.status())));
+      // ONNX 1.12's bfloat16 Cast tests store their data as uint16: the data is wrong, not
+      // the evaluator, which refuses a feed of another type than the declared one.
+      if (const int32_t declared = ElementTypeOf(fed_inputs[i]);
+          declared != 0 && declared != t->data_type) {
+        return decline(fmt::format("the test data disagrees with the model: input '{}' is "
+                                   "declared {}, its file holds {}",
+                                   fed_inputs[i]->name(), DataTypeName(declared),
+                                   DataTypeName(t->data_type)));
+      }
       feeds.emplace_back(fed_inputs[i]->name(), *t);
       fed.emplace(fed_inputs[i]->name(), *std::move(t));
     }
@@ -350,6 +359,16 @@ Outcome RunTest(const fs::path& dir) {
     for (const fs::path& file : NumberedFiles(set, "output")) {
       auto t = LoadTensorFile(file.string());
       if (!t.ok()) return fail(std::string(StatusMessage(t.status())));
+      const size_t k = expected.size();
+      if (k < graph.outputs().size()) {
+        const int32_t declared = ElementTypeOf(graph.outputs()[k]);
+        if (declared != 0 && declared != t->data_type) {
+          return decline(fmt::format("the test data disagrees with the model: output '{}' is "
+                                     "declared {}, its file holds {}",
+                                     graph.outputs()[k]->name(), DataTypeName(declared),
+                                     DataTypeName(t->data_type)));
+        }
+      }
       expected.push_back(*std::move(t));
     }
     if (expected.size() != graph.outputs().size()) {

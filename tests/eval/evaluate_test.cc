@@ -73,6 +73,21 @@ TEST(EvaluateModel, UnfedInputIsAnError) {
   EXPECT_NE(outputs.status().message().find("'x'"), std::string::npos) << outputs.status();
 }
 
+TEST(EvaluateModel, AFeedOfAnotherTypeThanDeclaredIsAnError) {
+  auto model = Parse(R"(
+    <ir_version: 8, opset_import: ["" : 13]>
+    g (float[1] x) => (float[1] y) {
+      y = Add(x, x)
+    })");
+  ASSERT_NE(model, nullptr);
+  std::vector<std::pair<std::string, Tensor>> feeds;
+  feeds.emplace_back("x", *Tensor::FromValues<int64_t>({1}, {7}));
+  auto outputs = EvaluateModel(*model, feeds);
+  ASSERT_FALSE(outputs.ok());
+  EXPECT_NE(outputs.status().message().find("declared float32"), std::string::npos)
+      << outputs.status();
+}
+
 TEST(CanEvaluate, RefusesUnknownOpsAndUnrepresentedTypes) {
   auto model = Parse(R"(
     <ir_version: 8, opset_import: ["" : 13, "example.custom" : 1]>
