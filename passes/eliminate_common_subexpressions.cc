@@ -12,6 +12,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/hash/hash.h"
 #include "passes/graph_sites.h"
+#include "passes/tensor_contents.h"
 
 namespace onnxkit::passes {
 namespace {
@@ -49,20 +50,11 @@ std::optional<std::string> WhyRefused(const Model& model, const Node& n) {
   return std::nullopt;
 }
 
-// A tensor's contents in one comparable form (raw bytes; strings length-prefixed), or nullopt
-// when its data cannot be read.
+// A tensor's contents, or nullopt when its data cannot be read.
 std::optional<Bytes> Contents(const Tensor& t) {
-  if (t.data_type == static_cast<int32_t>(DataType::kString)) {
-    std::string out;
-    for (const std::string& s : t.string_data) {
-      out += fmt::format("{}:", s.size());
-      out += s;
-    }
-    return Bytes::Own(std::move(out));
-  }
-  StatusOr<Bytes> data = t.Data();
-  if (!data.ok()) return std::nullopt;
-  return *std::move(data);
+  StatusOr<Bytes> contents = TensorContents(t);
+  if (!contents.ok()) return std::nullopt;
+  return *std::move(contents);
 }
 
 void AppendTensorKey(const Tensor& t, std::string& key) {

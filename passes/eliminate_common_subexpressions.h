@@ -23,8 +23,11 @@
 //    functions: what they do is not known here (they may be random or have side effects);
 //  - nodes holding a sub-graph, a sparse tensor or a type attribute (not compared);
 //  - two equal nodes that both compute graph outputs: both names must stay.
-// Equal initializers are not this pass's business: dedupe-initializers merges them, after
-// which nodes reading them read one value and become equal here. Nodes of different graphs
+// Equal Constant nodes are merged like any other nodes (in function bodies, which hold no
+// initializers, that is the only way); tensors compare as dedupe-initializers compares them
+// (passes/tensor_contents.h). Equal initializers are not this pass's business:
+// dedupe-initializers merges them, after which nodes reading them read one value and become
+// equal here. Nodes of different graphs
 // are never merged. Training graphs are left as they are (see passes/graph_sites.h).
 // Counters: nodes-removed.
 #pragma once

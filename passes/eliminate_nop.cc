@@ -34,7 +34,7 @@ struct Site {
 };
 
 std::string ComputedParam(std::string_view what) {
-  return fmt::format("its {} are computed at run time", what);
+  return fmt::format("its {} computed at run time", what);
 }
 
 // The constant tensor behind `v` as numbers, or nullopt (not constant, or too large).
@@ -82,7 +82,7 @@ Verdict CastLike(const Site& s) {
 
 Verdict Expand(const Site& s) {
   IntsParam shape = IntsInput(s.n, 1);
-  if (!shape.known()) return shape.computed() ? Unknown(ComputedParam("shape")) : Works();
+  if (!shape.known()) return shape.computed() ? Unknown(ComputedParam("shape is")) : Works();
   const std::vector<Dim>* dims = s.types.Dims(*s.n.input(0));
   if (!dims) return Unknown("its input's rank is unknown");
   if (shape.values.size() > dims->size()) return Works();
@@ -99,7 +99,7 @@ Verdict Expand(const Site& s) {
 
 Verdict Reshape(const Site& s) {
   IntsParam shape = IntsInput(s.n, 1);
-  if (!shape.known()) return shape.computed() ? Unknown(ComputedParam("shape")) : Works();
+  if (!shape.known()) return shape.computed() ? Unknown(ComputedParam("shape is")) : Works();
   const bool allowzero = s.version >= 14 && s.n.GetInt("allowzero").value_or(0) == 1;
   const std::vector<Dim>* dims = s.types.Dims(*s.n.input(0));
   if (!dims) return Unknown("its input's shape is unknown");
@@ -133,7 +133,7 @@ Verdict Flatten(const Site& s) {
 
 Verdict Squeeze(const Site& s) {
   IntsParam axes = SqueezeAxes(s.n, s.version);
-  if (axes.computed()) return Unknown(ComputedParam("axes"));
+  if (axes.computed()) return Unknown(ComputedParam("axes are"));
   if (axes.known()) return Works();  // listed axes are removed (an empty list: left alone)
   const std::vector<Dim>* dims = s.types.Dims(*s.n.input(0));
   if (!dims) return Unknown("its input's shape is unknown");
@@ -149,14 +149,14 @@ Verdict Squeeze(const Site& s) {
 
 Verdict Unsqueeze(const Site& s) {
   IntsParam axes = SqueezeAxes(s.n, s.version);
-  if (axes.computed()) return Unknown(ComputedParam("axes"));
+  if (axes.computed()) return Unknown(ComputedParam("axes are"));
   return axes.known() && axes.values.empty() ? Same(s.n.input(0)) : Works();
 }
 
 Verdict Slice(const Site& s) {
   SliceParams p = SliceParamsOf(s.n, s.version);
   for (const IntsParam* q : {&p.starts, &p.ends, &p.axes, &p.steps}) {
-    if (q->computed()) return Unknown(ComputedParam("starts, ends, axes or steps"));
+    if (q->computed()) return Unknown(ComputedParam("starts, ends, axes or steps are"));
   }
   if (!p.starts.known() || !p.ends.known() || p.starts.values.size() != p.ends.values.size()) {
     return Works();
@@ -207,7 +207,7 @@ Verdict Transpose(const Site& s) {
 
 Verdict Pad(const Site& s) {
   PadParams p = PadParamsOf(s.n, s.version);
-  if (p.pads.computed()) return Unknown(ComputedParam("pads"));
+  if (p.pads.computed()) return Unknown(ComputedParam("pads are"));
   if (!p.pads.known()) return Works();
   bool zero = std::all_of(p.pads.values.begin(), p.pads.values.end(),
                           [](int64_t v) { return v == 0; });
@@ -225,7 +225,7 @@ Verdict Split(const Site& s) {
 Verdict Tile(const Site& s) {
   if (s.version < 6) return Works();
   IntsParam repeats = IntsInput(s.n, 1);
-  if (repeats.computed()) return Unknown(ComputedParam("repeats"));
+  if (repeats.computed()) return Unknown(ComputedParam("repeats are"));
   bool ones = repeats.known() && std::all_of(repeats.values.begin(), repeats.values.end(),
                                              [](int64_t v) { return v == 1; });
   return ones ? Same(s.n.input(0)) : Works();
