@@ -191,7 +191,7 @@ TEST(EliminateCommonSubexpressionsPass, NodesWithSubgraphsAreNotMergedButTheirBo
   EXPECT_EQ(result.Stat("nodes-removed"), 1);
   EXPECT_THAT(Nodes(*model->graph->first_node()->GetGraph("then_branch")),
               ElementsAre("Abs(X)->u", "Add(u,u)->o"));
-  EXPECT_THAT(Skips(result), ElementsAre(HasSubstr("main/#1: its attribute 'else_branch' is a "
+  EXPECT_THAT(Skips(result), ElementsAre(HasSubstr("main/#1: its attribute 'then_branch' is a "
                                                    "sub-graph")));
   EXPECT_CLEAN(*model);
 }
