@@ -149,8 +149,9 @@ TEST(EliminateCommonSubexpressionsPass, RandomOpsAndDropoutAreNeverMerged) {
   ASSERT_TRUE(model);
   RUN_PASS_OR_FAIL(result, kPass, *model);
   EXPECT_FALSE(result.changed);
-  EXPECT_THAT(Skips(result), ElementsAre(HasSubstr("main/#1: RandomUniformLike is not deterministic"),
-                                         HasSubstr("main/#4: Dropout is not deterministic")));
+  EXPECT_THAT(Skips(result),
+              ElementsAre(HasSubstr("main/#1: RandomUniformLike is not deterministic"),
+                          HasSubstr("main/#4: Dropout is not deterministic")));
 }
 
 TEST(EliminateCommonSubexpressionsPass, OtherDomainsAndFunctionCallsAreNotMerged) {

@@ -337,8 +337,7 @@ TEST(EliminateNopPass, SubgraphsAndFunctionBodies) {
   ASSERT_TRUE(model);
   RUN_PASS_OR_FAIL(result, kPass, *model);
   EXPECT_EQ(result.Stat("nodes-removed"), 2);
-  EXPECT_THAT(Nodes(*model->graph->last_node()->GetGraph("then_branch")),
-              ElementsAre("Abs(T)->o"));
+  EXPECT_THAT(Nodes(*model->graph->last_node()->GetGraph("then_branch")), ElementsAre("Abs(T)->o"));
   EXPECT_THAT(Nodes(*model->functions[0]->body), ElementsAre("Neg(x)->y"));
   EXPECT_CLEAN(*model);
 }

@@ -81,8 +81,7 @@ TEST(FuseConsecutiveReshapesPass, TheFirstStaysForItsOtherReadersAndChainsCollap
     })");
   ASSERT_TRUE(model);
   RUN_PASS_OR_FAIL(result, kPass, *model);
-  EXPECT_THAT(Nodes(*model->graph),
-              ElementsAre("Reshape(X,s)->a", "Reshape(X,u)->Y", "Neg(a)->Z"));
+  EXPECT_THAT(Nodes(*model->graph), ElementsAre("Reshape(X,s)->a", "Reshape(X,u)->Y", "Neg(a)->Z"));
   EXPECT_CLEAN(*model);
 }
 

@@ -117,8 +117,7 @@ TEST(FuseConsecutiveTransposesPass, GraphOutputsKeepTheirNames) {
     })");
   ASSERT_TRUE(model);
   RUN_PASS_OR_FAIL(result, kPass, *model);
-  EXPECT_THAT(Nodes(*model->graph),
-              ElementsAre("Neg(X)->Y", "Transpose(X)->b", "Transpose(b)->Z"));
+  EXPECT_THAT(Nodes(*model->graph), ElementsAre("Neg(X)->Y", "Transpose(X)->b", "Transpose(b)->Z"));
   EXPECT_THAT(Names(model->graph->outputs()), ElementsAre("Y", "Z"));
   EXPECT_THAT(Skips(result), ElementsAre(HasSubstr("the pair cancels but its output 'Z' is a "
                                                    "graph output and its input 'X' is a graph "
