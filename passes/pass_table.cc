@@ -17,6 +17,7 @@
 #include "passes/eliminate_nop.h"
 #include "passes/fuse_consecutive_casts.h"
 #include "passes/fuse_consecutive_reshapes.h"
+#include "passes/fuse_consecutive_slices.h"
 #include "passes/fuse_consecutive_squeezes.h"
 #include "passes/fuse_consecutive_transposes.h"
 #include "passes/inline_functions.h"
@@ -106,6 +107,10 @@ std::span<const PassInfo> BuiltinPassTable() {
        "make a Cast of a Cast read the first one's input when the first loses nothing",
        {},
        &Make<FuseConsecutiveCastsPass>},
+      {"fuse-consecutive-slices",
+       "merge a Slice of a Slice over other axes into one Slice",
+       {},
+       &Make<FuseConsecutiveSlicesPass>},
       {"dynamic-scales", "make the constant scales of Resize and Upsample a graph input",
        kDynamicScalesOptions, &Make<DynamicScalesPass>},
       {"s2d-to-conv",
