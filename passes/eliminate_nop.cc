@@ -219,6 +219,69 @@ Verdict Concat(const Site& s) { return s.n.inputs().size() == 1 ? Same(s.n.input
 
 Verdict Split(const Site& s) { return s.n.outputs().size() == 1 ? Same(s.n.input(0)) : Works(); }
 
+// Whether Resize's `sizes` (input 3, for the `axes` attribute's axes or all) are the
+// input's own dims.
+Verdict SizesAreTheDims(const Site& s) {
+  IntsParam sizes = IntsInput(s.n, 3);
+  if (sizes.computed()) return Unknown(ComputedParam("sizes are"));
+  if (!sizes.known()) return Works();
+  const std::vector<Dim>* dims = s.types.Dims(*s.n.input(0));
+  if (!dims) return Unknown("its input's shape is unknown");
+  IntsParam axes = IntsAttribute(s.n, "axes");
+  std::vector<int64_t> which = axes.values;
+  if (!axes.known()) {
+    for (size_t i = 0; i < dims->size(); ++i) which.push_back(static_cast<int64_t>(i));
+  }
+  if (which.size() != sizes.values.size()) return Works();
+  for (size_t i = 0; i < which.size(); ++i) {
+    std::optional<int64_t> a = NormalAxis(which[i], static_cast<int64_t>(dims->size()));
+    if (!a) return Works();
+    const Dim& d = (*dims)[*a];
+    if (IsDim(d, sizes.values[i])) continue;
+    if (d.kind == Dim::Kind::kValue) return Works();
+    return Unknown(fmt::format("its input's dim {} is unknown", *a));
+  }
+  return Same(s.n.input(0));
+}
+
+// Resize and Upsample by unit scales (or, for Resize 11 and later, to sizes equal to the
+// input's dims): every output pixel sits exactly on an input pixel, whose weight is then 1
+// in every mode, for every coordinate transformation but tf_crop_and_resize (which reads
+// the roi). Antialiasing is not looked at (left alone).
+Verdict Resample(const Site& s) {
+  const Node& n = s.n;
+  const bool resize = n.op_type == "Resize";
+  Verdict verdict;
+  if (!resize && s.version < 9) {
+    std::optional<std::span<const float>> scales = n.GetFloats("scales");
+    if (!scales) return Works();
+    bool ones = !scales->empty() &&
+                std::all_of(scales->begin(), scales->end(), [](float f) { return f == 1.0f; });
+    verdict = ones ? Same(n.input(0)) : Works();
+  } else {
+    const size_t at = resize && s.version >= 11 ? 2 : 1;
+    const Value* scales_input = n.input(at);
+    std::optional<std::vector<double>> scales =
+        scales_input ? ConstantNumbers(scales_input) : std::nullopt;
+    if (scales_input && !scales) return Unknown(ComputedParam("scales are"));
+    if (scales && !scales->empty()) {
+      bool ones = std::all_of(scales->begin(), scales->end(), [](double f) { return f == 1.0; });
+      verdict = ones ? Same(n.input(0)) : Works();
+    } else if (resize && s.version >= 11) {
+      verdict = SizesAreTheDims(s);
+    } else {
+      return Works();
+    }
+  }
+  if (!verdict.same || !resize || s.version < 11) return verdict;
+  if (n.GetString("coordinate_transformation_mode").value_or("half_pixel") ==
+      "tf_crop_and_resize") {
+    return Works();
+  }
+  if (n.GetInt("antialias").value_or(0) != 0) return Unknown("antialiasing is not handled");
+  return verdict;
+}
+
 Verdict Tile(const Site& s) {
   if (s.version < 6) return Works();
   IntsParam repeats = IntsInput(s.n, 1);
@@ -288,6 +351,7 @@ Verdict Judge(const Site& s) {
   if (op == "Concat") return Concat(s);
   if (op == "Split") return Split(s);
   if (op == "Tile") return Tile(s);
+  if (op == "Resize" || op == "Upsample") return Resample(s);
   if (op == "Add") return Arithmetic(s, 0, true);
   if (op == "Sub") return Arithmetic(s, 0, false);
   if (op == "Mul") return Arithmetic(s, 1, true);
@@ -297,9 +361,9 @@ Verdict Judge(const Site& s) {
 
 bool IsCandidateOp(const Node& n) {
   static constexpr std::string_view kOps[] = {
-      "Dropout", "Cast",      "CastLike", "Expand",    "Reshape", "Flatten",
-      "Squeeze", "Unsqueeze", "Slice",    "Transpose", "Pad",     "Concat",
-      "Split",   "Tile",      "Add",      "Sub",       "Mul",     "Div"};
+      "Dropout",   "Cast",  "CastLike",  "Expand", "Reshape", "Flatten", "Squeeze",
+      "Unsqueeze", "Slice", "Transpose", "Pad",    "Concat",  "Split",   "Tile",
+      "Add",       "Sub",   "Mul",       "Div",    "Resize",  "Upsample"};
   return NormalDomain(n.domain).empty() &&
          std::find(std::begin(kOps), std::end(kOps), n.op_type) != std::end(kOps);
 }

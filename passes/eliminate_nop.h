@@ -26,6 +26,11 @@
 //     dims 1 or the other input's known dim. Exact for every value but the sign of a zero:
 //     -0 + 0 is +0, where the rewritten model keeps -0 (equal as numbers).
 // 12. Tile with every repeat 1 (opset 6 and later).
+// 13. Resize and Upsample by constant scales that are all 1 (the attribute of Upsample-7,
+//     the input since), or for Resize 11 and later by constant sizes that are the input's
+//     known dims (for its `axes`, or all): every output pixel sits exactly on an input pixel,
+//     which then has weight 1 in every mode and coordinate transformation, except
+//     tf_crop_and_resize (it reads the roi: left alone). Antialiasing Resizes are skipped.
 // Shapes and element types come from the declared types, else from shape inference on a copy
 // of the model (passes/static_types.h); parameters at every opset form (attributes before
 // Squeeze-13, Slice-10, Pad-11; inputs since) from passes/op_parameters.h.
@@ -34,7 +39,7 @@
 // Refuses (a skip with the reason, the node stays): a candidate whose decision needs a shape,
 // rank or element type that is unknown, or a parameter computed at run time; a Dropout that
 // may drop (training mode) or whose mask is read; a graph output whose input cannot take
-// its name. Not handled: Resize and Upsample with unit scales (left alone).
+// its name.
 // Recurses into If/Loop/Scan bodies and function bodies (where types are only the declared
 // ones). Training graphs are left as they are (see passes/graph_sites.h).
 // Counters: nodes-removed, outputs-renamed.

@@ -303,6 +303,61 @@ TEST(EliminateNopPass, TileByOnes) {
               ElementsAre("Neg", "Tile"));
 }
 
+// 13.
+TEST(EliminateNopPass, ResizeAndUpsampleByOne) {
+  PassResult result;
+  EXPECT_THAT(OpsAfter(R"(
+    <ir_version: 8, opset_import: ["" : 18]>
+    g (float[1,2,3,4] X) => (float[1,2,3,4] Y, float[?,?,?,?] Z, float[?,?,?,?] W,
+                             float[?,?,?,?] V)
+      <float[4] one = {1.0, 1.0, 1.0, 1.0}, float[4] two = {1.0, 1.0, 2.0, 2.0},
+       int64[2] hw = {3, 4}, float[4] roi = {0.0, 0.0, 1.0, 1.0}> {
+      a = Resize <mode = "cubic"> (X, , one)
+      b = Resize <mode = "linear", coordinate_transformation_mode = "align_corners",
+                  axes = [2, 3]> (a, , , hw)
+      Y = Neg(b)
+      Z = Resize(X, , two)
+      W = Resize <coordinate_transformation_mode = "tf_crop_and_resize", axes = [2, 3]>
+                 (X, roi, , hw)
+      V = Resize <mode = "linear", antialias = 1> (X, , one)
+    })",
+                       &result),
+              ElementsAre("Neg", "Resize", "Resize", "Resize"));
+  EXPECT_THAT(Skips(result), ElementsAre(HasSubstr("antialiasing is not handled")));
+  EXPECT_THAT(OpsAfter(R"(
+    <ir_version: 3, opset_import: ["" : 8]>
+    g (float[1,1,2,2] X) => (float[1,1,2,2] Y) {
+      a = Upsample <scales = [1.0, 1.0, 1.0, 1.0]> (X)
+      Y = Neg(a)
+    })"),
+              ElementsAre("Neg"));
+  EXPECT_THAT(OpsAfter(R"(
+    <ir_version: 4, opset_import: ["" : 9]>
+    g (float[1,1,2,2] X) => (float[1,1,2,2] Y) <float[4] one = {1.0, 1.0, 1.0, 1.0}> {
+      a = Upsample <mode = "linear"> (X, one)
+      Y = Neg(a)
+    })"),
+              ElementsAre("Neg"));
+}
+
+TEST(EliminateNopPass, ResizesByOneRunUnderOrt) {
+  constexpr char kResizes[] = R"(
+    <ir_version: 8, opset_import: ["" : 13]>
+    g (float[1,2,3,4] X) => (float[1,2,3,4] Y, float[1,2,3,4] Z)
+      <float[4] one = {1.0, 1.0, 1.0, 1.0}, int64[4] same = {1, 2, 3, 4}> {
+      a = Resize <mode = "cubic"> (X, , one)
+      b = Resize <mode = "linear", coordinate_transformation_mode = "align_corners"> (a, , , same)
+      c = Resize <mode = "nearest", coordinate_transformation_mode = "pytorch_half_pixel"> (b, , one)
+      Y = Neg(c)
+      d = Resize <mode = "linear", coordinate_transformation_mode = "asymmetric"> (X, , one)
+      Z = Abs(d)
+    })";
+  EXPECT_THAT(OpsAfter(kResizes), ElementsAre("Neg", "Abs"));
+  testing::TempDir dir;
+  testing::WriteFile(dir / "m.onnx", testing::ModelFromText(kResizes));
+  EXPECT_PASSES_KEEP_OUTPUTS(dir / "m.onnx", {kPass});
+}
+
 TEST(EliminateNopPass, AGraphOutputKeepsItsName) {
   auto model = Parse(R"(
     <ir_version: 8, opset_import: ["" : 17]>
