@@ -13,6 +13,7 @@
 #include "passes/dynamic_scales.h"
 #include "passes/eliminate_dead_code.h"
 #include "passes/eliminate_identity.h"
+#include "passes/fold_constants.h"
 #include "passes/inline_functions.h"
 #include "passes/s2d_to_conv.h"
 #include "passes/topological_sort.h"
@@ -82,6 +83,10 @@ std::span<const PassInfo> BuiltinPassTable() {
       {"d2s-to-convtranspose",
        "replace depth-to-space (op or reshape/transpose chains) by a strided ConvTranspose",
        kBlockReorgOptions, &Make<D2sToConvTransposePass>},
+      {"fold-constants",
+       "compute what does not depend on the inputs: constant nodes, Shape and Size of static "
+       "dims, If on a constant condition",
+       FoldConstantsPass::kOptions, &Make<FoldConstantsPass>},
       {"inline-functions", "replace calls of model-local functions by their bodies",
        kInlineFunctionsOptions, &Make<InlineFunctionsPass>},
   };
