@@ -14,6 +14,7 @@
 #include "passes/eliminate_dead_code.h"
 #include "passes/eliminate_identity.h"
 #include "passes/fold_constants.h"
+#include "passes/infer_shapes.h"
 #include "passes/inline_functions.h"
 #include "passes/s2d_to_conv.h"
 #include "passes/topological_sort.h"
@@ -87,6 +88,10 @@ std::span<const PassInfo> BuiltinPassTable() {
        "compute what does not depend on the inputs: constant nodes, Shape and Size of static "
        "dims, If on a constant condition",
        FoldConstantsPass::kOptions, &Make<FoldConstantsPass>},
+      {"infer-shapes",
+       "write the types and shapes inference finds into the model (value_info)",
+       {},
+       &Make<InferShapesPass>},
       {"inline-functions", "replace calls of model-local functions by their bodies",
        kInlineFunctionsOptions, &Make<InlineFunctionsPass>},
   };
