@@ -262,14 +262,17 @@ class Folder {
       if (!settings_.subgraphs && site.graph->parent() != nullptr) continue;
       std::optional<std::string> not_here = WhyNotHere(site);
       Node* next = nullptr;
+      index_ = 0;
       for (Node* n = site.graph->first_node(); n != nullptr; n = next) {
         next = n->next();
+        const size_t count = site.graph->node_count();
         if (not_here) {
           if (AllInputsConstant(*n) && !n->Is("", "Constant")) Skip(site, *n, *not_here);
-          continue;
+        } else {
+          ONNXKIT_ASSIGN_OR_RETURN(bool restart, Visit(site, *n));
+          if (restart) return true;
         }
-        ONNXKIT_ASSIGN_OR_RETURN(bool restart, Visit(site, *n));
-        if (restart) return true;
+        if (site.graph->node_count() == count) ++index_;  // else the fold removed `n`
       }
     }
     return false;
@@ -299,8 +302,9 @@ class Folder {
     });
   }
 
+  // `n` is the node the sweep is at (its index is index_: no walk to name it).
   void Skip(const GraphSite& site, const Node& n, std::string reason) {
-    skipped_.push_back({NodePath(site, n), std::move(reason)});
+    skipped_.push_back({NodePath(site, n, index_), std::move(reason)});
   }
 
   bool Excluded(const Node& n) const {
@@ -579,6 +583,7 @@ class Folder {
   PassResult& result_;
   TypeSnapshot types_;
   std::vector<SkippedCandidate> skipped_;  // of the last sweep
+  size_t index_ = 0;                       // of the node the sweep is at, in its graph
   // Values whose reader a fold removed, by the graph that owns them.
   absl::flat_hash_map<const Graph*, std::vector<Value*>> orphans_;
 };
