@@ -10,7 +10,8 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
-#include "eval/data_movement.h"
+#include "eval/array.h"
+#include "eval/kernel.h"
 #include "fmt/format.h"
 #include "onnxkit/constant.h"
 #include "onnxkit/infer.h"
@@ -20,7 +21,7 @@
 namespace onnxkit::passes {
 namespace {
 
-using eval::IntTensor;
+using eval::Array;
 
 // Index tensors past this many elements are not evaluated (a 4096×4096 RGB image is 50M).
 constexpr int64_t kMaxElements = int64_t{1} << 26;
@@ -77,6 +78,49 @@ std::optional<Image> StaticImage(const Value& v, const TypeMap& types) {
   return image;
 }
 
+// Whether `n` only moves elements (default domain): a chain of these run on a tensor of
+// element indices (by the evaluator) says where each output element comes from.
+bool IsDataMovement(const Node& n) {
+  static constexpr std::string_view kOps[] = {"Identity",  "Reshape",      "Flatten",     "Squeeze",
+                                              "Unsqueeze", "Transpose",    "Slice",       "Concat",
+                                              "Split",     "SpaceToDepth", "DepthToSpace"};
+  if (!n.domain.empty() && n.domain != "ai.onnx") return false;
+  return std::find(std::begin(kOps), std::end(kOps), n.op_type) != std::end(kOps);
+}
+
+// The row-major int64 tensor 0, 1, 2, … of `dims`: the index of every element.
+Array Iota(const std::vector<int64_t>& dims) {
+  int64_t count = 1;
+  for (int64_t d : dims) count *= d;
+  std::vector<int64_t> values(static_cast<size_t>(count));
+  for (int64_t i = 0; i < count; ++i) values[static_cast<size_t>(i)] = i;
+  return Array::Ints(static_cast<int32_t>(DataType::kInt64), dims, std::move(values));
+}
+
+// `parts` (int64 arrays of equal rank ≥ 2) joined along axis 1.
+StatusOr<Array> ConcatChannels(const std::vector<const Array*>& parts) {
+  const Array& first = *parts.front();
+  if (first.rank() < 2) return absl::InvalidArgumentError("a run part has rank below 2");
+  std::vector<int64_t> dims = first.dims;
+  dims[1] = 0;
+  for (const Array* p : parts) {
+    bool same = p->rank() == first.rank();
+    for (size_t a = 0; same && a < dims.size(); ++a) same = a == 1 || p->dims[a] == first.dims[a];
+    if (!same) return absl::InvalidArgumentError("the run's parts differ in shape");
+    dims[1] += p->dims[1];
+  }
+  Array out = Array::Ints(first.type, dims, {});
+  if (first.dims[0] == 0) return out;
+  for (int64_t n = 0; n < first.dims[0]; ++n) {
+    for (const Array* p : parts) {
+      const int64_t block = p->size() / first.dims[0];
+      out.ints.insert(out.ints.end(), p->ints.begin() + n * block,
+                      p->ints.begin() + (n + 1) * block);
+    }
+  }
+  return out;
+}
+
 // The inputs of a data-movement node whose elements it moves (the others are parameters).
 bool IsDataInput(const Node& n, size_t index) { return n.op_type == "Concat" || index == 0; }
 
@@ -98,7 +142,7 @@ class RegionBuilder {
 
   Status Visit(Value* v) {
     Node* p = v->producer();
-    if (v == stop_ || !p || p->graph() != &g_ || !eval::IsDataMovement(*p)) {
+    if (v == stop_ || !p || p->graph() != &g_ || !IsDataMovement(*p)) {
       if (std::find(region_.sources.begin(), region_.sources.end(), v) == region_.sources.end()) {
         region_.sources.push_back(v);
       }
@@ -161,7 +205,7 @@ Decoded Decode(int64_t index, const std::vector<int64_t>& dims) {
 }
 
 // Y[n, k, i, j] = X[n, c, i·b + dy, j·b + dx] with k ↔ (c, dy, dx) one to one.
-StatusOr<Block> SpaceToDepthBlock(const IntTensor& y, const std::vector<int64_t>& x) {
+StatusOr<Block> SpaceToDepthBlock(const Array& y, const std::vector<int64_t>& x) {
   if (y.dims.size() != 4 || y.dims[0] != x[0] || y.dims[2] <= 0 || y.dims[3] <= 0 ||
       x[2] % y.dims[2] != 0) {
     return absl::InvalidArgumentError("the shapes are not those of a space-to-depth");
@@ -176,7 +220,7 @@ StatusOr<Block> SpaceToDepthBlock(const IntTensor& y, const std::vector<int64_t>
     for (int64_t ch = 0; ch < k; ++ch) {
       for (int64_t i = 0; i < y.dims[2]; ++i) {
         for (int64_t j = 0; j < y.dims[3]; ++j, ++at) {
-          Decoded d = Decode(y.data[at], x);
+          Decoded d = Decode(y.ints[at], x);
           const int64_t dy = d.h - i * b, dx = d.w - j * b;
           if (d.n != n || dy < 0 || dy >= b || dx < 0 || dx >= b) {
             return absl::InvalidArgumentError("an element moves out of its block");
@@ -203,7 +247,7 @@ StatusOr<Block> SpaceToDepthBlock(const IntTensor& y, const std::vector<int64_t>
 }
 
 // Y[n, c, i·b + dy, j·b + dx] = X[n, k, i, j] with (c, dy, dx) ↔ k one to one.
-StatusOr<Block> DepthToSpaceBlock(const IntTensor& y, const std::vector<int64_t>& x) {
+StatusOr<Block> DepthToSpaceBlock(const Array& y, const std::vector<int64_t>& x) {
   if (y.dims.size() != 4 || y.dims[0] != x[0] || y.dims[2] % x[2] != 0) {
     return absl::InvalidArgumentError("the shapes are not those of a depth-to-space");
   }
@@ -217,7 +261,7 @@ StatusOr<Block> DepthToSpaceBlock(const IntTensor& y, const std::vector<int64_t>
     for (int64_t ch = 0; ch < c; ++ch) {
       for (int64_t h = 0; h < y.dims[2]; ++h) {
         for (int64_t w = 0; w < y.dims[3]; ++w, ++at) {
-          Decoded d = Decode(y.data[at], x);
+          Decoded d = Decode(y.ints[at], x);
           if (d.n != n || d.h != h / b || d.w != w / b) {
             return absl::InvalidArgumentError("an element moves out of its block");
           }
@@ -293,7 +337,7 @@ class Rewriter {
       Node* n = *it;
       if (removed_.contains(n)) continue;
       for (Graph* sub : n->subgraphs()) RunOn(*sub, is_function_body);
-      if (!eval::IsDataMovement(*n)) continue;
+      if (!IsDataMovement(*n)) continue;
       bool rewritten = false;
       for (Value* y : n->outputs()) {
         if (!y || rewritten) continue;
@@ -334,7 +378,7 @@ class Rewriter {
       if (!image) continue;
       StatusOr<Region> region = Collect(g, ends, x);
       if (!region.ok() || region->sources.size() != 1 || region->sources[0] != x) continue;
-      StatusOr<IntTensor> y = Evaluate(*region, ends, *x, image->dims, run);
+      StatusOr<Array> y = Evaluate(*region, ends, *x, image->dims, run);
       if (!y.ok()) continue;
       StatusOr<Block> block = direction_ == BlockDirection::kSpaceToDepth
                                   ? SpaceToDepthBlock(*y, image->dims)
@@ -400,39 +444,44 @@ class Rewriter {
     return b >= 2 && large[3] == small[3] * b && small[1] == large[1] * b * b;
   }
 
-  StatusOr<IntTensor> Evaluate(const Region& region, const std::vector<Value*>& ends,
-                               const Value& x, const std::vector<int64_t>& dims, const Run* run) {
+  // The chain run by the evaluator on the element indices of `x` (int64: the movers do not
+  // look at element values, so this is running them on the data).
+  StatusOr<Array> Evaluate(const Region& region, const std::vector<Value*>& ends, const Value& x,
+                           const std::vector<int64_t>& dims, const Run* run) {
     int64_t count = 1;
     for (int64_t d : dims) count *= d;
     if (count > kMaxElements) return absl::ResourceExhaustedError("too large to evaluate");
-    absl::flat_hash_map<const Value*, IntTensor> values;
-    values.emplace(&x, IntTensor::Iota(dims));
+    const EvalOptions options{.max_elements = kMaxElements};
+    absl::flat_hash_map<const Value*, Array> values;
+    values.emplace(&x, Iota(dims));
     for (const Value* p : region.params) {
       if (values.contains(p)) continue;
-      ONNXKIT_ASSIGN_OR_RETURN(IntTensor t, eval::IntConstant(*p));
-      values.emplace(p, std::move(t));
+      ONNXKIT_ASSIGN_OR_RETURN(Tensor t, ConstantTensor(p));
+      ONNXKIT_ASSIGN_OR_RETURN(Array a, eval::FromTensor(t, kMaxElements));
+      values.emplace(p, std::move(a));
     }
     for (const Node* n : region.nodes) {
-      std::vector<const IntTensor*> inputs;
+      std::vector<const Array*> inputs;
       for (const Value* in : n->inputs()) {
         auto it = in ? values.find(in) : values.end();
         inputs.push_back(it == values.end() ? nullptr : &it->second);
       }
-      int64_t version = model_.OpsetVersionOf(*n).value_or(0);
-      ONNXKIT_ASSIGN_OR_RETURN(std::vector<IntTensor> outs,
-                               eval::RunDataMovement(*n, version, inputs, kMaxElements));
+      std::optional<int64_t> version = model_.OpsetVersionOf(*n);
+      if (!version) return absl::FailedPreconditionError("no opset for the node's domain");
+      ONNXKIT_ASSIGN_OR_RETURN(std::vector<Array> outs,
+                               eval::RunNode(*n, *version, inputs, options));
       for (size_t i = 0; i < outs.size() && i < n->outputs().size(); ++i) {
         if (n->output(i)) values.insert_or_assign(n->output(i), std::move(outs[i]));
       }
     }
-    std::vector<const IntTensor*> parts;
+    std::vector<const Array*> parts;
     for (const Value* end : ends) {
       auto it = values.find(end);
       if (it == values.end()) return absl::InternalError("an end was not evaluated");
       parts.push_back(&it->second);
     }
     if (!run) return *parts.front();
-    return eval::ConcatInts(parts, 1);
+    return ConcatChannels(parts);
   }
 
   // Why the chain's nodes cannot go (a value they make is read elsewhere), or nullopt.

@@ -113,6 +113,7 @@ const KernelTable& Kernels();
 // The families; kernel_table.cc calls each once.
 void AddElementwiseKernels(KernelTable& table);
 void AddShapeKernels(KernelTable& table);
+void AddGatherScatterKernels(KernelTable& table);
 void AddReduceKernels(KernelTable& table);
 void AddNnKernels(KernelTable& table);
 

@@ -6,6 +6,8 @@ const KernelTable& Kernels() {
   static const KernelTable* const table = [] {
     auto* t = new KernelTable;
     AddElementwiseKernels(*t);
+    AddShapeKernels(*t);
+    AddGatherScatterKernels(*t);
     return t;
   }();
   return *table;
