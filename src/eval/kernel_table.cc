@@ -8,6 +8,8 @@ const KernelTable& Kernels() {
     AddElementwiseKernels(*t);
     AddShapeKernels(*t);
     AddGatherScatterKernels(*t);
+    AddReduceKernels(*t);
+    AddNnKernels(*t);
     return t;
   }();
   return *table;
