@@ -12,23 +12,10 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/hash/hash.h"
 #include "passes/graph_sites.h"
+#include "passes/tensor_contents.h"
 
 namespace onnxkit::passes {
 namespace {
-
-// A tensor's contents in one comparable form: its raw bytes (a view for inline data, read
-// for external data), or for strings the elements each prefixed by their length.
-StatusOr<Bytes> Contents(const Tensor& t) {
-  if (t.data_type == static_cast<int32_t>(DataType::kString)) {
-    std::string out;
-    for (const std::string& s : t.string_data) {
-      out += fmt::format("{}:", s.size());
-      out += s;
-    }
-    return Bytes::Own(std::move(out));
-  }
-  return t.Data();
-}
 
 // Why `v` must keep its own initializer, or nullopt when it may be merged into a peer.
 std::optional<std::string> WhyKept(const Value& v, const absl::flat_hash_set<std::string>& bound) {
@@ -65,7 +52,7 @@ StatusOr<PassResult> DedupeInitializersPass::Run(Model& model, PassContext&) {
       // The first value of each distinct content seen so far, by hash of the contents.
       absl::flat_hash_map<size_t, std::vector<Value*>> keepers;
       for (Value* v : values) {
-        StatusOr<Bytes> contents = Contents(*v->initializer());
+        StatusOr<Bytes> contents = TensorContents(*v->initializer());
         if (!contents.ok()) {
           result.Skip(
               fmt::format("{}/{}", site.path, v->name()),
@@ -75,7 +62,7 @@ StatusOr<PassResult> DedupeInitializersPass::Run(Model& model, PassContext&) {
         std::vector<Value*>& same_hash = keepers[absl::HashOf(contents->view())];
         Value* keeper = nullptr;
         for (Value* k : same_hash) {
-          StatusOr<Bytes> k_contents = Contents(*k->initializer());
+          StatusOr<Bytes> k_contents = TensorContents(*k->initializer());
           if (k_contents.ok() && k_contents->view() == contents->view()) keeper = k;
           if (keeper) break;
         }

@@ -11,9 +11,15 @@
 #include "passes/d2s_to_convtranspose.h"
 #include "passes/dedupe_initializers.h"
 #include "passes/dynamic_scales.h"
+#include "passes/eliminate_common_subexpressions.h"
 #include "passes/eliminate_dead_code.h"
 #include "passes/eliminate_identity.h"
+#include "passes/eliminate_nop.h"
 #include "passes/fold_constants.h"
+#include "passes/fuse_consecutive_casts.h"
+#include "passes/fuse_consecutive_reshapes.h"
+#include "passes/fuse_consecutive_squeezes.h"
+#include "passes/fuse_consecutive_transposes.h"
 #include "passes/infer_shapes.h"
 #include "passes/inline_functions.h"
 #include "passes/s2d_to_conv.h"
@@ -76,6 +82,32 @@ std::span<const PassInfo> BuiltinPassTable() {
        "order every graph's nodes topologically, moving only nodes that come too early",
        {},
        &Make<TopologicalSortPass>},
+      // The eliminations and chain merges `simplify` runs (issue 12).
+      {"eliminate-common-subexpressions",
+       "compute equal nodes (same op, inputs and attributes) once; never random ops",
+       {},
+       &Make<EliminateCommonSubexpressionsPass>},
+      {"eliminate-nop",
+       "remove nodes that return their input: inference Dropout, Cast to the same type, "
+       "full Slice, identity Transpose/Reshape/Expand, zero Pad, Add 0, Mul 1, ...",
+       {},
+       &Make<EliminateNopPass>},
+      {"fuse-consecutive-transposes",
+       "merge Transpose chains into one Transpose (none when they cancel)",
+       {},
+       &Make<FuseConsecutiveTransposesPass>},
+      {"fuse-consecutive-reshapes",
+       "make a Reshape of a Reshape read the first one's input",
+       {},
+       &Make<FuseConsecutiveReshapesPass>},
+      {"fuse-consecutive-squeezes",
+       "cancel Squeeze/Unsqueeze pairs and merge Squeeze or Unsqueeze chains",
+       {},
+       &Make<FuseConsecutiveSqueezesPass>},
+      {"fuse-consecutive-casts",
+       "make a Cast of a Cast read the first one's input when the first loses nothing",
+       {},
+       &Make<FuseConsecutiveCastsPass>},
       {"dynamic-scales", "make the constant scales of Resize and Upsample a graph input",
        kDynamicScalesOptions, &Make<DynamicScalesPass>},
       {"s2d-to-conv",
