@@ -16,12 +16,17 @@
 #include "passes/eliminate_identity.h"
 #include "passes/eliminate_nop.h"
 #include "passes/fold_constants.h"
+#include "passes/fuse_add_into_conv.h"
+#include "passes/fuse_bn_into_conv.h"
 #include "passes/fuse_consecutive_casts.h"
 #include "passes/fuse_consecutive_reshapes.h"
 #include "passes/fuse_consecutive_squeezes.h"
 #include "passes/fuse_consecutive_transposes.h"
+#include "passes/fuse_mul_into_conv.h"
+#include "passes/fuse_pad_into_conv.h"
 #include "passes/infer_shapes.h"
 #include "passes/inline_functions.h"
+#include "passes/matmul_add_to_gemm.h"
 #include "passes/s2d_to_conv.h"
 #include "passes/topological_sort.h"
 
@@ -126,6 +131,27 @@ std::span<const PassInfo> BuiltinPassTable() {
        &Make<InferShapesPass>},
       {"inline-functions", "replace calls of model-local functions by their bodies",
        kInlineFunctionsOptions, &Make<InlineFunctionsPass>},
+      // Fusions (passes/fusion_support.h).
+      {"fuse-bn-into-conv",
+       "fold an inference-mode BatchNormalization into the Conv or ConvTranspose before it",
+       {},
+       &Make<FuseBnIntoConvPass>},
+      {"fuse-add-into-conv",
+       "fold the Add of a per-channel constant into the bias of the Conv before it",
+       {},
+       &Make<FuseAddIntoConvPass>},
+      {"fuse-mul-into-conv",
+       "fold the Mul by a per-channel constant into the weights of the Conv before it",
+       {},
+       &Make<FuseMulIntoConvPass>},
+      {"matmul-add-to-gemm",
+       "replace a 2-D MatMul followed by the Add of a constant by one Gemm",
+       {},
+       &Make<MatMulAddToGemmPass>},
+      {"fuse-pad-into-conv",
+       "fold a zero Pad into the pads of the Conv or count-including AveragePool after it",
+       {},
+       &Make<FusePadIntoConvPass>},
   };
   return kTable;
 }
