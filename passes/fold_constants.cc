@@ -17,6 +17,7 @@
 #include "onnxkit/name_table.h"
 #include "onnxkit/topological_sort.h"
 #include "passes/graph_sites.h"
+#include "passes/infer_shapes.h"
 
 namespace onnxkit::passes {
 namespace {
@@ -193,18 +194,29 @@ class TypeSnapshot {
     }
   }
 
+  // Takes the partial types of intermediate values away before an inference (so that it
+  // refines them), keeping the declarations they had when the pass started.
+  void ForgetPartial(Model& model) {
+    for (auto& [v, info] : ForgetPartialTypes(model)) original_.try_emplace(v, std::move(info));
+  }
+
   // Forgets the values of `graph` (about to be destroyed: its addresses may be reused).
   void Forget(Graph& graph) {
     ForEachGraphUnder(graph, [&](Graph& g) {
       for (Value* v : g.values()) {
         untyped_.erase(v);
         declared_.erase(v);
+        original_.erase(v);
       }
     });
   }
 
-  // Removes the types of values that had none and the value_info entries added since.
+  // Gives back the declarations partial types had, removes the types of values that had
+  // none and the value_info entries added since.
   void Restore(Model& model) {
+    for (auto& [v, info] : original_) {
+      if (v->kind() != Value::Kind::kUndefined) v->mutable_info() = info;
+    }
     for (Graph* g : AllGraphs(model)) {
       for (Value* v : g->values()) {
         if (untyped_.contains(v) && v->kind() != Value::Kind::kInitializer) {
@@ -221,6 +233,7 @@ class TypeSnapshot {
  private:
   absl::flat_hash_set<const Value*> untyped_;
   absl::flat_hash_set<const Value*> declared_;
+  absl::flat_hash_map<Value*, ValueInfo> original_;
 };
 
 // The names in use outside `excluded` (and its sub-graphs), so that what moves out of it
@@ -241,12 +254,18 @@ class Folder {
   Folder(Model& model, const Settings& settings, PassResult& result)
       : model_(model), settings_(settings), result_(result), types_(model) {}
 
+  // Sweeps until a sweep folds nothing, inferring types before each: a fold can make dims
+  // known that a Shape further down needs.
   Status Run() {
-    (void)InferModel(model_);  // what it cannot infer stays unknown: no fold needs it
-    bool restart = true;
-    while (restart) {
-      skipped_.clear();
-      ONNXKIT_ASSIGN_OR_RETURN(restart, Sweep());
+    for (int64_t before = -1; Progress() > before;) {
+      before = Progress();
+      types_.ForgetPartial(model_);
+      (void)InferModel(model_);  // what it cannot infer stays unknown: no fold needs it
+      bool restart = true;
+      while (restart) {
+        skipped_.clear();
+        ONNXKIT_ASSIGN_OR_RETURN(restart, Sweep());
+      }
     }
     for (SkippedCandidate& s : skipped_) result_.Skip(std::move(s.where), std::move(s.reason));
     ONNXKIT_RETURN_IF_ERROR(RemoveOrphans());
@@ -255,6 +274,11 @@ class Folder {
   }
 
  private:
+  int64_t Progress() const {
+    return result_.Stat("nodes-folded") + result_.Stat("shapes-folded") +
+           result_.Stat("ifs-inlined");
+  }
+
   // One walk over every graph, parents first. True when an If was replaced by its branch:
   // the walk then starts again (the graphs changed under it).
   StatusOr<bool> Sweep() {

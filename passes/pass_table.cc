@@ -127,8 +127,7 @@ std::span<const PassInfo> BuiltinPassTable() {
        FoldConstantsPass::kOptions, &Make<FoldConstantsPass>},
       {"infer-shapes",
        "write the types and shapes inference finds into the model (value_info)",
-       {},
-       &Make<InferShapesPass>},
+       InferShapesPass::kOptions, &Make<InferShapesPass>},
       {"inline-functions", "replace calls of model-local functions by their bodies",
        kInlineFunctionsOptions, &Make<InlineFunctionsPass>},
       // Fusions (passes/fusion_support.h).

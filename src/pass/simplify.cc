@@ -12,12 +12,26 @@ namespace onnxkit {
 namespace {
 
 // THE LIST: one round of simplify. Shape inference first, so that folding sees every dim it
-// can; constants into initializers before folding reads them; then the eliminations and
-// cleanups. Passes written on other branches (eliminate-nop,
-// eliminate-common-subexpressions, the fuse-* passes, matmul-add-to-gemm) join here.
+// can; constants into initializers before folding reads them; then the eliminations, the
+// chain merges and the fusions into Conv and Gemm; dead code last, so that the next round
+// starts from a clean graph. A new pass joins here (and nowhere else).
 constexpr std::string_view kRoundPasses[] = {
-    "infer-shapes",        "constant-to-initializer", "fold-constants",
-    "eliminate-identity",  "eliminate-dead-code",
+    "infer-shapes",
+    "constant-to-initializer",
+    "fold-constants",
+    "eliminate-identity",
+    "eliminate-nop",
+    "eliminate-common-subexpressions",
+    "fuse-consecutive-transposes",
+    "fuse-consecutive-reshapes",
+    "fuse-consecutive-squeezes",
+    "fuse-consecutive-casts",
+    "fuse-bn-into-conv",
+    "fuse-add-into-conv",
+    "fuse-mul-into-conv",
+    "fuse-pad-into-conv",
+    "matmul-add-to-gemm",
+    "eliminate-dead-code",
 };
 constexpr std::string_view kPreparePasses[] = {"inline-functions"};
 constexpr std::string_view kFinishPasses[] = {"topological-sort"};
@@ -58,6 +72,7 @@ void AddSteps(Pipeline& pipeline, std::span<const std::string_view> names,
   for (std::string_view name : names) {
     if (std::find(options.skip.begin(), options.skip.end(), name) != options.skip.end()) continue;
     PipelineStep step{std::string(name), {}};
+    if (name == "infer-shapes") step.options.emplace_back("refresh", "true");
     if (name == "fold-constants") {
       step.options.emplace_back("max-size", std::to_string(options.max_size));
       if (!options.subgraphs) step.options.emplace_back("subgraphs", "false");
