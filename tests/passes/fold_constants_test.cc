@@ -143,6 +143,27 @@ TEST(FoldConstantsPass, ShapeFoldsFromInferredDimsAndLeavesNoInferredTypes) {
   EXPECT_CLEAN(*model);
 }
 
+TEST(FoldConstantsPass, DimsAFoldMadeKnownFoldInTheSameRun) {
+  // r's shape is known only once k is folded: the pass infers again after a sweep that
+  // folded, and the partial type it found first does not stand in the way.
+  auto model = Parse(R"(
+    <ir_version: 8, opset_import: ["" : 17]>
+    g (float[2,3] X) => (float[3,2] R, int64[2] S) <int64[2] A = {6, 4}, int64[2] B = {2, 2}> {
+      k = Div(A, B)
+      r = Reshape(X, k)
+      R = Neg(r)
+      s = Shape(r)
+      S = Add(s, s)
+    })");
+  ASSERT_TRUE(model);
+  RUN_PASS_OR_FAIL(result, kPass, *model);
+  EXPECT_EQ(result.Stat("shapes-folded"), 1);
+  EXPECT_THAT(OpTypes(*model->graph), ElementsAre("Reshape", "Neg"));
+  EXPECT_THAT(InitializerValues<int64_t>(*model->graph, "S"), ElementsAre(6, 4));
+  EXPECT_EQ(model->graph->Lookup("r")->type(), nullptr);
+  EXPECT_CLEAN(*model);
+}
+
 TEST(FoldConstantsPass, NothingToFoldLeavesTheModelAsItWas) {
   auto model = Parse(R"(
     <ir_version: 8, opset_import: ["" : 17]>
