@@ -77,20 +77,20 @@ TEST(CanEvaluate, RefusesUnknownOpsAndUnrepresentedTypes) {
     <ir_version: 8, opset_import: ["" : 13]>
     g (float[1] x) => (float[1] y, float[1] z) {
       y = Add(x, x)
-      z = Hardmax(x)
+      z = Det(x)
     })");
   ASSERT_NE(model, nullptr);
   const Node* add = model->graph->first_node();
-  const Node* hardmax = model->graph->last_node();
+  const Node* det = model->graph->last_node();
   const int32_t f = static_cast<int32_t>(DataType::kFloat);
   const int32_t c = static_cast<int32_t>(DataType::kComplex64);
   EXPECT_TRUE(CanEvaluate(*add, 13, std::vector<int32_t>{f, f}).supported);
   EvalSupport complex = CanEvaluate(*add, 13, std::vector<int32_t>{c, c});
   EXPECT_FALSE(complex.supported);
   EXPECT_NE(complex.reason.find("complex64"), std::string::npos) << complex.reason;
-  EvalSupport unknown = CanEvaluate(*hardmax, 13, std::vector<int32_t>{f});
+  EvalSupport unknown = CanEvaluate(*det, 13, std::vector<int32_t>{f});
   EXPECT_FALSE(unknown.supported);
-  EXPECT_NE(unknown.reason.find("Hardmax"), std::string::npos) << unknown.reason;
+  EXPECT_NE(unknown.reason.find("Det"), std::string::npos) << unknown.reason;
 }
 
 }  // namespace
