@@ -1,5 +1,6 @@
 #include "eval/array.h"
 
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -186,11 +187,26 @@ Array Array::Reshaped(std::vector<int64_t> new_dims) const {
   return a;
 }
 
+namespace {
+
+// `v` as a float rounded to odd: truncated toward zero, with the last bit set when that
+// lost anything. Rounding this float to nearest-even at float16's or bfloat16's precision
+// (at least two bits fewer) gives the nearest value to `v` itself; rounding v to float
+// first (nearest-even) and then again could land on a tie that v was not, and round wrong.
+float RoundToOddFloat(double v) {
+  float f = static_cast<float>(v);
+  if (static_cast<double>(f) == v || std::isnan(v)) return f;
+  if (std::fabs(static_cast<double>(f)) > std::fabs(v)) f = std::nextafter(f, 0.0f);
+  return std::bit_cast<float>(std::bit_cast<uint32_t>(f) | 1u);
+}
+
+}  // namespace
+
 double RoundTo(int32_t type, double v) {
   switch (Dt(type)) {
     case DataType::kFloat: return static_cast<float>(v);
-    case DataType::kFloat16: return Float16ToFloat(FloatToFloat16(static_cast<float>(v)));
-    case DataType::kBfloat16: return Bfloat16ToFloat(FloatToBfloat16(static_cast<float>(v)));
+    case DataType::kFloat16: return Float16ToFloat(FloatToFloat16(RoundToOddFloat(v)));
+    case DataType::kBfloat16: return Bfloat16ToFloat(FloatToBfloat16(RoundToOddFloat(v)));
     default: return v;
   }
 }

@@ -112,6 +112,8 @@ const KernelTable& Kernels();
 
 // The families; kernel_table.cc calls each once.
 void AddElementwiseKernels(KernelTable& table);
+void AddUnaryKernels(KernelTable& table);
+void AddCastKernels(KernelTable& table);
 void AddShapeKernels(KernelTable& table);
 void AddGatherScatterKernels(KernelTable& table);
 void AddReduceKernels(KernelTable& table);

@@ -10,6 +10,8 @@ const KernelTable& Kernels() {
     AddGatherScatterKernels(*t);
     AddReduceKernels(*t);
     AddNnKernels(*t);
+    AddUnaryKernels(*t);
+    AddCastKernels(*t);
     return t;
   }();
   return *table;

@@ -31,8 +31,9 @@ TEST(EvaluateModel, AddsWithBroadcastingInFloat32Precision) {
 }
 
 TEST(EvaluateModel, IntegerOverflowWrapsAtTheElementWidth) {
+  // Mul takes int8 from Mul-14 on.
   auto model = Parse(R"(
-    <ir_version: 8, opset_import: ["" : 13]>
+    <ir_version: 8, opset_import: ["" : 14]>
     g (int8[2] x, int8[2] z) => (int8[2] y) {
       y = Mul(x, z)
     })");
