@@ -79,12 +79,18 @@ std::optional<Image> StaticImage(const Value& v, const TypeMap& types) {
 }
 
 // Whether `n` only moves elements (default domain): a chain of these run on a tensor of
-// element indices (by the evaluator) says where each output element comes from.
+// element indices (by the evaluator) says where each output element comes from. ScatterND
+// without a reduction moves its updates into its data (PyTorch's slice assignment into a
+// zero tensor, once constant folding has made the indices constant); Expand repeats
+// elements, which the block check then refuses unless it repeats none.
 bool IsDataMovement(const Node& n) {
-  static constexpr std::string_view kOps[] = {"Identity",  "Reshape",      "Flatten",     "Squeeze",
-                                              "Unsqueeze", "Transpose",    "Slice",       "Concat",
-                                              "Split",     "SpaceToDepth", "DepthToSpace"};
+  static constexpr std::string_view kOps[] = {
+      "Identity", "Reshape", "Flatten",      "Squeeze",      "Unsqueeze", "Transpose", "Slice",
+      "Concat",   "Split",   "SpaceToDepth", "DepthToSpace", "Expand",    "ScatterND"};
   if (!n.domain.empty() && n.domain != "ai.onnx") return false;
+  if (n.op_type == "ScatterND" && n.GetString("reduction").value_or("none") != "none") {
+    return false;
+  }
   return std::find(std::begin(kOps), std::end(kOps), n.op_type) != std::end(kOps);
 }
 
@@ -122,7 +128,15 @@ StatusOr<Array> ConcatChannels(const std::vector<const Array*>& parts) {
 }
 
 // The inputs of a data-movement node whose elements it moves (the others are parameters).
-bool IsDataInput(const Node& n, size_t index) { return n.op_type == "Concat" || index == 0; }
+bool IsDataInput(const Node& n, size_t index) {
+  if (n.op_type == "ScatterND") return index == 0 || index == 2;  // data, updates
+  return n.op_type == "Concat" || index == 0;
+}
+
+// A constant that a ScatterND writes into: its elements must all be overwritten.
+bool IsBlank(const Node& n, size_t index, const Value& v) {
+  return n.op_type == "ScatterND" && index == 0 && IsConstant(&v);
+}
 
 std::string Where(const Node& n) {
   return n.name.empty() ? n.op_type : fmt::format("{} '{}'", n.op_type, n.name);
@@ -134,6 +148,7 @@ struct Region {
   absl::flat_hash_set<const Node*> members;
   std::vector<Value*> sources;  // values read from outside (distinct)
   std::vector<Value*> params;   // constant parameter inputs
+  std::vector<Value*> blanks;   // constants ScatterNDs write into (IsBlank)
 };
 
 class RegionBuilder {
@@ -155,7 +170,9 @@ class RegionBuilder {
     for (size_t i = 0; i < p->inputs().size(); ++i) {
       Value* in = p->input(i);
       if (!in) continue;
-      if (IsDataInput(*p, i)) {
+      if (IsBlank(*p, i, *in)) {
+        region_.blanks.push_back(in);
+      } else if (IsDataInput(*p, i)) {
         ONNXKIT_RETURN_IF_ERROR(Visit(in));
       } else if (IsConstant(in)) {
         region_.params.push_back(in);
@@ -220,6 +237,9 @@ StatusOr<Block> SpaceToDepthBlock(const Array& y, const std::vector<int64_t>& x)
     for (int64_t ch = 0; ch < k; ++ch) {
       for (int64_t i = 0; i < y.dims[2]; ++i) {
         for (int64_t j = 0; j < y.dims[3]; ++j, ++at) {
+          if (y.ints[at] < 0) {
+            return absl::InvalidArgumentError("an element comes from a constant, not the input");
+          }
           Decoded d = Decode(y.ints[at], x);
           const int64_t dy = d.h - i * b, dx = d.w - j * b;
           if (d.n != n || dy < 0 || dy >= b || dx < 0 || dx >= b) {
@@ -261,6 +281,9 @@ StatusOr<Block> DepthToSpaceBlock(const Array& y, const std::vector<int64_t>& x)
     for (int64_t ch = 0; ch < c; ++ch) {
       for (int64_t h = 0; h < y.dims[2]; ++h) {
         for (int64_t w = 0; w < y.dims[3]; ++w, ++at) {
+          if (y.ints[at] < 0) {
+            return absl::InvalidArgumentError("an element comes from a constant, not the input");
+          }
           Decoded d = Decode(y.ints[at], x);
           if (d.n != n || d.h != h / b || d.w != w / b) {
             return absl::InvalidArgumentError("an element moves out of its block");
@@ -379,7 +402,6 @@ class Rewriter {
       StatusOr<Region> region = Collect(g, ends, x);
       if (!region.ok() || region->sources.size() != 1 || region->sources[0] != x) continue;
       StatusOr<Array> y = Evaluate(*region, ends, *x, image->dims, run);
-      if (!y.ok()) continue;
       StatusOr<Block> block = direction_ == BlockDirection::kSpaceToDepth
                                   ? SpaceToDepthBlock(*y, image->dims)
                                   : DepthToSpaceBlock(*y, image->dims);
@@ -459,6 +481,15 @@ class Rewriter {
       ONNXKIT_ASSIGN_OR_RETURN(Tensor t, ConstantTensor(p));
       ONNXKIT_ASSIGN_OR_RETURN(Array a, eval::FromTensor(t, kMaxElements));
       values.emplace(p, std::move(a));
+    }
+    // A blank's elements get index -1: one left in the result is an element the input does
+    // not provide, which no block reorganisation has.
+    for (const Value* b : region.blanks) {
+      if (values.contains(b)) continue;
+      ONNXKIT_ASSIGN_OR_RETURN(Tensor t, ConstantTensor(b));
+      ONNXKIT_ASSIGN_OR_RETURN(int64_t n, eval::CheckedCount(t.dims, kMaxElements));
+      values.emplace(b, Array::Ints(static_cast<int32_t>(DataType::kInt64), t.dims,
+                                    std::vector<int64_t>(static_cast<size_t>(n), -1)));
     }
     for (const Node* n : region.nodes) {
       std::vector<const Array*> inputs;
@@ -574,7 +605,9 @@ class Rewriter {
         result_.Count("nodes-removed");
       }
     }
-    for (Value* p : region.params) {
+    std::vector<Value*> constants = region.params;
+    constants.insert(constants.end(), region.blanks.begin(), region.blanks.end());
+    for (Value* p : constants) {
       if (p->has_uses() || p->is_graph_output() || p->kind() == Value::Kind::kUndefined) continue;
       if (Node* producer = p->producer()) {
         if (producer->graph()->RemoveNode(producer).ok()) removed_.insert(producer);

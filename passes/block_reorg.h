@@ -1,12 +1,14 @@
 // Space-to-depth and depth-to-space in any form, found by evaluation and replaced by a
 // strided convolution (internal; shared by s2d-to-conv and d2s-to-convtranspose).
 //
-// A candidate is a chain of data-movement ops (src/eval/data_movement.h: Reshape,
-// Transpose, Slice, Concat, Split, Squeeze, Unsqueeze, Flatten, Identity, SpaceToDepth,
-// DepthToSpace) whose parameters are constants and whose elements all come from one 4-D
-// tensor X; also a run of consecutive inputs of a Concat that come from one X (FFDNet puts
-// a noise map beside the reorganised image). The pass pushes the element indices of X
-// through the chain and reads off where each output element comes from. It rewrites only
+// A candidate is a chain of data-movement ops (Reshape, Transpose, Slice, Concat, Split,
+// Squeeze, Unsqueeze, Flatten, Identity, SpaceToDepth, DepthToSpace, Expand, and ScatterND
+// without reduction) whose parameters are constants and whose elements all come from one
+// 4-D tensor X — a ScatterND may write into a constant, whose elements must then all be
+// overwritten; also a run of consecutive inputs of a Concat that come from one X (FFDNet
+// puts a noise map beside the reorganised image). The pass pushes the element indices of X
+// through the chain with the evaluator (src/eval) and reads off where each output element
+// comes from. It rewrites only
 // when that is a block reorganisation with a static block size b:
 //   space-to-depth: Y[n, k, i, j] = X[n, c(k), i·b + dy(k), j·b + dx(k)], k ↔ (c, dy, dx)
 //     one to one → Conv(X, W) with W[k, c, dy, dx] = 1, kernel and strides b, no pads;

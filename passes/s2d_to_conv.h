@@ -12,8 +12,9 @@
 // double chains are left alone). Recurses into sub-graphs and function bodies (weights are Constant
 // nodes there). Refuses, with a reason: a chain whose result is not a block reorganisation, one
 // whose intermediate values are read elsewhere, other element types. Chains with unknown shapes,
-// parameters computed at run time, or ops other than data movement (FFDNet's ScatterND
-// form, which needs the evaluator) are not candidates.
+// parameters computed at run time, or ops other than data movement are not candidates: FFDNet's
+// ScatterND form (slice assignment into zeros) is one only once its indices are constants
+// (constant folding first).
 // Caveat: an inf or NaN in a block becomes NaN across that output pixel's channels.
 #pragma once
 

@@ -67,9 +67,12 @@ std::vector<int64_t> StaticDims(const Value& v) {
 IntTensor EvaluateChain(const Model& model) {
   const Graph& g = *model.graph;
   absl::flat_hash_map<const Value*, Array> values;
+  // The indices as float32 (exact below 2^24), so that a chain mixing the input with float
+  // constants (ScatterND into zeros) runs as typed.
   IntTensor iota = IntTensor::Iota(StaticDims(*g.inputs()[0]));
   values.emplace(g.inputs()[0],
-                 Array::Ints(static_cast<int32_t>(DataType::kInt64), iota.dims, iota.data));
+                 Array::Reals(static_cast<int32_t>(DataType::kFloat), iota.dims,
+                              std::vector<double>(iota.data.begin(), iota.data.end())));
   for (const Node* n : g.nodes()) {
     std::vector<Array> params;
     params.reserve(n->inputs().size());
@@ -99,7 +102,7 @@ IntTensor EvaluateChain(const Model& model) {
     for (size_t i = 0; i < outs->size(); ++i) values.emplace(n->output(i), (*outs)[i]);
   }
   const Array& out = values.at(g.outputs()[0]);
-  return IntTensor{out.dims, out.ints};
+  return IntTensor{out.dims, std::vector<int64_t>(out.reals.begin(), out.reals.end())};
 }
 
 std::vector<float> WeightOf(const Node& conv) {
@@ -250,6 +253,49 @@ TEST(S2dToConv, AConcatRunBesideAForeignInput) {
   EXPECT_CLEAN(*model);
 }
 
+// PyTorch's slice assignment into zeros (FFDNet) once constant folding has made the
+// ScatterND indices and the Expand shape constants: the zeros are all overwritten.
+constexpr const char* kScatterIntoZeros = R"(
+    <ir_version: 8, opset_import: ["" : 13]>
+    g (float[1,1,4,4] x) => (float[1,4,2,2] y)
+        <float[1,4,2,2] z = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+         int64[1,1,2] i0 = {0, 0}, int64[1,1,2] i1 = {0, 1}, int64[1,1,2] i2 = {0, 2},
+         int64[1,1,2] i3 = {0, %d}, int64[2] s00 = {0, 0}, int64[2] s01 = {0, 1},
+         int64[2] s10 = {1, 0}, int64[2] s11 = {1, 1}, int64[2] e = {4, 4},
+         int64[2] ax = {2, 3}, int64[2] st = {2, 2}, int64[4] shape = {1, 1, 2, 2}> {
+      a = Slice(x, s00, e, ax, st)
+      ae = Expand(a, shape)
+      y0 = ScatterND(z, i0, ae)
+      b = Slice(x, s01, e, ax, st)
+      y1 = ScatterND(y0, i1, b)
+      c = Slice(x, s10, e, ax, st)
+      y2 = ScatterND(y1, i2, c)
+      d = Slice(x, s11, e, ax, st)
+      y = ScatterND(y2, i3, d)
+    })";
+
+TEST(S2dToConv, ScatterNDIntoZerosWithConstantIndices) {
+  char text[2048];
+  std::snprintf(text, sizeof text, kScatterIntoZeros, 3);
+  auto model = ExpectExactRewrite("s2d-to-conv", text, "Conv");
+  ASSERT_NE(model, nullptr);
+  EXPECT_THAT(OpTypes(*model->graph), ElementsAre("Conv"));
+  // The zeros and the indices went with the chain.
+  EXPECT_EQ(model->graph->initializers().size(), 1u);
+}
+
+TEST(S2dToConv, ScatterNDThatLeavesZerosIsRefused) {
+  // The last slice overwrites channel 2 again: channel 3 keeps its zeros.
+  char text[2048];
+  std::snprintf(text, sizeof text, kScatterIntoZeros, 2);
+  auto model = Parse(text);
+  ASSERT_NE(model, nullptr);
+  PassResult result = RunNamed("s2d-to-conv", *model);
+  EXPECT_FALSE(result.changed);
+  ASSERT_FALSE(result.skipped.empty());
+  EXPECT_THAT(result.skipped[0].reason, HasSubstr("comes from a constant"));
+}
+
 TEST(S2dToConv, AReshapeThatIsNoBlockReorganisationIsRefused) {
   auto model = Parse(R"(
     <ir_version: 8, opset_import: ["" : 13]>
@@ -338,7 +384,7 @@ TEST(BlockReorganisation, CorpusExports) {
         Case{"pixel_unshuffle_shuffle.onnx", 1, 1}, Case{"super_resolution_opset10.onnx", 0, 1},
         Case{"super_resolution_opset11.onnx", 0, 1},
         // PyTorch writes FFDNet's slice assignments as ScatterND into zeros, whose
-        // indices are computed from shapes: not data movement the propagation knows.
+        // indices are computed from shapes: a candidate only after constant folding.
         Case{"ffdnet_s2d_slices.onnx", 0, 0},
         // Channel shuffles and attention reshapes are no block reorganisations.
         Case{"shufflenet_v2_x1_0.onnx", 0, 0}, Case{"swin_t.onnx", 0, 0}}) {
