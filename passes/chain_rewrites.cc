@@ -34,7 +34,8 @@ Status BypassedNodes::RemoveUnread(const GraphSite& site, PassResult& result,
     Node* n = nodes_[i];
     if (removed.contains(n)) continue;
     bool read = false;
-    for (const Value* v : n->outputs()) read = read || (v && (v->has_uses() || v->is_graph_output()));
+    for (const Value* v : n->outputs())
+      read = read || (v && (v->has_uses() || v->is_graph_output()));
     if (read) continue;
     if (Status status = site.graph->RemoveNode(n); !status.ok()) {
       return absl::InternalError(

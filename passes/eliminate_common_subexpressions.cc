@@ -33,9 +33,9 @@ bool IsNonDeterministic(const Node& n) {
 // Why `n` may not be merged with an equal node, or nullopt.
 std::optional<std::string> WhyRefused(const Model& model, const Node& n) {
   if (!IsOnnxDomain(n.domain)) {
-    return model.FindFunction(n) ? "it calls a model-local function, which may be random"
-                                 : fmt::format("'{}' is no ONNX domain: the op is not known",
-                                               NormalDomain(n.domain));
+    return model.FindFunction(n)
+               ? "it calls a model-local function, which may be random"
+               : fmt::format("'{}' is no ONNX domain: the op is not known", NormalDomain(n.domain));
   }
   if (IsNonDeterministic(n)) return fmt::format("{} is not deterministic", n.op_type);
   for (const Attribute& a : n.attributes) {
@@ -95,8 +95,8 @@ std::string AttributesKey(const Node& n) {
 }
 
 std::string NodeKey(const Node& n) {
-  std::string key = fmt::format("{}|{}|{}|{}|", NormalDomain(n.domain), n.op_type, n.overload,
-                                n.inputs().size());
+  std::string key =
+      fmt::format("{}|{}|{}|{}|", NormalDomain(n.domain), n.op_type, n.overload, n.inputs().size());
   for (const Value* v : n.inputs()) key += fmt::format("{},", static_cast<const void*>(v));
   key += "|";
   for (const Value* v : n.outputs()) key += v ? '1' : '0';

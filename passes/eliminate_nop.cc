@@ -118,7 +118,8 @@ Verdict Reshape(const Site& s) {
     return Unknown(fmt::format("its input's dim {} is unknown", i));
   }
   // A -1 cannot be inferred from zero elements.
-  if (minus_one && std::any_of(dims->begin(), dims->end(), [](const Dim& d) { return IsDim(d, 0); })) {
+  if (minus_one &&
+      std::any_of(dims->begin(), dims->end(), [](const Dim& d) { return IsDim(d, 0); })) {
     return Works();
   }
   return Same(s.n.input(0));
@@ -209,18 +210,14 @@ Verdict Pad(const Site& s) {
   PadParams p = PadParamsOf(s.n, s.version);
   if (p.pads.computed()) return Unknown(ComputedParam("pads are"));
   if (!p.pads.known()) return Works();
-  bool zero = std::all_of(p.pads.values.begin(), p.pads.values.end(),
-                          [](int64_t v) { return v == 0; });
+  bool zero =
+      std::all_of(p.pads.values.begin(), p.pads.values.end(), [](int64_t v) { return v == 0; });
   return zero ? Same(s.n.input(0)) : Works();
 }
 
-Verdict Concat(const Site& s) {
-  return s.n.inputs().size() == 1 ? Same(s.n.input(0)) : Works();
-}
+Verdict Concat(const Site& s) { return s.n.inputs().size() == 1 ? Same(s.n.input(0)) : Works(); }
 
-Verdict Split(const Site& s) {
-  return s.n.outputs().size() == 1 ? Same(s.n.input(0)) : Works();
-}
+Verdict Split(const Site& s) { return s.n.outputs().size() == 1 ? Same(s.n.input(0)) : Works(); }
 
 Verdict Tile(const Site& s) {
   if (s.version < 6) return Works();
@@ -300,9 +297,9 @@ Verdict Judge(const Site& s) {
 
 bool IsCandidateOp(const Node& n) {
   static constexpr std::string_view kOps[] = {
-      "Dropout", "Cast",      "CastLike", "Expand", "Reshape", "Flatten", "Squeeze",
-      "Unsqueeze", "Slice",   "Transpose", "Pad",   "Concat",  "Split",   "Tile",
-      "Add",     "Sub",       "Mul",      "Div"};
+      "Dropout", "Cast",      "CastLike", "Expand",    "Reshape", "Flatten",
+      "Squeeze", "Unsqueeze", "Slice",    "Transpose", "Pad",     "Concat",
+      "Split",   "Tile",      "Add",      "Sub",       "Mul",     "Div"};
   return NormalDomain(n.domain).empty() &&
          std::find(std::begin(kOps), std::end(kOps), n.op_type) != std::end(kOps);
 }

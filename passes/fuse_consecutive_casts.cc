@@ -93,9 +93,8 @@ StatusOr<PassResult> FuseConsecutiveCastsPass::Run(Model& model, PassContext&) {
       }
       if (!FormatOf(static_cast<int32_t>(*t2))) {
         // Strings, for one, print a float32 and its float64 widening differently.
-        result.Skip(NodePath(site, *n, at),
-                    fmt::format("casts to {} are not handled",
-                                DataTypeName(static_cast<int32_t>(*t2))));
+        result.Skip(NodePath(site, *n, at), fmt::format("casts to {} are not handled",
+                                                        DataTypeName(static_cast<int32_t>(*t2))));
         continue;
       }
       if (!HoldsExactly(static_cast<int32_t>(*t1), *t0)) {

@@ -136,9 +136,8 @@ class Fuser {
       if (*an == *bn) return Cancel(site, n, x, path, removed);
       return false;  // partly cancelling pairs are left alone
     }
-    std::vector<int64_t> combined =
-        unsqueeze_first ? SortedUnion(*bn, PositionsOutside(*bn, *an))
-                        : SortedUnion(*an, PositionsOutside(*an, *bn));
+    std::vector<int64_t> combined = unsqueeze_first ? SortedUnion(*bn, PositionsOutside(*bn, *an))
+                                                    : SortedUnion(*an, PositionsOutside(*an, *bn));
     const int64_t version = OnnxVersionOf(model_, n);
     if (version >= 13) {
       if (!names_) names_ = NameTable::ValueNames(model_);

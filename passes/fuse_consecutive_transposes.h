@@ -9,8 +9,8 @@
 // reads x with perm r. The first goes when nothing else reads y (y stays for its other
 // readers). A chain of n Transposes becomes one in one run.
 // Refuses (a skip with the reason): perms of different lengths or not permutations; a perm
-// that refers to a function's attribute; an identity pair whose output is a graph output that x cannot
-// take the name of.
+// that refers to a function's attribute; an identity pair whose output is a graph output
+// that x cannot take the name of.
 // Recurses into If/Loop/Scan bodies and function bodies; training graphs are left alone.
 // Counters: transposes-fused (second Transposes rewritten), nodes-removed.
 #pragma once

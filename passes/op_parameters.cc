@@ -41,8 +41,8 @@ IntsParam SqueezeAxes(const Node& node, int64_t version) {
 
 SliceParams SliceParamsOf(const Node& node, int64_t version) {
   if (version < 10) {
-    return {IntsAttribute(node, "starts"), IntsAttribute(node, "ends"),
-            IntsAttribute(node, "axes"), IntsParam{}};
+    return {IntsAttribute(node, "starts"), IntsAttribute(node, "ends"), IntsAttribute(node, "axes"),
+            IntsParam{}};
   }
   return {IntsInput(node, 1), IntsInput(node, 2), IntsInput(node, 3), IntsInput(node, 4)};
 }

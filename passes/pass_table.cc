@@ -20,6 +20,7 @@
 #include "passes/fuse_bn_into_conv.h"
 #include "passes/fuse_consecutive_casts.h"
 #include "passes/fuse_consecutive_reshapes.h"
+#include "passes/fuse_consecutive_slices.h"
 #include "passes/fuse_consecutive_squeezes.h"
 #include "passes/fuse_consecutive_transposes.h"
 #include "passes/fuse_mul_into_conv.h"
@@ -113,6 +114,10 @@ std::span<const PassInfo> BuiltinPassTable() {
        "make a Cast of a Cast read the first one's input when the first loses nothing",
        {},
        &Make<FuseConsecutiveCastsPass>},
+      {"fuse-consecutive-slices",
+       "merge a Slice of a Slice over other axes into one Slice",
+       {},
+       &Make<FuseConsecutiveSlicesPass>},
       {"dynamic-scales", "make the constant scales of Resize and Upsample a graph input",
        kDynamicScalesOptions, &Make<DynamicScalesPass>},
       {"s2d-to-conv",

@@ -2,7 +2,8 @@
 // model of corpus/models (with the weights the corpus_weights fixture writes) and of
 // corpus/valid-edge, each pass alone
 //   eliminate-common-subexpressions, eliminate-nop, fuse-consecutive-transposes,
-//   fuse-consecutive-reshapes, fuse-consecutive-squeezes, fuse-consecutive-casts
+//   fuse-consecutive-reshapes, fuse-consecutive-squeezes, fuse-consecutive-casts,
+//   fuse-consecutive-slices
 // and all of them in a row followed by eliminate-dead-code, run through the library; the
 // result must Verify() and Check() clean (when the original does) and, saved, compute the
 // original's outputs under ONNX Runtime (support/ort_oracle.h). A rewrite that changed
@@ -27,10 +28,11 @@ const std::vector<Rewrite>& Rewrites() {
       {"fuse-consecutive-reshapes", {"fuse-consecutive-reshapes"}},
       {"fuse-consecutive-squeezes", {"fuse-consecutive-squeezes"}},
       {"fuse-consecutive-casts", {"fuse-consecutive-casts"}},
+      {"fuse-consecutive-slices", {"fuse-consecutive-slices"}},
       {"eliminations",
        {"eliminate-common-subexpressions", "eliminate-nop", "fuse-consecutive-transposes",
         "fuse-consecutive-reshapes", "fuse-consecutive-squeezes", "fuse-consecutive-casts",
-        "eliminate-dead-code"}},
+        "fuse-consecutive-slices", "eliminate-dead-code"}},
   };
   return kRewrites;
 }
