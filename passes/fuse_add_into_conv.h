@@ -7,13 +7,13 @@
 // scalars (one value for every channel). The Conv's weight and bias (if any) are constant and
 // nothing but the Add reads its output. In the main graph, sub-graphs at any depth and
 // function bodies.
-// Produces: the same Conv with bias B' = B + k (B = 0 when absent), stored in the weight's type under
-// a fresh name; the Conv takes over the Add's output name (a graph output keeps its name). The
-// old bias and the constant go when nothing else reads them.
+// Produces: the same Conv with bias B' = B + k (B = 0 when absent), stored in the weight's type
+// under a fresh name; the Conv takes over the Add's output name (a graph output keeps its
+// name). The old bias and the constant go when nothing else reads them.
 // Refuses (a skip with the reason): a constant of another shape ([C] alone lines up with the
 // last axis, not the channels), rank or type; a non-constant operand; a Conv output read
-// elsewhere or returned; weights computed at run time or not of a float type. An Add that does
-// not read a Conv output is no candidate.
+// elsewhere or returned; weights computed at run time or not of a float type; constants that
+// training_info binds. An Add that does not read a Conv output is no candidate.
 // Counters: adds-fused.
 #pragma once
 

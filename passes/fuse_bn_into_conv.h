@@ -15,7 +15,8 @@
 // output besides Y, which opsets 7–13 produce only in training); spatial=0 (opsets 7–8);
 // opsets before 7 (is_test / consumed_inputs forms); a Conv output read elsewhere or returned;
 // weights or BatchNormalization parameters computed at run time, of another shape, or of a
-// non-float type. BatchNormalization after anything but a Conv is no candidate.
+// non-float type; constants that training_info binds. BatchNormalization after anything but a
+// Conv is no candidate.
 // Counters: batchnorms-fused.
 #pragma once
 

@@ -34,7 +34,8 @@ StatusOr<std::vector<int64_t>> ZeroPads(const Node& pad, int64_t version, size_t
     std::optional<std::span<const int64_t>> attr = pad.GetInts("pads");
     if (!attr) return Refuse("it has no pads attribute");
     pads.assign(attr->begin(), attr->end());
-    if (pad.GetFloat("value").value_or(0.0f) != 0.0f) return Refuse("it pads with a non-zero value");
+    if (pad.GetFloat("value").value_or(0.0f) != 0.0f)
+      return Refuse("it pads with a non-zero value");
   } else {
     if (!pad.input(1)) return Refuse("it has no pads input");
     ONNXKIT_ASSIGN_OR_RETURN(pads, ConstantInts(pad.input(1), "pads"));
@@ -87,14 +88,15 @@ Status CheckReader(const Node& reader, int64_t version) {
     return Refuse("MaxPool pads with -inf: a zero Pad differs where the input is negative");
   }
   if (reader.GetString("auto_pad").value_or("NOTSET") != "NOTSET") {
-    return Refuse(fmt::format("the {} has auto_pad={}", reader.op_type,
-                              *reader.GetString("auto_pad")));
+    return Refuse(
+        fmt::format("the {} has auto_pad={}", reader.op_type, *reader.GetString("auto_pad")));
   }
   if (reader.Is("", "AveragePool")) {
     if (version < 7 || reader.GetInt("count_include_pad").value_or(0) != 1) {
       return Refuse("the AveragePool does not count padding (count_include_pad=0)");
     }
-    if (reader.GetInt("ceil_mode").value_or(0) != 0) return Refuse("the AveragePool has ceil_mode=1");
+    if (reader.GetInt("ceil_mode").value_or(0) != 0)
+      return Refuse("the AveragePool has ceil_mode=1");
   }
   return absl::OkStatus();
 }
@@ -104,7 +106,8 @@ Status CheckReader(const Node& reader, int64_t version) {
 Status CheckPoolPads(const Node& pool, const std::vector<int64_t>& pads) {
   std::optional<std::span<const int64_t>> kernel = pool.GetInts("kernel_shape");
   const size_t spatial = pads.size() / 2;
-  if (!kernel || kernel->size() != spatial) return Refuse("the AveragePool's kernel_shape is unusable");
+  if (!kernel || kernel->size() != spatial)
+    return Refuse("the AveragePool's kernel_shape is unusable");
   for (size_t i = 0; i < spatial; ++i) {
     if (pads[i] >= (*kernel)[i] || pads[spatial + i] >= (*kernel)[i]) {
       return Refuse(fmt::format(
@@ -124,8 +127,8 @@ class Rewriter {
     if (!padded || padded->use_count() != 1) return absl::OkStatus();
     const Use use = padded->uses().front();
     Node& reader = *use.node;
-    const bool candidate = reader.Is("", "Conv") || reader.Is("", "AveragePool") ||
-                           reader.Is("", "MaxPool");
+    const bool candidate =
+        reader.Is("", "Conv") || reader.Is("", "AveragePool") || reader.Is("", "MaxPool");
     if (!candidate || use.input_index != 0) return absl::OkStatus();
     Status why = TryFuse(site, pad, reader);
     if (absl::IsInternal(why)) return why;
@@ -162,7 +165,8 @@ class Rewriter {
     reader.SetAttribute(Attribute::Ints("pads", std::move(merged)));
     Status removed = site.graph->RemoveNode(&pad);
     if (!removed.ok()) {
-      return absl::InternalError(fmt::format("{}: {}", NodePath(site, pad), std::string(removed.message())));
+      return absl::InternalError(
+          fmt::format("{}: {}", NodePath(site, pad), std::string(removed.message())));
     }
     for (size_t i = 1; i < pad_inputs.size(); ++i) editor_.DropIfUnread(pad_inputs[i]);
     result_.changed = true;

@@ -14,8 +14,8 @@
 // Refuses (a skip with the reason): MaxPool (it pads with −inf, so a zero Pad is not the same
 // unless the input is never negative), AveragePool without count_include_pad=1 or with
 // ceil_mode=1 or whose pads would reach its kernel size (ONNX Runtime refuses pool pads as
-// large as the kernel), auto_pad other than NOTSET, other modes (reflect, edge, wrap), a non-zero or
-// run-time value, run-time pads, negative pads (cropping), pads on the batch or channel axis, a
+// large as the kernel), auto_pad other than NOTSET, other modes (reflect, edge, wrap), a non-zero
+// or run-time value, run-time pads, negative pads (cropping), pads on the batch or channel axis, a
 // padded tensor read elsewhere or returned, Pad-1. A Pad read by anything else is no
 // candidate.
 // Counters: pads-fused.

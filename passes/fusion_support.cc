@@ -62,17 +62,15 @@ bool IsFloatType(int32_t type) {
     case DataType::kFloat:
     case DataType::kDouble:
     case DataType::kFloat16:
-    case DataType::kBfloat16:
-      return true;
-    default:
-      return false;
+    case DataType::kBfloat16: return true;
+    default: return false;
   }
 }
 
 StatusOr<std::vector<double>> FloatValues(const Tensor& tensor) {
   if (!IsFloatType(tensor.data_type)) {
-    return Refuse(fmt::format("'{}' is {}, not a float type", tensor.name,
-                              DataTypeName(tensor.data_type)));
+    return Refuse(
+        fmt::format("'{}' is {}, not a float type", tensor.name, DataTypeName(tensor.data_type)));
   }
   return ToDoubles(tensor, kMaxWeightElements);
 }
@@ -169,12 +167,11 @@ StatusOr<ConvWeights> FusableConv(const Node& conv, const Node& reader) {
   if (conv.graph() != reader.graph()) return Refuse("its producer is in an enclosing graph");
   const Value* out = conv.output(0);
   if (out->is_graph_output()) {
-    return Refuse(fmt::format("the {}'s output '{}' is also a graph output", conv.op_type,
-                              out->name()));
+    return Refuse(
+        fmt::format("the {}'s output '{}' is also a graph output", conv.op_type, out->name()));
   }
   if (out->use_count() != 1) {
-    return Refuse(fmt::format("the {}'s output '{}' has other readers", conv.op_type,
-                              out->name()));
+    return Refuse(fmt::format("the {}'s output '{}' has other readers", conv.op_type, out->name()));
   }
   ConvWeights w;
   w.conv = const_cast<Node*>(&conv);
@@ -189,8 +186,8 @@ StatusOr<ConvWeights> FusableConv(const Node& conv, const Node& reader) {
   }
   ONNXKIT_ASSIGN_OR_RETURN(int64_t count, weight->ElementCount());
   if (count > kMaxWeightElements) {
-    return Refuse(fmt::format("the {}'s weight has {} elements (more than {})", conv.op_type,
-                              count, kMaxWeightElements));
+    return Refuse(fmt::format("the {}'s weight has {} elements (more than {})", conv.op_type, count,
+                              kMaxWeightElements));
   }
   if (conv.op_type == "Conv") {
     w.channels = weight->dims[0];
@@ -279,7 +276,8 @@ Status FoldChannelAffine(Editor& editor, const GraphSite& site, const ConvWeight
   editor.TakeOver(*follower.output(0), *y);
   Status removed = site.graph->RemoveNode(&follower);
   if (!removed.ok()) {
-    return absl::InternalError(fmt::format("{}: {}", NodePath(site, follower), std::string(removed.message())));
+    return absl::InternalError(
+        fmt::format("{}: {}", NodePath(site, follower), std::string(removed.message())));
   }
   for (Value* v : follower_inputs) editor.DropIfUnread(v);
   if (new_w != old_w) editor.DropIfUnread(old_w);
@@ -289,8 +287,8 @@ Status FoldChannelAffine(Editor& editor, const GraphSite& site, const ConvWeight
 
 StatusOr<std::vector<double>> PerChannelValues(const Tensor& k, size_t rank, int64_t channels) {
   if (k.dims.size() > rank) {
-    return Refuse(fmt::format("the constant has rank {}, more than the output's {}",
-                              k.dims.size(), rank));
+    return Refuse(
+        fmt::format("the constant has rank {}, more than the output's {}", k.dims.size(), rank));
   }
   // Axis j of k lines up with output axis j + (rank − k rank); the channel axis is 1.
   const int64_t channel_axis = static_cast<int64_t>(k.dims.size()) - static_cast<int64_t>(rank) + 1;

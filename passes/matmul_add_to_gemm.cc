@@ -34,12 +34,9 @@ bool GemmTakes(int32_t type, int64_t version) {
   switch (static_cast<DataType>(type)) {
     case DataType::kFloat:
     case DataType::kDouble:
-    case DataType::kFloat16:
-      return true;
-    case DataType::kBfloat16:
-      return version >= 13;
-    default:
-      return false;
+    case DataType::kFloat16: return true;
+    case DataType::kBfloat16: return version >= 13;
+    default: return false;
   }
 }
 
@@ -78,7 +75,8 @@ class Rewriter {
  private:
   Status TryFuse(const GraphSite& site, Node& add, Node& matmul, size_t side) {
     const int64_t version = model_.OpsetVersionOf(add).value_or(0);
-    if (version < 7) return Refuse(fmt::format("opset {} (Gemm broadcasts C from opset 7)", version));
+    if (version < 7)
+      return Refuse(fmt::format("opset {} (Gemm broadcasts C from opset 7)", version));
     if (matmul.graph() != add.graph()) return Refuse("the MatMul is in an enclosing graph");
     Value* product = matmul.output(0);
     if (product->is_graph_output()) {
@@ -94,19 +92,21 @@ class Rewriter {
     ONNXKIT_ASSIGN_OR_RETURN(Matrix a, MatrixOf(site, *matmul.input(0), "MatMul input A"));
     ONNXKIT_ASSIGN_OR_RETURN(Matrix b, MatrixOf(site, *matmul.input(1), "MatMul input B"));
     if (!GemmTakes(c->data_type, version)) {
-      return Refuse(fmt::format("element type {} at opset {}", DataTypeName(c->data_type), version));
+      return Refuse(
+          fmt::format("element type {} at opset {}", DataTypeName(c->data_type), version));
     }
     ONNXKIT_RETURN_IF_ERROR(CheckBias(*c, a, b));
 
-    Node* gemm = site.graph->InsertNodeBefore(
-        &add, "Gemm", {matmul.input(0), matmul.input(1), c_value},
-        {editor_.FreshValueName(add.output(0)->name() + "/gemm")});
+    Node* gemm =
+        site.graph->InsertNodeBefore(&add, "Gemm", {matmul.input(0), matmul.input(1), c_value},
+                                     {editor_.FreshValueName(add.output(0)->name() + "/gemm")});
     gemm->name = editor_.FreshNodeName(matmul.name.empty() ? "Gemm" : matmul.name + "/Gemm");
     editor_.TakeOver(*add.output(0), *gemm->output(0));
     for (Node* gone : {&add, &matmul}) {
       Status removed = site.graph->RemoveNode(gone);
       if (!removed.ok()) {
-        return absl::InternalError(fmt::format("{}: {}", NodePath(site, *gone), std::string(removed.message())));
+        return absl::InternalError(
+            fmt::format("{}: {}", NodePath(site, *gone), std::string(removed.message())));
       }
     }
     result_.changed = true;

@@ -69,10 +69,10 @@ TEST(FuseAddIntoConvPass, RefusesOtherShapesRuntimeOperandsAndSharedOutputs) {
     })",
                    "fuse-add-into-conv");
   EXPECT_FALSE(r.result.changed);
-  EXPECT_THAT(Skips(r.result),
-              ElementsAre(HasSubstr("the constant [2] varies along an axis other than the channels"),
-                          HasSubstr("'d' is not constant"),
-                          HasSubstr("'c3' has other readers")));
+  EXPECT_THAT(
+      Skips(r.result),
+      ElementsAre(HasSubstr("the constant [2] varies along an axis other than the channels"),
+                  HasSubstr("'d' is not constant"), HasSubstr("'c3' has other readers")));
 }
 
 }  // namespace

@@ -37,8 +37,8 @@ TEST(FuseBnIntoConvPass, FoldsTheBatchNormIntoWeightsAndBias) {
   EXPECT_EQ(r.model->graph->first_node()->output(0)->name(), "y");
   // Only the two new constants are left: the old weights and the BN's parameters are gone.
   EXPECT_EQ(r.model->graph->initializers().size(), 2u);
-  const double scale[3] = {1.0, 2.0, 0.5}, bias[3] = {0.0, 1.0, -1.0},
-               mean[3] = {0.2, -0.1, 0.4}, var[3] = {1.0, 0.5, 2.0};
+  const double scale[3] = {1.0, 2.0, 0.5}, bias[3] = {0.0, 1.0, -1.0}, mean[3] = {0.2, -0.1, 0.4},
+               var[3] = {1.0, 0.5, 2.0};
   const double w[6] = {0.5, -1.0, 2.0, 0.25, -0.75, 1.5}, cb[3] = {0.1, -0.2, 0.3};
   std::vector<double> new_w = InputValues(*r.model, "Conv", 1);
   std::vector<double> new_b = InputValues(*r.model, "Conv", 2);
@@ -86,9 +86,9 @@ TEST(FuseBnIntoConvPass, FoldsIntoAGroupedConvTranspose) {
   std::vector<double> new_w = InputValues(*r.model, "ConvTranspose", 1);
   ASSERT_EQ(new_w.size(), 16u);
   const double s0 = 2.0 / std::sqrt(1.0 + double{1e-5f}), s1 = 0.5 / std::sqrt(3.0 + double{1e-5f});
-  EXPECT_NEAR(new_w[0], 1 * s0, 1e-6);    // input channel 0, group 0: output channel 0
-  EXPECT_NEAR(new_w[4], 5 * s0, 1e-6);    // input channel 1, group 0: output channel 0
-  EXPECT_NEAR(new_w[8], -1 * s1, 1e-6);   // input channel 2, group 1: output channel 1
+  EXPECT_NEAR(new_w[0], 1 * s0, 1e-6);   // input channel 0, group 0: output channel 0
+  EXPECT_NEAR(new_w[4], 5 * s0, 1e-6);   // input channel 1, group 0: output channel 0
+  EXPECT_NEAR(new_w[8], -1 * s1, 1e-6);  // input channel 2, group 1: output channel 1
   EXPECT_NEAR(new_w[15], 2 * s1, 1e-6);
   EXPECT_SAME_UNDER_ORT(kText, "fuse-bn-into-conv");
 }
@@ -148,8 +148,7 @@ TEST(FuseBnIntoConvPass, FiresInSubgraphsAndFunctionBodies) {
   EXPECT_THAT(Names(r.model->functions[0]->body->outputs()), ElementsAre("Y"));
   testing::TempDir dir;
   testing::WriteFile(dir / "m.onnx", testing::ModelFromText(kText));
-  EXPECT_PASSES_KEEP_OUTPUTS(dir / "m.onnx",
-      {"fuse-bn-into-conv"}, testing::BothBranches());
+  EXPECT_PASSES_KEEP_OUTPUTS(dir / "m.onnx", {"fuse-bn-into-conv"}, testing::BothBranches());
 }
 
 TEST(FuseBnIntoConvPass, RefusesWhatIsNotAnInferenceBatchNormAfterAConv) {
@@ -173,10 +172,10 @@ TEST(FuseBnIntoConvPass, RefusesWhatIsNotAnInferenceBatchNormAfterAConv) {
     })",
                    "fuse-bn-into-conv");
   EXPECT_FALSE(r.result.changed);
-  EXPECT_THAT(Skips(r.result), ElementsAre(HasSubstr("training_mode=1"),
-                                           HasSubstr("weight is not constant"),
-                                           HasSubstr("'c3' is also a graph output"),
-                                           HasSubstr("mean is not constant")));
+  EXPECT_THAT(
+      Skips(r.result),
+      ElementsAre(HasSubstr("training_mode=1"), HasSubstr("weight is not constant"),
+                  HasSubstr("'c3' is also a graph output"), HasSubstr("mean is not constant")));
 }
 
 TEST(FuseBnIntoConvPass, RefusesOldOpsetsAndTrainingOutputs) {

@@ -50,10 +50,9 @@ inline std::vector<double> InputValues(const Model& model, std::string_view op, 
 }  // namespace onnxkit::fusion_test
 
 // The model of `text` and its rewrite by `pass` compute the same under ONNX Runtime.
-#define EXPECT_SAME_UNDER_ORT(text, pass)                                 \
-  do {                                                                    \
-    ::onnxkit::testing::TempDir dir_;                                     \
-    ::onnxkit::testing::WriteFile(dir_ / "m.onnx",                        \
-                                  ::onnxkit::testing::ModelFromText(text)); \
-    EXPECT_PASSES_KEEP_OUTPUTS(dir_ / "m.onnx", {pass});                  \
+#define EXPECT_SAME_UNDER_ORT(text, pass)                                                    \
+  do {                                                                                       \
+    ::onnxkit::testing::TempDir dir_;                                                        \
+    ::onnxkit::testing::WriteFile(dir_ / "m.onnx", ::onnxkit::testing::ModelFromText(text)); \
+    EXPECT_PASSES_KEEP_OUTPUTS(dir_ / "m.onnx", {pass});                                     \
   } while (0)

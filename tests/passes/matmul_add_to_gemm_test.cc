@@ -74,10 +74,10 @@ TEST(MatMulAddToGemmPass, RefusesNdMatMulsSharedProductsAndGrowingBiases) {
     })",
                    "matmul-add-to-gemm");
   EXPECT_FALSE(r.result.changed);
-  EXPECT_THAT(Skips(r.result), ElementsAre(HasSubstr("input A 'a3' is 3-D"),
-                                           HasSubstr("other operand is not constant"),
-                                           HasSubstr("'p3' has other readers"),
-                                           HasSubstr("constant is 3-D")));
+  EXPECT_THAT(
+      Skips(r.result),
+      ElementsAre(HasSubstr("input A 'a3' is 3-D"), HasSubstr("other operand is not constant"),
+                  HasSubstr("'p3' has other readers"), HasSubstr("constant is 3-D")));
 }
 
 TEST(MatMulAddToGemmPass, RefusesIntegerMatrices) {
