@@ -26,6 +26,7 @@ constexpr std::string_view kRoundPasses[] = {
     "fuse-consecutive-reshapes",
     "fuse-consecutive-squeezes",
     "fuse-consecutive-casts",
+    "fuse-consecutive-slices",
     "fuse-bn-into-conv",
     "fuse-add-into-conv",
     "fuse-mul-into-conv",
