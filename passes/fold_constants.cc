@@ -75,6 +75,13 @@ std::optional<std::vector<Dim>> KnownDims(const Value& v) {
   return type->shape->dims;
 }
 
+// Whether inference may yet find dims of `v` it does not know (a symbolic dim stays so).
+bool MayBecomeKnown(const Value& v) {
+  std::optional<std::vector<Dim>> dims = KnownDims(v);
+  return !dims || std::any_of(dims->begin(), dims->end(),
+                              [](const Dim& d) { return d.kind == Dim::Kind::kUnknown; });
+}
+
 std::string DimText(const Dim& d) {
   return d.kind == Dim::Kind::kParam ? fmt::format("symbolic ({})", d.param) : "unknown";
 }
@@ -254,16 +261,18 @@ class Folder {
   Folder(Model& model, const Settings& settings, PassResult& result)
       : model_(model), settings_(settings), result_(result), types_(model) {}
 
-  // Sweeps until a sweep folds nothing, inferring types before each: a fold can make dims
-  // known that a Shape further down needs.
+  // Infers types, then sweeps; again while a sweep folded something and left a Shape or
+  // Size waiting for an unknown dim: the fold may have made it known. (A sweep in
+  // topological order already folds everything that only needed constants.)
   Status Run() {
-    for (int64_t before = -1; Progress() > before;) {
+    for (int64_t before = -1; Progress() > before && (before < 0 || shapes_pending_);) {
       before = Progress();
       types_.ForgetPartial(model_);
       (void)InferModel(model_);  // what it cannot infer stays unknown: no fold needs it
       bool restart = true;
       while (restart) {
         skipped_.clear();
+        shapes_pending_ = false;
         ONNXKIT_ASSIGN_OR_RETURN(restart, Sweep());
       }
     }
@@ -350,6 +359,7 @@ class Folder {
     if (is_shape) {
       StatusOr<Tensor> value = ShapeOrSize(n);
       if (!value.ok()) {
+        shapes_pending_ = shapes_pending_ || (Given(n.input(0)) && MayBecomeKnown(*n.input(0)));
         Skip(site, n, std::string(StatusMessage(value.status())));
         return false;
       }
@@ -608,6 +618,7 @@ class Folder {
   TypeSnapshot types_;
   std::vector<SkippedCandidate> skipped_;  // of the last sweep
   size_t index_ = 0;                       // of the node the sweep is at, in its graph
+  bool shapes_pending_ = false;  // a Shape or Size of the last sweep met an unknown dim
   // Values whose reader a fold removed, by the graph that owns them.
   absl::flat_hash_map<const Graph*, std::vector<Value*>> orphans_;
 };
