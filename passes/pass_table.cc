@@ -14,16 +14,18 @@
 #include "passes/eliminate_common_subexpressions.h"
 #include "passes/eliminate_dead_code.h"
 #include "passes/eliminate_identity.h"
+#include "passes/eliminate_nop.h"
+#include "passes/fold_constants.h"
 #include "passes/fuse_add_into_conv.h"
 #include "passes/fuse_bn_into_conv.h"
-#include "passes/fuse_mul_into_conv.h"
-#include "passes/fuse_pad_into_conv.h"
-#include "passes/eliminate_nop.h"
 #include "passes/fuse_consecutive_casts.h"
 #include "passes/fuse_consecutive_reshapes.h"
 #include "passes/fuse_consecutive_slices.h"
 #include "passes/fuse_consecutive_squeezes.h"
 #include "passes/fuse_consecutive_transposes.h"
+#include "passes/fuse_mul_into_conv.h"
+#include "passes/fuse_pad_into_conv.h"
+#include "passes/infer_shapes.h"
 #include "passes/inline_functions.h"
 #include "passes/matmul_add_to_gemm.h"
 #include "passes/s2d_to_conv.h"
@@ -124,6 +126,13 @@ std::span<const PassInfo> BuiltinPassTable() {
       {"d2s-to-convtranspose",
        "replace depth-to-space (op or reshape/transpose chains) by a strided ConvTranspose",
        kBlockReorgOptions, &Make<D2sToConvTransposePass>},
+      {"fold-constants",
+       "compute what does not depend on the inputs: constant nodes, Shape and Size of static "
+       "dims, If on a constant condition",
+       FoldConstantsPass::kOptions, &Make<FoldConstantsPass>},
+      {"infer-shapes",
+       "write the types and shapes inference finds into the model (value_info)",
+       InferShapesPass::kOptions, &Make<InferShapesPass>},
       {"inline-functions", "replace calls of model-local functions by their bodies",
        kInlineFunctionsOptions, &Make<InlineFunctionsPass>},
       // Fusions (passes/fusion_support.h).

@@ -2,19 +2,16 @@
 // stderr what changed (nodes per op type, file size, time per pass).
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <filesystem>
 #include <iostream>
-#include <map>
 
 #include "cli_common.h"
 #include "onnxkit/escape.h"
 #include "onnxkit/pass.h"
+#include "onnxkit/simplify.h"
+#include "pass_report.h"
 
 namespace onnxkit::cli {
 namespace {
-
-namespace fs = std::filesystem;
 
 constexpr int kDefaultFixedPointRounds = 10;
 
@@ -31,6 +28,8 @@ struct RewriteArgs {
   std::string dynamic_scales;  // the new input's name; empty: not asked for
   bool s2d_to_conv = false;
   bool d2s_to_convtranspose = false;
+  // Run the simplify pipeline (onnxkit/simplify.h) before the --pass steps.
+  bool simplify = false;
 };
 
 constexpr char kDefaultScalesName[] = "scales";
@@ -55,178 +54,10 @@ std::string PipelineText(const CLI::App& cmd, const RewriteArgs& args) {
 
 bool AnyShorthand(const CLI::App& cmd) {
   for (const char* flag :
-       {"--inline", "--dynamic-scales", "--s2d-to-conv", "--d2s-to-convtranspose"}) {
+       {"--inline", "--dynamic-scales", "--s2d-to-conv", "--d2s-to-convtranspose", "--simplify"}) {
     if (cmd.count(flag) > 0) return true;
   }
   return false;
-}
-
-// ---------------------------------------------------------------------------------------
-// What the report compares.
-
-// Nodes per op type in every graph of the model (sub-graphs, functions and training graphs
-// too); a domain other than the default one is shown before the op type.
-std::map<std::string, int64_t> NodesPerOpType(const Model& model) {
-  std::map<std::string, int64_t> counts;
-  ForEachGraph(model, [&](const Graph& graph) {
-    for (const Node* node : graph.nodes()) {
-      std::string_view domain = NormalDomain(node->domain);
-      ++counts[domain.empty() ? node->op_type : fmt::format("{}:{}", domain, node->op_type)];
-    }
-  });
-  return counts;
-}
-
-// The size of the model file at `path`, or of the serialized model when `path` is no regular
-// file (stdin, stdout, a pipe); nullopt when neither is known.
-std::optional<uint64_t> ModelSize(const std::string& path, const Model& model,
-                                  bool serialized_is_the_file) {
-  std::error_code error;
-  if (path != "-" && fs::is_regular_file(path, error)) {
-    uint64_t size = fs::file_size(path, error);
-    if (!error) return size;
-  }
-  if (!serialized_is_the_file) return std::nullopt;
-  auto bytes = SaveBytes(model);
-  if (!bytes.ok()) return std::nullopt;
-  return bytes->size();
-}
-
-// ---------------------------------------------------------------------------------------
-// Rendering.
-
-// Columns: the first left-aligned, the others right-aligned.
-std::string RenderTable(const std::vector<std::vector<std::string>>& rows) {
-  std::vector<size_t> widths;
-  for (const auto& row : rows) {
-    widths.resize(std::max(widths.size(), row.size()));
-    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
-  }
-  std::string text;
-  for (const auto& row : rows) {
-    std::string line = " ";
-    for (size_t i = 0; i < row.size(); ++i) {
-      line += i == 0 ? fmt::format(" {:<{}}", row[i], widths[i])
-                     : fmt::format("  {:>{}}", row[i], widths[i]);
-    }
-    text += line + "\n";
-  }
-  return text;
-}
-
-std::string Seconds(double seconds) {
-  if (seconds < 1e-3) return fmt::format("{:.1f} us", seconds * 1e6);
-  if (seconds < 1) return fmt::format("{:.2f} ms", seconds * 1e3);
-  return fmt::format("{:.2f} s", seconds);
-}
-
-std::string OpTypeTable(const std::map<std::string, int64_t>& before,
-                        const std::map<std::string, int64_t>& after,
-                        std::optional<uint64_t> size_before, std::optional<uint64_t> size_after) {
-  std::vector<std::vector<std::string>> rows = {{"op type", "before", "after"}};
-  std::map<std::string, std::pair<int64_t, int64_t>> both;
-  for (const auto& [op, n] : before) both[op].first = n;
-  for (const auto& [op, n] : after) both[op].second = n;
-  int64_t total_before = 0;
-  int64_t total_after = 0;
-  for (const auto& [op, counts] : both) {
-    total_before += counts.first;
-    total_after += counts.second;
-    if (counts.first == counts.second) continue;
-    rows.push_back(
-        {EscapeForDisplay(op), std::to_string(counts.first), std::to_string(counts.second)});
-  }
-  rows.push_back({"total nodes", std::to_string(total_before), std::to_string(total_after)});
-  auto size_text = [](std::optional<uint64_t> size) {
-    return size ? std::to_string(*size) : std::string("?");
-  };
-  rows.push_back({"model bytes", size_text(size_before), size_text(size_after)});
-  return RenderTable(rows);
-}
-
-// One row per pipeline step: its runs over all rounds added up.
-struct StepTotals {
-  std::string step;
-  int runs = 0;
-  int changed = 0;
-  double seconds = 0;
-  PassResult result;  // counters added up; skipped candidates without repeats
-};
-
-std::vector<StepTotals> TotalsPerStep(const Pipeline& pipeline, const PipelineReport& report) {
-  std::vector<StepTotals> totals;
-  for (const PipelineStep& step : pipeline.steps) {
-    totals.emplace_back();
-    totals.back().step = step.Print();
-  }
-  for (size_t i = 0; i < report.runs.size(); ++i) {
-    const PassRun& run = report.runs[i];
-    StepTotals& t = totals[i % totals.size()];  // every round runs every step, in order
-    ++t.runs;
-    t.changed += run.result.changed ? 1 : 0;
-    t.seconds += run.seconds;
-    for (const auto& [name, value] : run.result.stats) t.result.Count(name, value);
-    for (const SkippedCandidate& s : run.result.skipped) {
-      bool seen = std::any_of(
-          t.result.skipped.begin(), t.result.skipped.end(),
-          [&](const SkippedCandidate& k) { return k.where == s.where && k.reason == s.reason; });
-      if (!seen) t.result.Skip(s.where, s.reason);
-    }
-  }
-  return totals;
-}
-
-std::string PassTable(const std::vector<StepTotals>& totals) {
-  std::vector<std::vector<std::string>> rows = {{"pass", "runs", "changed", "time"}};
-  for (const StepTotals& t : totals) {
-    rows.push_back({EscapeForDisplay(t.step), std::to_string(t.runs), std::to_string(t.changed),
-                    Seconds(t.seconds)});
-  }
-  return RenderTable(rows);
-}
-
-std::string StatsText(const std::vector<StepTotals>& totals) {
-  std::string text;
-  for (const StepTotals& t : totals) {
-    text += fmt::format("  {}:", EscapeForDisplay(t.step));
-    if (t.result.stats.empty()) text += " no counters";
-    for (const auto& [name, value] : t.result.stats) text += fmt::format(" {}={}", name, value);
-    text += "\n";
-    for (const SkippedCandidate& s : t.result.skipped) {
-      text += fmt::format("    skipped {}: {}\n", EscapeForDisplay(s.where),
-                          EscapeForDisplay(s.reason));
-    }
-  }
-  return text;
-}
-
-// What --explain PASS says after a run: for each step of that pass, what it did and every
-// candidate it left alone, with the reason.
-std::string ExplainText(const std::string& pass, const std::vector<StepTotals>& totals) {
-  std::string text;
-  for (const StepTotals& t : totals) {
-    if (t.step != pass && !t.step.starts_with(pass + "{")) continue;
-    text += fmt::format("{}: {}\n", EscapeForDisplay(t.step),
-                        t.changed > 0 ? "changed the model" : "changed nothing");
-    for (const auto& [name, value] : t.result.stats) {
-      text += fmt::format("  {} = {}\n", name, value);
-    }
-    if (t.result.skipped.empty()) text += "  no candidate was left alone\n";
-    for (const SkippedCandidate& s : t.result.skipped) {
-      text += fmt::format("  left alone: {}: {}\n", EscapeForDisplay(s.where),
-                          EscapeForDisplay(s.reason));
-    }
-  }
-  if (text.empty()) text = fmt::format("{}: not in the pipeline\n", EscapeForDisplay(pass));
-  return text;
-}
-
-std::string RoundsText(const PipelineReport& report, int max_rounds) {
-  if (max_rounds == 1) return report.changed ? "changed" : "unchanged";
-  return fmt::format("{} round(s), {}", report.rounds,
-                     report.reached_fixed_point
-                         ? "fixed point reached"
-                         : fmt::format("still changing after {} rounds", max_rounds));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -257,8 +88,8 @@ int Run(const CLI::App& cmd, RewriteArgs args) {
   if (args.input.empty()) return UsageError("a model is required (or --explain PASS)");
   if (cmd.count("--pass") == 0 && !AnyShorthand(cmd)) {
     return UsageError(
-        "--pass (or --inline, --dynamic-scales, --s2d-to-conv, --d2s-to-convtranspose) is "
-        "required (`onnxkit passes` lists the passes)");
+        "--pass (or --simplify, --inline, --dynamic-scales, --s2d-to-conv, "
+        "--d2s-to-convtranspose) is required (`onnxkit passes` lists the passes)");
   }
   args.pipeline = PipelineText(cmd, args);
   bool in_place = cmd.count("--in-place") > 0;
@@ -293,6 +124,21 @@ int Run(const CLI::App& cmd, RewriteArgs args) {
   if (!model.ok()) return Report("rewrite", model.status());
   auto nodes_before = NodesPerOpType(**model);
   auto size_before = ModelSize(args.input, **model, /*serialized_is_the_file=*/true);
+  std::vector<StepTotals> totals;
+  if (args.simplify) {
+    SimplifyOptions simplify_options;
+    simplify_options.verify_each = args.verify_each;
+    simplify_options.explain = args.stats || explain;
+    auto simplified = Simplify(**model, simplify_options, registry);
+    if (!simplified.ok()) {
+      int code = Report("rewrite", simplified.status());
+      std::cerr << "onnxkit rewrite: nothing written\n";
+      return simplified.status().code() == absl::StatusCode::kInternal ? kExitModelProblem : code;
+    }
+    for (const auto& [stage, run] : simplified->stages) {
+      for (StepTotals& t : TotalsPerStep(stage.pipeline, run)) totals.push_back(std::move(t));
+    }
+  }
   auto report = manager->Run(**model);
   if (!report.ok()) {
     // A pass refused the model, or broke it (Internal, which ExitCodeFor counts as I/O):
@@ -301,7 +147,7 @@ int Run(const CLI::App& cmd, RewriteArgs args) {
     std::cerr << "onnxkit rewrite: nothing written\n";
     return report.status().code() == absl::StatusCode::kInternal ? kExitModelProblem : code;
   }
-  std::vector<StepTotals> totals = TotalsPerStep(*pipeline, *report);
+  for (StepTotals& t : TotalsPerStep(*pipeline, *report)) totals.push_back(std::move(t));
   if (explain) std::cerr << ExplainText(args.explain, totals);
   if (dry_run) return kExitOk;
   Status saved = SaveFile(**model, args.output, *save_options);
@@ -315,7 +161,7 @@ int Run(const CLI::App& cmd, RewriteArgs args) {
   bool serialized_is_the_file = save_options->external_data == SaveOptions::ExternalData::kKeep;
   auto size_after = ModelSize(args.output, **model, serialized_is_the_file);
   std::cerr << fmt::format(
-                   "onnxkit rewrite: {}: {}\n",
+                   "onnxkit rewrite: {}{}: {}\n", args.simplify ? "simplify, then " : "",
                    pipeline->steps.empty() ? "empty pipeline" : EscapeForDisplay(pipeline->Print()),
                    RoundsText(*report, max_rounds))
             << OpTypeTable(nodes_before, NodesPerOpType(**model), size_before, size_after);
@@ -357,6 +203,9 @@ const CommandRegistration kRegistration([](CLI::App& app, int* exit_code) {
                   "Without a model: describe pass PASS (summary, options) and exit. With one: "
                   "after the run, say what PASS did and why it left each candidate alone "
                   "(without -o nothing is written)");
+  cmd->add_flag("--simplify", args->simplify,
+                "Run the simplify pipeline (as `onnxkit simplify` with its defaults) before the "
+                "--pass steps");
   cmd->add_flag("--inline", args->inline_functions,
                 "Shorthand: append inline-functions to the pipeline");
   cmd->add_flag(fmt::format("--dynamic-scales{{{}}}", kDefaultScalesName), args->dynamic_scales,

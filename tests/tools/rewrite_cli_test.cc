@@ -83,8 +83,8 @@ TEST(RewriteCli, PassIsRequired) {
   TempDir dir;
   auto r = RunCli({"rewrite", kModel.string(), "-o", (dir / "out.onnx").string()});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_THAT(r.err, HasSubstr("--pass (or --inline, --dynamic-scales, --s2d-to-conv, "
-                               "--d2s-to-convtranspose) is required"));
+  EXPECT_THAT(r.err, HasSubstr("--pass (or --simplify, --inline, --dynamic-scales, "
+                               "--s2d-to-conv, --d2s-to-convtranspose) is required"));
   EXPECT_TRUE(fs::is_empty(dir.path()));
 }
 
