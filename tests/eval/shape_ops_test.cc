@@ -171,11 +171,11 @@ TEST(ShapeOps, PadModesAndWrapOnlyFromOpset19) {
 TEST(ShapeOps, PadAttributesBeforeOpset11AndAxesFrom18) {
   auto out = EvalText(R"(
     <ir_version: 8, opset_import: ["" : 10]>
-    g () => (int32[a] y) <int32[2] x = {1, 2}> {
+    g () => (float[a] y) <float[2] x = {1, 2}> {
       y = Pad<pads = [1, -1], value = 7.0>(x)
     })");
   ASSERT_TRUE(out.ok()) << out.status();
-  EXPECT_EQ(Ints((*out)[0]), (I{7, 1}));
+  EXPECT_EQ(Reals((*out)[0]), (std::vector<double>{7, 1}));
   out = EvalText(R"(
     <ir_version: 8, opset_import: ["" : 18]>
     g () => (bool[a,b] y) <bool[2,2] x = {1, 0, 0, 1}, int64[2] p = {1, 0}, int64[1] ax = {-1}> {

@@ -11,6 +11,7 @@
 #include "onnxkit/io.h"
 #include "onnxkit/ir.h"
 #include "onnxkit/simplify.h"
+#include "support/corpus_rewrites.h"
 #include "support/ort_oracle.h"
 #include "support/test_support.h"
 
@@ -53,7 +54,8 @@ int64_t NodeCount(const Model& model) {
 class SimplifyCorpus : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(SimplifyCorpus, FewerNodesThanOrtBasicAndTheSameOutputs) {
-  const fs::path original = testing::WeightsDir() / (GetParam() + ".onnx");
+  const fs::path original =
+      testing::ReadableCorpusModel(testing::CorpusDir() / "models" / (GetParam() + ".onnx"));
   TempDir dir;
   auto ort = testing::RunProgram(
       ONNXKIT_PYTHON, {"-c", kOrtBasicCount, original.string(), (dir / "ort.onnx").string()});

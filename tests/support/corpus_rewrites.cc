@@ -16,12 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// A model of corpus/models with its weights is read from the copy the fixture made.
-fs::path Readable(const fs::path& corpus_path) {
-  if (corpus_path.parent_path().filename() != "models") return corpus_path;
-  fs::path copy = WeightsDir() / corpus_path.filename();
-  return fs::exists(copy) ? copy : corpus_path;
-}
 
 // Where rewritten models go: beside a model whose weights live in the build tree (external
 // references then stay valid and the weights are not copied), else a temporary folder with
@@ -64,6 +58,12 @@ OrtOracleOptions OracleOptionsFor(const fs::path& model) {
 
 }  // namespace
 
+fs::path ReadableCorpusModel(const fs::path& corpus_path) {
+  if (corpus_path.parent_path().filename() != "models") return corpus_path;
+  fs::path copy = WeightsDir() / corpus_path.filename();
+  return fs::exists(copy) ? copy : corpus_path;
+}
+
 std::vector<fs::path> CorpusModels() {
   std::vector<fs::path> out;
   for (const char* folder : {"models", "valid-edge"}) {
@@ -83,7 +83,7 @@ std::string CorpusTestName(const fs::path& model) {
 void ExpectRewritesKeepOutputs(const fs::path& corpus_model, const std::vector<Rewrite>& rewrites,
                                const std::vector<std::string>& always_clean,
                                std::vector<std::string>* changed_by) {
-  fs::path original = Readable(corpus_model);
+  fs::path original = ReadableCorpusModel(corpus_model);
   auto loaded = LoadFile(original.string());
   EXPECT_TRUE(loaded.ok()) << loaded.status();
   if (!loaded.ok()) return;

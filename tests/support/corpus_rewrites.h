@@ -18,6 +18,10 @@ struct Rewrite {
 // Every model of corpus/models and corpus/valid-edge.
 std::vector<std::filesystem::path> CorpusModels();
 
+// Where a model of corpus/models is read with its weights: the copy the corpus_data fixture
+// made beside them, or the corpus file itself for a model whose weights are inline.
+std::filesystem::path ReadableCorpusModel(const std::filesystem::path& corpus_path);
+
 // The parameterised test's name of a corpus model: "<folder>_<stem>", alphanumerics only.
 std::string CorpusTestName(const std::filesystem::path& model);
 
