@@ -13,8 +13,9 @@
 // nodes there). Refuses, with a reason: a chain whose result is not a block reorganisation, one
 // whose intermediate values are read elsewhere, other element types. Chains with unknown shapes,
 // parameters computed at run time, or ops other than data movement are not candidates: FFDNet's
-// ScatterND form (slice assignment into zeros) is one only once its indices are constants
-// (constant folding first).
+// ScatterND form (slice assignment into zeros) is one only once its indices are constants:
+// `--pass=fold-constants,eliminate-dead-code,s2d-to-conv` (or `simplify` first) rewrites it
+// (tests/passes/s2d_to_conv_after_folding_test.cc).
 // Caveat: an inf or NaN in a block becomes NaN across that output pixel's channels.
 #pragma once
 
