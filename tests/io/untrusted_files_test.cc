@@ -167,12 +167,28 @@ TEST(Locations, AStringTensorStoredExternallyIsRefusedAndReported) {
 // ---------------------------------------------------------------------------------------
 // A model that is not in a folder.
 
+// Makes a fresh folder the current one while it lives: the tests that put a bait file in
+// the current folder must not meet each other's in the shared build folder, where ctest runs
+// them in parallel.
+class InOwnFolder {
+ public:
+  InOwnFolder() : previous_(fs::current_path()) { fs::current_path(folder_.path()); }
+  ~InOwnFolder() { fs::current_path(previous_); }
+  InOwnFolder(const InOwnFolder&) = delete;
+  InOwnFolder& operator=(const InOwnFolder&) = delete;
+
+ private:
+  TempDir folder_;
+  fs::path previous_;
+};
+
 TEST(NoFolder, StdinModelDoesNotReadTheCurrentFolder) {
   TempDir dir;
   auto model = LoadModelReadingW(dir.path());
   ASSERT_TRUE(model);
   std::string bytes = ReadFile(dir / "model.onnx");
   // RunCli's child runs in this process's folder; put a w.bin there that must not be read.
+  InOwnFolder cwd;
   fs::path bait = fs::current_path() / "w.bin";
   ASSERT_FALSE(fs::exists(bait));
   WriteFile(bait, kWeights);
@@ -199,6 +215,7 @@ TEST(NoFolder, EveryReadingCommandTakesTheFolderOfAStdinModel) {
   auto model = LoadModelReadingW(dir.path());
   ASSERT_TRUE(model);
   std::string bytes = ReadFile(dir / "model.onnx");
+  InOwnFolder cwd;
   fs::path bait = fs::current_path() / "w.bin";
   ASSERT_FALSE(fs::exists(bait));
   WriteFile(bait, kWeights);
