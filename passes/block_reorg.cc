@@ -14,9 +14,8 @@
 #include "eval/kernel.h"
 #include "fmt/format.h"
 #include "onnxkit/constant.h"
-#include "onnxkit/infer.h"
 #include "onnxkit/name_table.h"
-#include "passes/model_copies.h"
+#include "passes/static_types.h"
 
 namespace onnxkit::passes {
 namespace {
@@ -30,37 +29,14 @@ constexpr size_t kMaxChainNodes = 256;
 // Cut points tried inside one chain when its whole region is not a candidate.
 constexpr size_t kMaxCuts = 16;
 
-using TypeMap = absl::flat_hash_map<std::string, Type>;
-
-// The types shape inference gives every value of the model, by name, computed on a copy:
-// exports declare no intermediate types, and the pass must not add value_info entries.
-TypeMap InferredTypes(const Model& model) {
-  TypeMap types;
-  StatusOr<std::unique_ptr<Model>> copy = ModelCopies(model).Make();
-  if (!copy.ok()) return types;
-  InferModel(**copy);
-  ForEachGraph(**copy, [&](const Graph& g) {
-    for (const Value* v : g.values()) {
-      if (v->type()) types.try_emplace(v->name(), *v->type());
-    }
-  });
-  return types;
-}
-
-const Type* TypeOf(const Value& v, const TypeMap& types) {
-  if (v.type() && v.type()->shape) return v.type();
-  auto it = types.find(v.name());
-  return it == types.end() ? nullptr : &it->second;
-}
-
 // A 4-D tensor type with static channels, height and width: its dims (an unknown batch
 // counts as 1: a convolution works on each image alike) and element type.
 struct Image {
   std::vector<int64_t> dims;
   int32_t elem_type = 0;
 };
-std::optional<Image> StaticImage(const Value& v, const TypeMap& types) {
-  const Type* t = TypeOf(v, types);
+std::optional<Image> StaticImage(const Value& v, const StaticTypes& types) {
+  const Type* t = types.TypeOf(v);
   if (!t || t->kind != Type::Kind::kTensor || !t->shape || t->shape->dims.size() != 4) {
     return std::nullopt;
   }
@@ -350,7 +326,7 @@ class Rewriter {
         direction_(direction),
         allow_double_(allow_double),
         result_(result),
-        types_(InferredTypes(model)),
+        types_(model),
         values_(NameTable::ValueNames(model)),
         node_names_(NameTable::NodeNames(model)) {}
 
@@ -621,7 +597,7 @@ class Rewriter {
   BlockDirection direction_;
   bool allow_double_;
   PassResult& result_;
-  TypeMap types_;
+  StaticTypes types_;
   NameTable values_;
   NameTable node_names_;
   absl::flat_hash_set<const Node*> removed_;
