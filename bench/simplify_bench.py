@@ -117,6 +117,10 @@ def remove_outputs(work):
 def measure_model(args, launcher, py, model, work):
     """{tool: (best Result, node count or None)} and whether onnxkit kept ORT's outputs."""
     results, same = {}, None
+    # Outputs go beside the model, as a user simplifying an export writes them: there
+    # onnxkit's output keeps referring to the model's weight file instead of copying it (the
+    # other tools write the weights again, inline or in their own file).
+    work = os.path.dirname(model)
     for label, command in tools(args, py):
         out = os.path.join(work, f"out-{label.replace(' ', '_')}.onnx")
         runs = []
@@ -242,8 +246,9 @@ def main():
          f"bench/requirements-peers.txt; {cpu}, {mem / (1 << 30):.0f} GiB RAM; "
          f"best of {args.repeat}.")
     emit()
-    emit("Whole processes (load, optimise, save): wall time in ms, peak RSS in MiB. Nodes are "
-         "the main graph's after each tool. \"same\": onnxkit's output equals the original's "
+    emit("Whole processes (load, optimise, save; outputs written beside the model, where "
+         "onnxkit's output keeps referring to the model's weight file): wall time in ms, peak "
+         "RSS in MiB. Nodes are the main graph's after each tool. \"same\": onnxkit's output equals the original's "
          "under ONNX Runtime (rtol 1e-3, atol 1e-4) on random inputs.")
     emit()
     header = ["model", "nodes"] + [f"{label} nodes" for label in labels]
