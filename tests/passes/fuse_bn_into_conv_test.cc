@@ -7,6 +7,7 @@
 
 #include <cmath>
 
+#include "schema/onnx_api.h"
 #include "passes/fusion_test_util.h"
 
 namespace onnxkit {
@@ -114,6 +115,9 @@ TEST(FuseBnIntoConvPass, KeepsFloat16Weights) {
 }
 
 TEST(FuseBnIntoConvPass, KeepsBfloat16Weights) {
+  if (schema::OnnxVersion().starts_with("1.12")) {
+    GTEST_SKIP() << "ONNX 1.12's text parser has no bfloat16 initializers";
+  }
   // Conv takes bfloat16 from opset 22. The values are bits: 2, 3, 1, 0.5 and 4.
   auto r = Rewrite(R"(
     <ir_version: 10, opset_import: ["" : 22]>

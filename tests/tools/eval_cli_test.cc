@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "schema/onnx_api.h"
 #include "onnxkit/io.h"
 #include "onnxkit/tensor.h"
 #include "support/test_support.h"
@@ -87,6 +88,9 @@ TEST(EvalCli, ValuesTakeTheDeclaredElementTypeAndStaticDimsElseTheirOwn) {
 }
 
 TEST(EvalCli, ReadsPbAndNpyInputsAndWritesOutputsToAFolder) {
+  if (schema::OnnxVersion().starts_with("1.12")) {
+    GTEST_SKIP() << "ONNX 1.12's text parser has no quoted value names";
+  }
   TempDir dir;
   const std::string model = WriteModel(dir, R"(
     <ir_version: 8, opset_import: ["" : 13]>
