@@ -78,6 +78,43 @@ Outputs GatherKernel(const KernelContext& ctx) {
   return One(Take(*data, indices, std::move(dims)));
 }
 
+// For each element of `idx` (same rank as `data`, its values `values`): the flat offset in
+// `data` of the element it names — its own coordinates, with the coordinate on `axis`
+// replaced by its value (GatherElements reads there, ScatterElements writes there).
+StatusOr<std::vector<int64_t>> AxisElementOffsets(const KernelContext& ctx, const Array& data,
+                                                  const Array& idx,
+                                                  const std::vector<int64_t>& values) {
+  const int64_t rank = data.rank();
+  ONNXKIT_ASSIGN_OR_RETURN(const int64_t axis, ctx.Axis(ctx.Int("axis", 0), rank));
+  for (int64_t a = 0; a < rank; ++a) {
+    if (a != axis && idx.dims[static_cast<size_t>(a)] > data.dims[static_cast<size_t>(a)]) {
+      return ctx.Error(fmt::format("indices dims {} exceed data dims {} on axis {}",
+                                   DimsToString(idx.dims), DimsToString(data.dims), a));
+    }
+  }
+  std::vector<int64_t> strides = Strides(data.dims);
+  std::vector<int64_t> offsets;
+  offsets.reserve(values.size());
+  std::vector<int64_t> index(static_cast<size_t>(rank), 0);
+  for (size_t flat = 0; flat < values.size(); ++flat) {
+    int64_t offset = 0;
+    for (int64_t a = 0; a < rank; ++a) {
+      int64_t coord = index[static_cast<size_t>(a)];
+      if (a == axis) {
+        ONNXKIT_ASSIGN_OR_RETURN(
+            coord, ResolveIndex(ctx, values[flat], data.dims[static_cast<size_t>(a)], true));
+      }
+      offset += coord * strides[static_cast<size_t>(a)];
+    }
+    offsets.push_back(offset);
+    for (size_t a = index.size(); a-- > 0;) {
+      if (++index[a] < idx.dims[a]) break;
+      index[a] = 0;
+    }
+  }
+  return offsets;
+}
+
 Outputs GatherElementsKernel(const KernelContext& ctx) {
   ONNXKIT_ASSIGN_OR_RETURN(const Array* data, ctx.Required(0));
   ONNXKIT_ASSIGN_OR_RETURN(const Array* idx, ctx.Required(1));
@@ -86,32 +123,7 @@ Outputs GatherElementsKernel(const KernelContext& ctx) {
   if (rank == 0 || idx->rank() != rank) {
     return ctx.Error(fmt::format("indices of rank {} for data of rank {}", idx->rank(), rank));
   }
-  ONNXKIT_ASSIGN_OR_RETURN(const int64_t axis, ctx.Axis(ctx.Int("axis", 0), rank));
-  for (int64_t a = 0; a < rank; ++a) {
-    if (a != axis && idx->dims[static_cast<size_t>(a)] > data->dims[static_cast<size_t>(a)]) {
-      return ctx.Error(fmt::format("indices dims {} exceed data dims {} on axis {}",
-                                   DimsToString(idx->dims), DimsToString(data->dims), a));
-    }
-  }
-  std::vector<int64_t> strides = Strides(data->dims);
-  std::vector<int64_t> indices;
-  std::vector<int64_t> index(static_cast<size_t>(rank), 0);
-  for (size_t flat = 0; flat < values.size(); ++flat) {
-    int64_t offset = 0;
-    for (int64_t a = 0; a < rank; ++a) {
-      int64_t coord = index[static_cast<size_t>(a)];
-      if (a == axis) {
-        ONNXKIT_ASSIGN_OR_RETURN(
-            coord, ResolveIndex(ctx, values[flat], data->dims[static_cast<size_t>(a)], true));
-      }
-      offset += coord * strides[static_cast<size_t>(a)];
-    }
-    indices.push_back(offset);
-    for (size_t a = index.size(); a-- > 0;) {
-      if (++index[a] < idx->dims[a]) break;
-      index[a] = 0;
-    }
-  }
+  ONNXKIT_ASSIGN_OR_RETURN(std::vector<int64_t> indices, AxisElementOffsets(ctx, *data, *idx, values));
   return One(Take(*data, indices, idx->dims));
 }
 
@@ -284,32 +296,7 @@ Outputs ScatterElementsKernel(const KernelContext& ctx) {
                                  DimsToString(data->dims), DimsToString(idx->dims),
                                  DimsToString(updates->dims)));
   }
-  ONNXKIT_ASSIGN_OR_RETURN(const int64_t axis, ctx.Axis(ctx.Int("axis", 0), rank));
-  for (int64_t a = 0; a < rank; ++a) {
-    if (a != axis && idx->dims[static_cast<size_t>(a)] > data->dims[static_cast<size_t>(a)]) {
-      return ctx.Error(fmt::format("indices dims {} exceed data dims {} on axis {}",
-                                   DimsToString(idx->dims), DimsToString(data->dims), a));
-    }
-  }
-  std::vector<int64_t> strides = Strides(data->dims);
-  std::vector<int64_t> targets;
-  std::vector<int64_t> index(static_cast<size_t>(rank), 0);
-  for (size_t flat = 0; flat < values.size(); ++flat) {
-    int64_t offset = 0;
-    for (int64_t a = 0; a < rank; ++a) {
-      int64_t coord = index[static_cast<size_t>(a)];
-      if (a == axis) {
-        ONNXKIT_ASSIGN_OR_RETURN(
-            coord, ResolveIndex(ctx, values[flat], data->dims[static_cast<size_t>(a)], true));
-      }
-      offset += coord * strides[static_cast<size_t>(a)];
-    }
-    targets.push_back(offset);
-    for (size_t a = index.size(); a-- > 0;) {
-      if (++index[a] < idx->dims[a]) break;
-      index[a] = 0;
-    }
-  }
+  ONNXKIT_ASSIGN_OR_RETURN(std::vector<int64_t> targets, AxisElementOffsets(ctx, *data, *idx, values));
   Array out = *data;
   ONNXKIT_RETURN_IF_ERROR(ScatterInto(ctx, out, *updates, targets, reduction));
   return One(std::move(out));
