@@ -24,12 +24,10 @@ namespace {
 
 using Settings = FoldConstantsPass::Settings;
 
-constexpr std::string_view kRandomOps[] = {"RandomNormal",     "RandomUniform",
-                                           "RandomNormalLike", "RandomUniformLike",
-                                           "Multinomial",      "Bernoulli"};
-constexpr std::string_view kQuantizationOps[] = {"QuantizeLinear", "DequantizeLinear",
-                                                 "DynamicQuantizeLinear", "ConvInteger",
-                                                 "MatMulInteger"};
+constexpr std::string_view kRandomOps[] = {"RandomNormal",      "RandomUniform", "RandomNormalLike",
+                                           "RandomUniformLike", "Multinomial",   "Bernoulli"};
+constexpr std::string_view kQuantizationOps[] = {
+    "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear", "ConvInteger", "MatMulInteger"};
 
 bool InDefaultDomain(const Node& n) { return NormalDomain(n.domain).empty(); }
 
@@ -92,7 +90,8 @@ StatusOr<Tensor> ShapeOrSize(const Node& n) {
   const Value* x = n.input(0);
   if (!Given(x)) return absl::InvalidArgumentError("it has no input");
   std::optional<std::vector<Dim>> dims = KnownDims(*x);
-  if (!dims) return absl::InvalidArgumentError(fmt::format("the rank of '{}' is unknown", x->name()));
+  if (!dims)
+    return absl::InvalidArgumentError(fmt::format("the rank of '{}' is unknown", x->name()));
   const auto rank = static_cast<int64_t>(dims->size());
   int64_t start = 0;
   int64_t end = rank;
@@ -113,8 +112,8 @@ StatusOr<Tensor> ShapeOrSize(const Node& n) {
   }
   Tensor t;
   if (n.op_type == "Shape") {
-    ONNXKIT_ASSIGN_OR_RETURN(t, Tensor::FromValues<int64_t>(
-                                    {static_cast<int64_t>(values.size())}, values));
+    ONNXKIT_ASSIGN_OR_RETURN(
+        t, Tensor::FromValues<int64_t>({static_cast<int64_t>(values.size())}, values));
   } else {
     int64_t size = 1;
     for (int64_t v : values) {
@@ -245,8 +244,7 @@ class TypeSnapshot {
 
 // The names in use outside `excluded` (and its sub-graphs), so that what moves out of it
 // keeps its names where they are free.
-void ReserveNamesOutside(Model& model, const Graph* excluded, NameTable& values,
-                         NameTable& nodes) {
+void ReserveNamesOutside(Model& model, const Graph* excluded, NameTable& values, NameTable& nodes) {
   for (Graph* g : AllGraphs(model)) {
     if (IsWithin(g, excluded)) continue;
     for (const Value* v : g->values()) values.Reserve(v->name());
@@ -351,8 +349,9 @@ class Folder {
     const bool is_shape = n.Is("", "Shape") || n.Is("", "Size");
     if (!is_if && !is_shape && !AllInputsConstant(n)) return false;
     if (Excluded(n)) {
-      Skip(site, n, settings_.exclude_ops.contains(n.op_type) ? "excluded by exclude-ops"
-                                                                : "excluded by exclude-nodes");
+      Skip(site, n,
+           settings_.exclude_ops.contains(n.op_type) ? "excluded by exclude-ops"
+                                                     : "excluded by exclude-nodes");
       return false;
     }
     if (is_if) return InlineIf(site, n);
@@ -441,10 +440,11 @@ class Folder {
          1});
     StatusOr<std::vector<Tensor>> outputs = EvaluateNode(n, *version, pointers, options);
     if (!outputs.ok()) {
-      Skip(site, n, absl::IsResourceExhausted(outputs.status())
-                        ? fmt::format("an output would take more than max-size ({} bytes)",
-                                      settings_.max_size)
-                        : std::string(StatusMessage(outputs.status())));
+      Skip(site, n,
+           absl::IsResourceExhausted(outputs.status())
+               ? fmt::format("an output would take more than max-size ({} bytes)",
+                             settings_.max_size)
+               : std::string(StatusMessage(outputs.status())));
       return absl::OkStatus();
     }
     for (size_t i = 0; i < outputs->size() && i < n.outputs().size(); ++i) {
@@ -545,8 +545,8 @@ class Folder {
                  replacement->graph() == &graph && it != map.end() &&
                  !replacement->is_graph_output() && !taken.contains(replacement);
       if (!own) {
-        Node* identity = graph.InsertNodeBefore(&n, "Identity", {replacement},
-                                                {value_names.Fresh(out->name())});
+        Node* identity =
+            graph.InsertNodeBefore(&n, "Identity", {replacement}, {value_names.Fresh(out->name())});
         identity->name = node_names.Fresh(n.name.empty() ? "Identity" : n.name);
         identity->output(0)->mutable_info() = replacement->info();
         replacement = identity->output(0);
@@ -596,8 +596,8 @@ class Folder {
         std::vector<Value*> reads;
         ForEachRead(*producer, [&](Value* r) { reads.push_back(r); });
         if (Status removed = graph.RemoveNode(producer); !removed.ok()) {
-          return absl::InternalError(fmt::format("{}: {}", NodePath(sites[s], *producer),
-                                                 std::string(removed.message())));
+          return absl::InternalError(
+              fmt::format("{}: {}", NodePath(sites[s], *producer), std::string(removed.message())));
         }
         result_.Count("nodes-removed");
         for (Value* r : reads) {
@@ -618,7 +618,7 @@ class Folder {
   TypeSnapshot types_;
   std::vector<SkippedCandidate> skipped_;  // of the last sweep
   size_t index_ = 0;                       // of the node the sweep is at, in its graph
-  bool shapes_pending_ = false;  // a Shape or Size of the last sweep met an unknown dim
+  bool shapes_pending_ = false;            // a Shape or Size of the last sweep met an unknown dim
   // Values whose reader a fold removed, by the graph that owns them.
   absl::flat_hash_map<const Graph*, std::vector<Value*>> orphans_;
 };

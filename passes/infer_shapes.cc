@@ -70,7 +70,8 @@ StatusOr<PassResult> InferShapesPass::Run(Model& model, PassContext&) {
     result.changed = true;
     result.Count("values-typed", typed);
   }
-  for (const InferFinding& finding : inferred.findings) result.Skip(Where(finding), finding.message);
+  for (const InferFinding& finding : inferred.findings)
+    result.Skip(Where(finding), finding.message);
   return result;
 }
 

@@ -130,8 +130,7 @@ std::span<const PassInfo> BuiltinPassTable() {
        "compute what does not depend on the inputs: constant nodes, Shape and Size of static "
        "dims, If on a constant condition",
        FoldConstantsPass::kOptions, &Make<FoldConstantsPass>},
-      {"infer-shapes",
-       "write the types and shapes inference finds into the model (value_info)",
+      {"infer-shapes", "write the types and shapes inference finds into the model (value_info)",
        InferShapesPass::kOptions, &Make<InferShapesPass>},
       {"inline-functions", "replace calls of model-local functions by their bodies",
        kInlineFunctionsOptions, &Make<InlineFunctionsPass>},

@@ -95,7 +95,6 @@ std::string OpTypeTable(const std::map<std::string, int64_t>& before,
   return RenderTable(rows);
 }
 
-
 std::vector<StepTotals> TotalsPerStep(const Pipeline& pipeline, const PipelineReport& report) {
   std::vector<StepTotals> totals;
   for (const PipelineStep& step : pipeline.steps) {

@@ -242,9 +242,10 @@ void Normalize(Array& a) {
 
 StatusOr<Array> FromTensor(const Tensor& tensor, int64_t max_elements) {
   if (!IsEvaluatedType(tensor.data_type)) {
-    return absl::UnimplementedError(fmt::format("tensor '{}' has element type {}, which the "
-                                                "evaluator does not compute with",
-                                                tensor.name, DataTypeName(tensor.data_type)));
+    return absl::UnimplementedError(
+        fmt::format("tensor '{}' has element type {}, which the "
+                    "evaluator does not compute with",
+                    tensor.name, DataTypeName(tensor.data_type)));
   }
   ONNXKIT_ASSIGN_OR_RETURN(int64_t count, CheckedCount(tensor.dims, max_elements));
   Array a;
@@ -254,8 +255,8 @@ StatusOr<Array> FromTensor(const Tensor& tensor, int64_t max_elements) {
     case DataType::kString: {
       if (tensor.is_external() || static_cast<int64_t>(tensor.string_data.size()) != count) {
         return absl::InvalidArgumentError(
-            fmt::format("string tensor '{}' has {} elements where its dims {} need {}",
-                        tensor.name, tensor.string_data.size(), DimsToString(tensor.dims), count));
+            fmt::format("string tensor '{}' has {} elements where its dims {} need {}", tensor.name,
+                        tensor.string_data.size(), DimsToString(tensor.dims), count));
       }
       a.strings = tensor.string_data;
       return a;
@@ -324,8 +325,7 @@ StatusOr<int64_t> CheckedCount(std::span<const int64_t> dims, int64_t max_elemen
     if (d != 0 && count > max_elements / d) {
       return absl::ResourceExhaustedError(
           fmt::format("a tensor of dims {} has more than {} elements",
-                      DimsToString(std::vector<int64_t>(dims.begin(), dims.end())),
-                      max_elements));
+                      DimsToString(std::vector<int64_t>(dims.begin(), dims.end())), max_elements));
     }
     count *= d;
   }

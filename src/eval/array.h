@@ -25,8 +25,8 @@ enum class Storage { kReal, kInt, kUint, kString };
 // Whether the evaluator represents `type`: float, double, float16, bfloat16, int8…int64,
 // uint8…uint64, bool, string.
 bool IsEvaluatedType(int32_t type);
-bool IsFloatingType(int32_t type);  // float, double, float16, bfloat16
-bool IsSignedIntType(int32_t type);  // int8…int64
+bool IsFloatingType(int32_t type);     // float, double, float16, bfloat16
+bool IsSignedIntType(int32_t type);    // int8…int64
 bool IsUnsignedIntType(int32_t type);  // uint8…uint64
 // The storage of an evaluated type (kInt for bool).
 Storage StorageOf(int32_t type);

@@ -379,8 +379,8 @@ Outputs EqualKernel(const KernelContext& ctx) {
   return Predicate(ctx, [](const auto& x, const auto& y) { return x == y; });
 }
 
-// The ordering comparisons have no string types in any schema (the per-version type check in Support() refuses
-// them); the string instantiation only has to compile.
+// The ordering comparisons have no string types in any schema (the per-version type check in
+// Support() refuses them); the string instantiation only has to compile.
 Outputs LessKernel(const KernelContext& ctx) {
   return Predicate(ctx, [](const auto& x, const auto& y) { return x < y; });
 }

@@ -40,7 +40,9 @@ class Environment {
  public:
   explicit Environment(const EvalOptions& options) : options_(options) {}
 
-  void Set(const Value* v, eval::Array a) { arrays_[v] = std::make_unique<eval::Array>(std::move(a)); }
+  void Set(const Value* v, eval::Array a) {
+    arrays_[v] = std::make_unique<eval::Array>(std::move(a));
+  }
 
   // The array of `v`: computed, fed, or a constant read now.
   StatusOr<const eval::Array*> Get(const Value* v) {
@@ -48,8 +50,7 @@ class Environment {
     if (it != arrays_.end()) return it->second.get();
     if (!IsConstant(v, {.include_overridable_inputs = true})) {
       return absl::FailedPreconditionError(
-          fmt::format("value '{}' has no value: it is a graph input that was not fed",
-                      v->name()));
+          fmt::format("value '{}' has no value: it is a graph input that was not fed", v->name()));
     }
     ONNXKIT_ASSIGN_OR_RETURN(Tensor t, ConstantTensor(v, {.include_overridable_inputs = true}));
     ONNXKIT_ASSIGN_OR_RETURN(eval::Array a, eval::FromTensor(t, options_.max_elements));
@@ -103,8 +104,8 @@ StatusOr<std::vector<Tensor>> EvaluateModel(
           fmt::format("'{}' is not an input of the model's main graph", name));
     }
     const Type* declared = v->type();
-    if (declared != nullptr && declared->kind == Type::Kind::kTensor &&
-        declared->elem_type != 0 && declared->elem_type != tensor.data_type) {
+    if (declared != nullptr && declared->kind == Type::Kind::kTensor && declared->elem_type != 0 &&
+        declared->elem_type != tensor.data_type) {
       return absl::InvalidArgumentError(
           fmt::format("input '{}' is declared {} but the tensor fed is {}", name,
                       DataTypeName(declared->elem_type), DataTypeName(tensor.data_type)));

@@ -123,7 +123,8 @@ Outputs GatherElementsKernel(const KernelContext& ctx) {
   if (rank == 0 || idx->rank() != rank) {
     return ctx.Error(fmt::format("indices of rank {} for data of rank {}", idx->rank(), rank));
   }
-  ONNXKIT_ASSIGN_OR_RETURN(std::vector<int64_t> indices, AxisElementOffsets(ctx, *data, *idx, values));
+  ONNXKIT_ASSIGN_OR_RETURN(std::vector<int64_t> indices,
+                           AxisElementOffsets(ctx, *data, *idx, values));
   return One(Take(*data, indices, idx->dims));
 }
 
@@ -296,7 +297,8 @@ Outputs ScatterElementsKernel(const KernelContext& ctx) {
                                  DimsToString(data->dims), DimsToString(idx->dims),
                                  DimsToString(updates->dims)));
   }
-  ONNXKIT_ASSIGN_OR_RETURN(std::vector<int64_t> targets, AxisElementOffsets(ctx, *data, *idx, values));
+  ONNXKIT_ASSIGN_OR_RETURN(std::vector<int64_t> targets,
+                           AxisElementOffsets(ctx, *data, *idx, values));
   Array out = *data;
   ONNXKIT_RETURN_IF_ERROR(ScatterInto(ctx, out, *updates, targets, reduction));
   return One(std::move(out));

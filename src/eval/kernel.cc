@@ -131,14 +131,14 @@ StatusOr<std::vector<Array>> RunNode(const Node& node, int64_t version,
 EvalSupport Support(const Node& node, int64_t version, std::span<const int32_t> input_types) {
   const KernelEntry* entry = Kernels().Find(node.domain, node.op_type);
   if (entry == nullptr) {
-    return {false, fmt::format("op {} is not evaluated",
-                               node.domain.empty() ? node.op_type
-                                                   : fmt::format("{}::{}", node.domain,
-                                                                 node.op_type))};
+    return {false,
+            fmt::format("op {} is not evaluated",
+                        node.domain.empty() ? node.op_type
+                                            : fmt::format("{}::{}", node.domain, node.op_type))};
   }
   if (version < entry->first_version) {
-    return {false, fmt::format("{} at opset {} is not evaluated (from opset {} on)",
-                               node.op_type, version, entry->first_version)};
+    return {false, fmt::format("{} at opset {} is not evaluated (from opset {} on)", node.op_type,
+                               version, entry->first_version)};
   }
   const onnx::OpSchema* schema = schema::Find(node.op_type, version, node.domain);
   if (schema == nullptr) {
@@ -146,9 +146,8 @@ EvalSupport Support(const Node& node, int64_t version, std::span<const int32_t> 
                                node.op_type, version)};
   }
   if (schema->SinceVersion() > entry->last_schema_version) {
-    return {false, fmt::format("{}-{} is newer than the evaluator's kernel ({}-{})",
-                               node.op_type, schema->SinceVersion(), node.op_type,
-                               entry->last_schema_version)};
+    return {false, fmt::format("{}-{} is newer than the evaluator's kernel ({}-{})", node.op_type,
+                               schema->SinceVersion(), node.op_type, entry->last_schema_version)};
   }
   for (size_t i = 0; i < input_types.size(); ++i) {
     const int32_t type = input_types[i];

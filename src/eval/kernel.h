@@ -71,9 +71,9 @@ class KernelContext {
 using Kernel = StatusOr<std::vector<Array>> (*)(const KernelContext&);
 
 struct KernelEntry {
-  std::string_view domain;   // "" for the default domain
+  std::string_view domain;  // "" for the default domain
   std::string_view op_type;
-  int64_t first_version = 1;   // the lowest opset version the kernel accepts
+  int64_t first_version = 1;  // the lowest opset version the kernel accepts
   // The since-version of the newest schema the kernel follows: a node whose opset resolves
   // to a newer schema (a spec change the kernel has not seen) is not evaluated.
   int64_t last_schema_version = 1;
@@ -85,13 +85,11 @@ struct KernelEntry {
 // Bit masks for KernelEntry::input0_types.
 constexpr uint64_t TypeBit(DataType t) { return uint64_t{1} << static_cast<int>(t); }
 inline constexpr uint64_t kFloatTypes = TypeBit(DataType::kFloat) | TypeBit(DataType::kDouble) |
-                                        TypeBit(DataType::kFloat16) |
-                                        TypeBit(DataType::kBfloat16);
+                                        TypeBit(DataType::kFloat16) | TypeBit(DataType::kBfloat16);
 inline constexpr uint64_t kSignedTypes = TypeBit(DataType::kInt8) | TypeBit(DataType::kInt16) |
                                          TypeBit(DataType::kInt32) | TypeBit(DataType::kInt64);
-inline constexpr uint64_t kUnsignedTypes =
-    TypeBit(DataType::kUint8) | TypeBit(DataType::kUint16) | TypeBit(DataType::kUint32) |
-    TypeBit(DataType::kUint64);
+inline constexpr uint64_t kUnsignedTypes = TypeBit(DataType::kUint8) | TypeBit(DataType::kUint16) |
+                                           TypeBit(DataType::kUint32) | TypeBit(DataType::kUint64);
 inline constexpr uint64_t kNumericTypes = kFloatTypes | kSignedTypes | kUnsignedTypes;
 inline constexpr uint64_t kBoolType = TypeBit(DataType::kBool);
 inline constexpr uint64_t kStringType = TypeBit(DataType::kString);

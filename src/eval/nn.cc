@@ -680,8 +680,8 @@ StatusOr<std::vector<Array>> BatchNormalizationKernel(const KernelContext& ctx) 
 }  // namespace
 
 void AddNnKernels(KernelTable& table) {
-  // Each listed version since the first one only added element types (the per-version type check in Support()
-  // bounds them per version) or clarified the text, except where the kernels branch:
+  // Each listed version since the first one only added element types (the per-version type check in
+  // Support() bounds them per version) or clarified the text, except where the kernels branch:
   // Gemm's optional C (11), the normalizers' axis (13), BatchNormalization's spatial (<9)
   // and training_mode (14+).
   table.Add({"", "MatMul", 1, 13, MatMulKernel, kNumericTypes});

@@ -426,7 +426,8 @@ StatusOr<std::vector<Array>> CumSumKernel(const KernelContext& ctx) {
 
 void AddReduceKernels(KernelTable& table) {
   // Every version since 1 only moved axes to an input (13 for ReduceSum, 18 for the
-  // others) or added element types, which the per-version type check in Support() bounds per version.
+  // others) or added element types, which the per-version type check in Support() bounds per
+  // version.
   constexpr uint64_t kTypes = kNumericTypes | kBoolType;
   table.Add({"", "ReduceSum", 1, 13, ReduceKernel<ReduceOp::kSum>, kTypes});
   table.Add({"", "ReduceProd", 1, 18, ReduceKernel<ReduceOp::kProd>, kTypes});

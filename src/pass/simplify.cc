@@ -41,8 +41,8 @@ StatusOr<int64_t> ParseDim(std::string_view text, std::string_view whole) {
   int64_t value = 0;
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || error != std::errc() || end != text.data() + text.size() || value < 0) {
-    return absl::InvalidArgumentError(fmt::format(
-        "input shape '{}': '{}' is not a dim (a non-negative integer)", whole, text));
+    return absl::InvalidArgumentError(
+        fmt::format("input shape '{}': '{}' is not a dim (a non-negative integer)", whole, text));
   }
   return value;
 }
@@ -122,15 +122,14 @@ Status PinInputShape(Model& model, const InputShape& shape) {
   Type* type = (*input)->info().has_type ? &(*input)->mutable_info().type : nullptr;
   if (type == nullptr || type->kind != Type::Kind::kTensor || type->elem_type == 0) {
     return absl::InvalidArgumentError(fmt::format(
-        "input shape: input '{}' is not declared as a tensor of a known element type",
-        shape.name));
+        "input shape: input '{}' is not declared as a tensor of a known element type", shape.name));
   }
   absl::flat_hash_map<std::string, int64_t> symbols;
   if (type->shape) {
     if (type->shape->dims.size() != shape.dims.size()) {
-      return absl::InvalidArgumentError(
-          fmt::format("input shape: input '{}' has rank {}, not {}", shape.name,
-                      type->shape->dims.size(), shape.dims.size()));
+      return absl::InvalidArgumentError(fmt::format("input shape: input '{}' has rank {}, not {}",
+                                                    shape.name, type->shape->dims.size(),
+                                                    shape.dims.size()));
     }
     for (size_t i = 0; i < shape.dims.size(); ++i) {
       const Dim& d = type->shape->dims[i];
@@ -157,8 +156,8 @@ StatusOr<std::vector<SimplifyStage>> SimplifyStages(const SimplifyOptions& optio
       }
     }
     if (!known) {
-      return absl::InvalidArgumentError(fmt::format(
-          "--skip: '{}' is not a pass of the simplify pipeline ({})", name, names));
+      return absl::InvalidArgumentError(
+          fmt::format("--skip: '{}' is not a pass of the simplify pipeline ({})", name, names));
     }
   }
   if (options.max_rounds < 1) {

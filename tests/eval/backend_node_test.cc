@@ -29,11 +29,11 @@
 #include <vector>
 
 #include "eval/kernel.h"
-#include "schema/onnx_api.h"
 #include "onnxkit/eval.h"
 #include "onnxkit/io.h"
 #include "onnxkit/ir.h"
 #include "onnxkit/tensor.h"
+#include "schema/onnx_api.h"
 #include "support/test_support.h"
 
 namespace onnxkit {
@@ -348,10 +348,10 @@ Outcome RunTest(const fs::path& dir) {
       // the evaluator, which refuses a feed of another type than the declared one.
       if (const int32_t declared = ElementTypeOf(fed_inputs[i]);
           declared != 0 && declared != t->data_type) {
-        return decline(fmt::format("the test data disagrees with the model: input '{}' is "
-                                   "declared {}, its file holds {}",
-                                   fed_inputs[i]->name(), DataTypeName(declared),
-                                   DataTypeName(t->data_type)));
+        return decline(
+            fmt::format("the test data disagrees with the model: input '{}' is "
+                        "declared {}, its file holds {}",
+                        fed_inputs[i]->name(), DataTypeName(declared), DataTypeName(t->data_type)));
       }
       feeds.emplace_back(fed_inputs[i]->name(), *t);
       fed.emplace(fed_inputs[i]->name(), *std::move(t));
@@ -364,10 +364,10 @@ Outcome RunTest(const fs::path& dir) {
       if (k < graph.outputs().size()) {
         const int32_t declared = ElementTypeOf(graph.outputs()[k]);
         if (declared != 0 && declared != t->data_type) {
-          return decline(fmt::format("the test data disagrees with the model: output '{}' is "
-                                     "declared {}, its file holds {}",
-                                     graph.outputs()[k]->name(), DataTypeName(declared),
-                                     DataTypeName(t->data_type)));
+          return decline(fmt::format(
+              "the test data disagrees with the model: output '{}' is "
+              "declared {}, its file holds {}",
+              graph.outputs()[k]->name(), DataTypeName(declared), DataTypeName(t->data_type)));
         }
       }
       expected.push_back(*std::move(t));

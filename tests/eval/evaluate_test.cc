@@ -1,9 +1,8 @@
 // The evaluator's entry points: EvaluateModel, EvaluateNode, CanEvaluate.
-#include "onnxkit/eval.h"
-
 #include <gtest/gtest.h>
 
 #include "ir/ir_test_util.h"
+#include "onnxkit/eval.h"
 #include "onnxkit/tensor.h"
 
 namespace onnxkit {

@@ -383,9 +383,9 @@ TEST(FoldConstantsPass, ExcludedOpsAndNodesStay) {
   ASSERT_TRUE(model);
   RUN_PASS_OR_FAIL(result, kPass, *model, {{"exclude-ops", "Mul:Sub"}, {"exclude-nodes", "keep"}});
   EXPECT_FALSE(result.changed);
-  EXPECT_THAT(Skips(result), ElementsAre("main/keep: excluded by exclude-nodes",
-                                         "main/#1: excluded by exclude-ops",
-                                         "main/#2: excluded by exclude-ops"));
+  EXPECT_THAT(Skips(result),
+              ElementsAre("main/keep: excluded by exclude-nodes",
+                          "main/#1: excluded by exclude-ops", "main/#2: excluded by exclude-ops"));
 }
 
 TEST(FoldConstantsPass, FunctionBodiesAreLeftToInlining) {

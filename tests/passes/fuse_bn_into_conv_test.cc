@@ -7,8 +7,8 @@
 
 #include <cmath>
 
-#include "schema/onnx_api.h"
 #include "passes/fusion_test_util.h"
+#include "schema/onnx_api.h"
 
 namespace onnxkit {
 namespace {

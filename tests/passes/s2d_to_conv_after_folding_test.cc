@@ -22,9 +22,9 @@ namespace fs = std::filesystem;
 TEST(S2dToConvAfterFolding, FfdnetSlicesBecomeOneConvWithTheSameOutputs) {
   const fs::path model = CorpusDir() / "models" / "ffdnet_s2d_slices.onnx";
   std::vector<std::string> changed_by;
-  ExpectRewritesKeepOutputs(
-      model, {{"folded", {"fold-constants", "eliminate-dead-code", "s2d-to-conv"}}}, {"folded"},
-      &changed_by);
+  ExpectRewritesKeepOutputs(model,
+                            {{"folded", {"fold-constants", "eliminate-dead-code", "s2d-to-conv"}}},
+                            {"folded"}, &changed_by);
   EXPECT_EQ(changed_by, std::vector<std::string>{"folded"});
 
   TempDir dir;

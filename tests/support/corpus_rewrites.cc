@@ -16,7 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-
 // Where rewritten models go: beside a model whose weights live in the build tree (external
 // references then stay valid and the weights are not copied), else a temporary folder with
 // the weights in a side file. Files it made are removed when it dies.

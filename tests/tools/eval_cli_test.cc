@@ -6,9 +6,9 @@
 
 #include <string>
 
-#include "schema/onnx_api.h"
 #include "onnxkit/io.h"
 #include "onnxkit/tensor.h"
+#include "schema/onnx_api.h"
 #include "support/test_support.h"
 
 namespace onnxkit {

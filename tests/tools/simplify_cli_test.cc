@@ -157,8 +157,8 @@ TEST(SimplifyCli, MaxSizeAndExplainReachFoldConstants) {
 
 TEST(SimplifyCli, RewriteSimplifyRunsTheSamePipeline) {
   TempDir dir;
-  auto r = RunCli({"rewrite", WriteModel(dir).string(), "-o", (dir / "out.onnx").string(),
-                   "--simplify"});
+  auto r = RunCli(
+      {"rewrite", WriteModel(dir).string(), "-o", (dir / "out.onnx").string(), "--simplify"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.err, HasSubstr("simplify, then empty pipeline"));
   EXPECT_THAT(ReportRow(r.err, "total nodes"), ElementsAre("5", "3"));
