@@ -7,9 +7,7 @@
 
 #include "absl/status/status.h"
 #include "onnxkit/constant.h"
-#include "onnxkit/infer.h"
 #include "onnxkit/number_formats.h"
-#include "passes/model_copies.h"
 
 namespace onnxkit::passes::fusion {
 namespace {
@@ -358,25 +356,6 @@ StatusOr<PassResult> FuseChannelConstants(Model& model, ChannelOp op) {
     }
   }
   return result;
-}
-
-TypeMap InferredTypes(const Model& model) {
-  TypeMap types;
-  StatusOr<std::unique_ptr<Model>> copy = ModelCopies(model).Make();
-  if (!copy.ok()) return types;
-  InferModel(**copy);
-  ForEachGraph(**copy, [&](const Graph& g) {
-    for (const Value* v : g.values()) {
-      if (v->type()) types.try_emplace(v->name(), *v->type());
-    }
-  });
-  return types;
-}
-
-const Type* TypeOf(const Value& v, const TypeMap& types) {
-  if (v.type() && v.type()->shape) return v.type();
-  auto it = types.find(v.name());
-  return it == types.end() ? nullptr : &it->second;
 }
 
 }  // namespace onnxkit::passes::fusion

@@ -14,7 +14,6 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "onnxkit/ir.h"
 #include "onnxkit/name_table.h"
@@ -107,12 +106,5 @@ StatusOr<std::vector<double>> PerChannelValues(const Tensor& k, size_t rank, int
 // their headers describe. Counters: adds-fused / muls-fused.
 enum class ChannelOp { kAdd, kMul };
 StatusOr<PassResult> FuseChannelConstants(Model& model, ChannelOp op);
-
-// Types shape inference gives the model's values, by name, computed on a copy (the pass must
-// not add value_info entries); empty when the copy cannot be made.
-using TypeMap = absl::flat_hash_map<std::string, Type>;
-TypeMap InferredTypes(const Model& model);
-// `v`'s declared type when it has a shape, else its inferred one, else nullptr.
-const Type* TypeOf(const Value& v, const TypeMap& types);
 
 }  // namespace onnxkit::passes::fusion

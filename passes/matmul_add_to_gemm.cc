@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "passes/fusion_support.h"
 #include "passes/graph_sites.h"
+#include "passes/static_types.h"
 
 namespace onnxkit::passes {
 namespace {
@@ -123,9 +124,8 @@ class Rewriter {
       }
       return Matrix{t->dims[0], t->dims[1], t->data_type};
     }
-    static const fusion::TypeMap kNone;
     const bool declared = v.type() && v.type()->shape;
-    const Type* type = fusion::TypeOf(v, declared || site.function ? kNone : Types());
+    const Type* type = declared || site.function ? v.type() : Types().TypeOf(v);
     if (!type || type->kind != Type::Kind::kTensor || !type->shape) {
       return Refuse(fmt::format("the rank of its {} '{}' is unknown", what, v.name()));
     }
@@ -138,15 +138,15 @@ class Rewriter {
   }
 
   // Inferred once, when a candidate first needs a shape nothing declares.
-  const fusion::TypeMap& Types() {
-    if (!types_) types_ = fusion::InferredTypes(model_);
+  const StaticTypes& Types() {
+    if (!types_) types_.emplace(model_);
     return *types_;
   }
 
   Model& model_;
   fusion::Editor editor_;
   PassResult& result_;
-  std::optional<fusion::TypeMap> types_;
+  std::optional<StaticTypes> types_;
 };
 
 }  // namespace
