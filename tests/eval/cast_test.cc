@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "ir/ir_test_util.h"
+#include "eval/eval_test_util.h"
 #include "onnxkit/eval.h"
 #include "onnxkit/number_formats.h"
 #include "onnxkit/tensor.h"
@@ -16,37 +16,16 @@
 namespace onnxkit {
 namespace {
 
-using Feeds = std::vector<std::pair<std::string, Tensor>>;
-
-StatusOr<std::vector<Tensor>> Evaluate(const char* text, const Feeds& feeds = {}) {
-  auto model = ir_test::Parse(text);
-  if (model == nullptr) return absl::InvalidArgumentError("the test model does not parse");
-  return EvaluateModel(*model, feeds);
-}
-
-template <typename T>
-std::vector<T> Output(const char* text, const Feeds& feeds = {}) {
-  auto outputs = Evaluate(text, feeds);
-  EXPECT_TRUE(outputs.ok()) << outputs.status();
-  if (!outputs.ok() || outputs->empty()) return {};
-  auto view = View<T>(outputs->front());
-  EXPECT_TRUE(view.ok()) << view.status();
-  return view.ok() ? view->ToVector() : std::vector<T>{};
-}
+using eval_test::Evaluate;
+using eval_test::ExpectFailure;
+using eval_test::Feeds;
+using eval_test::Output;
 
 std::vector<std::string> Strings(const char* text, const Feeds& feeds = {}) {
   auto outputs = Evaluate(text, feeds);
   EXPECT_TRUE(outputs.ok()) << outputs.status();
   if (!outputs.ok() || outputs->empty()) return {};
   return outputs->front().string_data;
-}
-
-void ExpectFailure(const char* text, absl::StatusCode code, const std::string& fragment,
-                   const Feeds& feeds = {}) {
-  auto outputs = Evaluate(text, feeds);
-  ASSERT_FALSE(outputs.ok()) << "expected a failure naming '" << fragment << "'";
-  EXPECT_EQ(outputs.status().code(), code) << outputs.status();
-  EXPECT_NE(outputs.status().message().find(fragment), std::string::npos) << outputs.status();
 }
 
 TEST(Cast, FloatToIntegerTruncatesTowardZero) {

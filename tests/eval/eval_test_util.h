@@ -16,8 +16,8 @@ namespace onnxkit::eval_test {
 using Feeds = std::vector<std::pair<std::string, Tensor>>;
 
 // The outputs of the model written in `text` run on `feeds` (initializers need no feed).
-inline StatusOr<std::vector<Tensor>> Evaluate(const char* text, const Feeds& feeds = {}) {
-  auto model = ir_test::Parse(text);
+inline StatusOr<std::vector<Tensor>> Evaluate(const std::string& text, const Feeds& feeds = {}) {
+  auto model = ir_test::Parse(text.c_str());
   if (model == nullptr) return absl::InvalidArgumentError("the test model does not parse");
   return EvaluateModel(*model, feeds);
 }
@@ -27,6 +27,26 @@ inline std::vector<double> Values(const Tensor& t) {
   StatusOr<std::vector<double>> values = ToDoubles(t);
   EXPECT_TRUE(values.ok()) << values.status();
   return values.ok() ? *std::move(values) : std::vector<double>{};
+}
+
+// The single output of `text` as values of T (an empty vector and a failure otherwise).
+template <typename T>
+std::vector<T> Output(const std::string& text, const Feeds& feeds = {}) {
+  auto outputs = Evaluate(text, feeds);
+  EXPECT_TRUE(outputs.ok()) << outputs.status();
+  if (!outputs.ok() || outputs->empty()) return {};
+  auto view = View<T>(outputs->front());
+  EXPECT_TRUE(view.ok()) << view.status();
+  return view.ok() ? view->ToVector() : std::vector<T>{};
+}
+
+// Expects `text` to fail with `code`, the message naming `fragment`.
+inline void ExpectFailure(const std::string& text, absl::StatusCode code,
+                          const std::string& fragment, const Feeds& feeds = {}) {
+  auto outputs = Evaluate(text, feeds);
+  ASSERT_FALSE(outputs.ok()) << "expected a failure naming '" << fragment << "'";
+  EXPECT_EQ(outputs.status().code(), code) << outputs.status();
+  EXPECT_NE(outputs.status().message().find(fragment), std::string::npos) << outputs.status();
 }
 
 }  // namespace onnxkit::eval_test

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "eval/eval_test_util.h"
 #include "fmt/format.h"
-#include "ir/ir_test_util.h"
 #include "onnxkit/eval.h"
 #include "onnxkit/number_formats.h"
 #include "onnxkit/tensor.h"
@@ -20,30 +20,10 @@
 namespace onnxkit {
 namespace {
 
-using Feeds = std::vector<std::pair<std::string, Tensor>>;
-
-StatusOr<std::vector<Tensor>> Evaluate(const std::string& text, const Feeds& feeds = {}) {
-  auto model = ir_test::Parse(text.c_str());
-  if (model == nullptr) return absl::InvalidArgumentError("the test model does not parse");
-  return EvaluateModel(*model, feeds);
-}
-
-template <typename T>
-std::vector<T> Output(const std::string& text, const Feeds& feeds = {}) {
-  auto outputs = Evaluate(text, feeds);
-  EXPECT_TRUE(outputs.ok()) << outputs.status();
-  if (!outputs.ok() || outputs->empty()) return {};
-  auto view = View<T>(outputs->front());
-  EXPECT_TRUE(view.ok()) << view.status();
-  return view.ok() ? view->ToVector() : std::vector<T>{};
-}
-
-void ExpectFailure(const std::string& text, absl::StatusCode code, const std::string& fragment) {
-  auto outputs = Evaluate(text);
-  ASSERT_FALSE(outputs.ok()) << "expected a failure naming '" << fragment << "'";
-  EXPECT_EQ(outputs.status().code(), code) << outputs.status();
-  EXPECT_NE(outputs.status().message().find(fragment), std::string::npos) << outputs.status();
-}
+using eval_test::Evaluate;
+using eval_test::ExpectFailure;
+using eval_test::Feeds;
+using eval_test::Output;
 
 // A model applying `op` (with `attributes`, e.g. "<alpha = 0.5>") to the float vector
 // `values` at `opset`.
