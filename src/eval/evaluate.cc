@@ -11,12 +11,9 @@
 namespace onnxkit {
 namespace {
 
-std::string NodeLabel(const Node& node) {
-  return node.name.empty() ? node.op_type : fmt::format("{} '{}'", node.op_type, node.name);
-}
-
 Status InNode(const Node& node, const Status& status) {
-  return Status(status.code(), fmt::format("node {}: {}", NodeLabel(node), StatusMessage(status)));
+  return Status(status.code(),
+                fmt::format("node {}: {}", eval::NodeLabel(node), StatusMessage(status)));
 }
 
 StatusOr<std::vector<Tensor>> ToTensors(const Node& node, std::vector<eval::Array> arrays) {

@@ -12,10 +12,6 @@
 namespace onnxkit::eval {
 namespace {
 
-std::string NodeLabel(const Node& node) {
-  return node.name.empty() ? node.op_type : fmt::format("{} '{}'", node.op_type, node.name);
-}
-
 std::string Key(std::string_view domain, std::string_view op_type) {
   return fmt::format("{}::{}", domain == "ai.onnx" ? "" : domain, op_type);
 }
@@ -43,6 +39,10 @@ bool SchemaAllows(const onnx::OpSchema& schema, size_t index, int32_t type) {
 }
 
 }  // namespace
+
+std::string NodeLabel(const Node& node) {
+  return node.name.empty() ? node.op_type : fmt::format("{} '{}'", node.op_type, node.name);
+}
 
 StatusOr<const Array*> KernelContext::Required(size_t i) const {
   if (const Array* a = input(i)) return a;

@@ -22,6 +22,9 @@
 
 namespace onnxkit::eval {
 
+// "<Op> '<name>'", or the op alone for an unnamed node: how evaluator errors name a node.
+std::string NodeLabel(const Node& node);
+
 class KernelContext {
  public:
   KernelContext(const Node& node, int64_t version, std::span<const Array* const> inputs,
