@@ -40,6 +40,7 @@ TEST(Cast, FloatToIntegerTruncatesTowardZero) {
 }
 
 TEST(Cast, RefusesNaNInfinityAndOutOfRangeToIntegers) {
+  ONNXKIT_SKIP_WITH_OLD_TEXT_PARSER("nan and inf literals");
   ExpectFailure(R"(
     <ir_version: 8, opset_import: ["" : 13]>
     g () => (int64[1] y) <float[1] x = {nan}> { y = Cast<to = 7>(x) })",
@@ -70,6 +71,7 @@ TEST(Cast, IntegersWrapBetweenWidths) {
 }
 
 TEST(Cast, BoolsBothWays) {
+  ONNXKIT_SKIP_WITH_OLD_TEXT_PARSER("nan and inf literals");
   EXPECT_EQ(Output<bool>(R"(
     <ir_version: 8, opset_import: ["" : 13]>
     g () => (bool[4] y) <float[4] x = {0, -0.0, 0.1, nan}> { y = Cast<to = 9>(x) })"),
@@ -192,6 +194,7 @@ TEST(Cast, Float16ToStringAtAPowerOfTwo) {
 }
 
 TEST(Cast, TargetsFollowTheVersion) {
+  ONNXKIT_SKIP_WITHOUT_OPSET(19);
   ExpectFailure(R"(
     <ir_version: 4, opset_import: ["" : 9]>
     g () => (bfloat16[1] y) <float[1] x = {1}> { y = Cast<to = 16>(x) })",

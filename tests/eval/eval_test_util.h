@@ -10,6 +10,7 @@
 #include "ir/ir_test_util.h"
 #include "onnxkit/eval.h"
 #include "onnxkit/tensor.h"
+#include "support/test_support.h"
 
 namespace onnxkit::eval_test {
 

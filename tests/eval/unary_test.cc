@@ -57,6 +57,7 @@ void ExpectFloatMath(const std::string& op, std::vector<float> xs, F f, int opse
 }
 
 TEST(Math, FloatFunctionsMatchCmathRoundedToFloat) {
+  ONNXKIT_SKIP_WITHOUT_OPSET(22);
   const std::vector<float> xs{-2.5f, -0.5f, 0.25f, 0.5f, 1.5f, 2.5f, 3.7f};
   ExpectFloatMath("Abs", xs, [](double x) { return std::fabs(x); });
   ExpectFloatMath("Neg", xs, [](double x) { return -x; });
@@ -115,6 +116,7 @@ TEST(Math, IntegerAbsAndNegWrap) {
 }
 
 TEST(Math, SignOfEachTypeFamily) {
+  ONNXKIT_SKIP_WITH_OLD_TEXT_PARSER("nan and inf literals");
   EXPECT_EQ(Output<int16_t>(R"(
     <ir_version: 8, opset_import: ["" : 13]>
     g () => (int16[3] y) <int16[3] x = {-7, 0, 9}> { y = Sign(x) })"),
@@ -131,6 +133,7 @@ TEST(Math, SignOfEachTypeFamily) {
 }
 
 TEST(Classify, IsNaNAndIsInfWithItsAttributes) {
+  ONNXKIT_SKIP_WITH_OLD_TEXT_PARSER("nan and inf literals");
   EXPECT_EQ(Output<bool>(R"(
     <ir_version: 8, opset_import: ["" : 13]>
     g () => (bool[3] y) <float[3] x = {nan, inf, 1}> { y = IsNaN(x) })"),
@@ -157,6 +160,7 @@ TEST(Activations, ReluTakesSignedIntegersFromOpset14) {
 }
 
 TEST(Activations, DefaultsAndAttributes) {
+  ONNXKIT_SKIP_WITHOUT_OPSET(22);
   const std::vector<float> xs{-3.f, -0.5f, 0.f, 0.5f, 2.f, 4.f};
   ExpectFloatMath("Relu", xs, [](double x) { return std::max(0.0, x); });
   ExpectFloatMath(
@@ -212,6 +216,7 @@ TEST(Activations, SoftplusDoesNotOverflowForLargeInputs) {
 }
 
 TEST(Activations, GeluRefusesAnUnknownApproximation) {
+  ONNXKIT_SKIP_WITHOUT_OPSET(22);
   ExpectFailure(FloatModel("Gelu", "1", 1, 20, "<approximate = \"fast\">"),
                 absl::StatusCode::kInvalidArgument, "approximate");
   ExpectFailure(FloatModel("Gelu", "1", 1, 19), absl::StatusCode::kUnimplemented, "Gelu");

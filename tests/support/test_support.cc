@@ -14,6 +14,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "schema/onnx_api.h"
 #include "schema/onnx_namespace.h"
 
 namespace onnxkit::testing {
@@ -151,5 +152,11 @@ std::string ModelFromText(const char* text) {
   if (!status.IsOK()) throw std::runtime_error("bad ONNX text: " + status.ErrorMessage());
   return proto.SerializeAsString();
 }
+
+bool LinkedOnnxKnowsOpset(int64_t opset) { return schema::KnownMaxOpset() >= opset; }
+
+bool LinkedOnnxTextParserIsOld() { return LinkedOnnxVersion().starts_with("1.12"); }
+
+std::string LinkedOnnxVersion() { return schema::OnnxVersion(); }
 
 }  // namespace onnxkit::testing

@@ -2,6 +2,7 @@
 // and protobuf as the oracle for "equal field for field".
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -70,4 +71,27 @@ bool ProtobufReserialize(const std::string& bytes, std::string* out);
 // small models this way instead of building protos by hand. Throws on a syntax error.
 std::string ModelFromText(const char* text);
 
+// What the linked ONNX library offers, for the tests that need the pinned release. The other
+// supported build links the system libonnx (Debian bookworm: 1.12), which knows opsets up to
+// 17 and whose text parser lacks nan and inf literals, node names, float8 types, bfloat16
+// initializers and quoted value names.
+bool LinkedOnnxKnowsOpset(int64_t opset);
+bool LinkedOnnxTextParserIsOld();
+std::string LinkedOnnxVersion();
+
 }  // namespace onnxkit::testing
+
+// Skips the test (with the reason) when the linked ONNX library has no schemas at `opset`.
+#define ONNXKIT_SKIP_WITHOUT_OPSET(opset)                                                 \
+  if (::onnxkit::testing::LinkedOnnxKnowsOpset(opset)) {                                \
+  } else                                                                                 \
+    GTEST_SKIP() << "the linked ONNX " << ::onnxkit::testing::LinkedOnnxVersion()         \
+               << " has no schemas at opset " << (opset)
+
+// Skips the test when the linked ONNX text parser cannot read its models; `what` names the
+// syntax it lacks.
+#define ONNXKIT_SKIP_WITH_OLD_TEXT_PARSER(what)                                       \
+  if (!::onnxkit::testing::LinkedOnnxTextParserIsOld()) {                            \
+  } else                                                                              \
+    GTEST_SKIP() << "the text parser of ONNX " << ::onnxkit::testing::LinkedOnnxVersion() \
+               << " has no " << (what)
