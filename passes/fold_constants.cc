@@ -104,8 +104,7 @@ bool Refines(const ValueInfo& now, const ValueInfo& before) {
   if (!before.has_type) return true;
   const Type& a = now.type;
   const Type& b = before.type;
-  if (a.kind != Type::Kind::kTensor || b.kind != a.kind || a.elem_type != b.elem_type ||
-      !a.shape) {
+  if (a.kind != Type::Kind::kTensor || b.kind != a.kind || a.elem_type != b.elem_type || !a.shape) {
     return false;
   }
   if (!b.shape) return true;
