@@ -460,10 +460,10 @@ class Folder {
   }
 
   // Infers `n` again when one of its inputs is in refined_, so that the nodes after it see
-  // the dims that became known. Only the outputs whose dims are not all
-  // numbers are inferred again, and a type that does not tell more than the one it had
-  // (inference of one node lacks the data propagation of a whole-model run) is given back.
-  // A node holding sub-graphs waits for the next whole-model inference.
+  // the dims that became known. Only the outputs whose dims are not all numbers are
+  // inferred again, and a type that does not tell more than the one it had (inference of
+  // one node lacks the data propagation of a whole-model run) is given back. A node
+  // holding sub-graphs waits for the next whole-model inference.
   void Refine(Node& n) {
     if (!n.subgraphs().empty()) return;
     if (std::none_of(n.inputs().begin(), n.inputs().end(),
