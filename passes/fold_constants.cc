@@ -80,6 +80,50 @@ bool MayBecomeKnown(const Value& v) {
                               [](const Dim& d) { return d.kind == Dim::Kind::kUnknown; });
 }
 
+// Whether every dim of `info`'s tensor type is a number: inference can learn nothing more.
+bool AllDimsNumbers(const ValueInfo& info) {
+  if (!info.has_type || info.type.kind != Type::Kind::kTensor || !info.type.shape) return false;
+  return std::all_of(info.type.shape->dims.begin(), info.type.shape->dims.end(),
+                     [](const Dim& d) { return d.kind == Dim::Kind::kValue; });
+}
+
+// How much a dim says: a number more than a symbol, a symbol more than nothing.
+int Knowledge(const Dim& d) {
+  switch (d.kind) {
+    case Dim::Kind::kValue: return 2;
+    case Dim::Kind::kParam: return 1;
+    case Dim::Kind::kUnknown: return 0;
+  }
+  return 0;
+}
+
+// Whether `now` tells more than `before` and contradicts nothing in it: a type where there
+// was none, a shape where the rank was unknown, or dims that became symbols or numbers.
+bool Refines(const ValueInfo& now, const ValueInfo& before) {
+  if (!now.has_type) return false;
+  if (!before.has_type) return true;
+  const Type& a = now.type;
+  const Type& b = before.type;
+  if (a.kind != Type::Kind::kTensor || b.kind != a.kind || a.elem_type != b.elem_type || !a.shape) {
+    return false;
+  }
+  if (!b.shape) return true;
+  if (a.shape->dims.size() != b.shape->dims.size()) return false;
+  bool more = false;
+  for (size_t i = 0; i < a.shape->dims.size(); ++i) {
+    const Dim& x = a.shape->dims[i];
+    const Dim& y = b.shape->dims[i];
+    if (Knowledge(x) < Knowledge(y)) return false;
+    if (Knowledge(x) == Knowledge(y)) {
+      if (x.kind == Dim::Kind::kValue && x.value != y.value) return false;
+      if (x.kind == Dim::Kind::kParam && x.param != y.param) return false;
+    } else {
+      more = true;
+    }
+  }
+  return more;
+}
+
 std::string DimText(const Dim& d) {
   return d.kind == Dim::Kind::kParam ? fmt::format("symbolic ({})", d.param) : "unknown";
 }
@@ -206,6 +250,14 @@ class TypeSnapshot {
     for (auto& [v, info] : ForgetPartialTypes(model)) original_.try_emplace(v, std::move(info));
   }
 
+  // Takes the type of `v` away before `v` is inferred again, keeping the declaration it had
+  // when the pass started.
+  void ForgetOne(Value& v) {
+    original_.try_emplace(&v, v.info());
+    v.mutable_info().has_type = false;
+    v.mutable_info().type = Type();
+  }
+
   // Forgets the values of `graph` (about to be destroyed: its addresses may be reused).
   void Forget(Graph& graph) {
     ForEachGraphUnder(graph, [&](Graph& g) {
@@ -262,16 +314,41 @@ class Folder {
   // Infers types, then sweeps; again while a sweep folded something and left a Shape or
   // Size waiting for an unknown dim: the fold may have made it known. (A sweep in
   // topological order already folds everything that only needed constants.)
+  // Only the first inference is of the whole model: before each further sweep, just the
+  // nodes that read what the last sweep folded are inferred again (RefineReaders), and
+  // those that read what that refined. Whole-model inference also propagates data through
+  // values no fold made constant, so when a sweep after such a partial inference finds
+  // nothing, a whole-model inference and a sweep make sure nothing was missed; so does the
+  // sweep after an If was inlined (its branch's nodes are new to inference). The sweeps
+  // fold what they would have folded with a whole-model inference before each, in the same
+  // order, unless data propagation alone would have let a Shape fold sooner.
   Status Run() {
-    for (int64_t before = -1; Progress() > before && (before < 0 || shapes_pending_);) {
-      before = Progress();
-      types_.ForgetPartial(model_);
-      (void)InferModel(model_);  // what it cannot infer stays unknown: no fold needs it
+    bool whole = true;  // the next sweep starts from a whole-model inference
+    while (true) {
+      const int64_t before = Progress();
+      if (whole) {
+        types_.ForgetPartial(model_);
+        (void)InferModel(model_);  // what it cannot infer stays unknown: no fold needs it
+        result_.Count("model-inferences");
+      } else {
+        RefineReaders();
+      }
+      refined_.clear();  // from here on: what this sweep folds
       bool restart = true;
+      bool inlined = false;
       while (restart) {
         skipped_.clear();
         shapes_pending_ = false;
         ONNXKIT_ASSIGN_OR_RETURN(restart, Sweep());
+        inlined = inlined || restart;
+      }
+      if (!shapes_pending_) break;
+      if (Progress() > before) {
+        whole = inlined;
+      } else if (whole) {
+        break;
+      } else {
+        whole = true;
       }
     }
     for (SkippedCandidate& s : skipped_) result_.Skip(std::move(s.where), std::move(s.reason));
@@ -370,6 +447,44 @@ class Folder {
     }
     ONNXKIT_RETURN_IF_ERROR(Fold(site, n));
     return false;
+  }
+
+  // Infers again, in topological order, the nodes that read a value the last sweep folded
+  // or one this refined.
+  void RefineReaders() {
+    if (refined_.empty()) return;
+    for (const GraphSite& site : RewritableGraphs(model_)) {
+      if (site.function) continue;  // inference leaves function bodies alone
+      for (Node* n : site.graph->nodes()) Refine(*n);
+    }
+  }
+
+  // Infers `n` again when one of its inputs is in refined_, so that the nodes after it see
+  // the dims that became known. Only the outputs whose dims are not all numbers are
+  // inferred again, and a type that does not tell more than the one it had (inference of
+  // one node lacks the data propagation of a whole-model run) is given back. A node
+  // holding sub-graphs waits for the next whole-model inference.
+  void Refine(Node& n) {
+    if (!n.subgraphs().empty()) return;
+    if (std::none_of(n.inputs().begin(), n.inputs().end(),
+                     [&](const Value* v) { return v != nullptr && refined_.contains(v); })) {
+      return;
+    }
+    std::vector<std::pair<Value*, ValueInfo>> before;
+    for (Value* out : n.outputs()) {
+      if (!Given(out) || out->is_graph_output() || AllDimsNumbers(out->info())) continue;
+      before.emplace_back(out, out->info());
+    }
+    if (before.empty()) return;
+    for (auto& [out, info] : before) types_.ForgetOne(*out);
+    (void)InferNode(model_, n);
+    for (auto& [out, info] : before) {
+      if (Refines(out->info(), info)) {
+        refined_.insert(out);
+      } else {
+        out->mutable_info() = std::move(info);
+      }
+    }
   }
 
   // Evaluates `n` (all inputs constant) and replaces it by its outputs, or records why not.
@@ -482,6 +597,7 @@ class Folder {
       Value* init = graph.AddInitializer(std::move(t));
       init->mutable_info() = std::move(info);
       out->ReplaceAllUsesWith(init, Value::GraphOutputs::kRedirect);
+      refined_.insert(init);
     }
     for (Value* in : n.inputs()) {
       if (Given(in)) orphans_[in->graph()].push_back(in);
@@ -619,6 +735,9 @@ class Folder {
   std::vector<SkippedCandidate> skipped_;  // of the last sweep
   size_t index_ = 0;                       // of the node the sweep is at, in its graph
   bool shapes_pending_ = false;            // a Shape or Size of the last sweep met an unknown dim
+  // Values the last sweep made constant, then those whose types that refined: their
+  // readers are inferred again (Refine).
+  absl::flat_hash_set<const Value*> refined_;
   // Values whose reader a fold removed, by the graph that owns them.
   absl::flat_hash_map<const Graph*, std::vector<Value*>> orphans_;
 };

@@ -29,7 +29,9 @@
 // larger than `max-input-size` are never read.
 // Types that the pass's own inference added to values it did not fold are removed again, so
 // a model with nothing to fold comes out unchanged.
-// Counters: nodes-folded, shapes-folded, ifs-inlined, nodes-removed, initializers-removed.
+// Counters: nodes-folded, shapes-folded, ifs-inlined, nodes-removed, initializers-removed,
+// model-inferences (whole-model type inferences the run made: one, unless a fold made dims
+// known that only data propagation over the whole model finds, or an If was inlined).
 #pragma once
 
 #include <cstdint>

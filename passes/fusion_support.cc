@@ -100,11 +100,14 @@ std::optional<Tensor> ConstantOf(const Value* value) {
   return *std::move(t);
 }
 
-Editor::Editor(Model& model)
-    : model_(model),
-      training_bound_(TrainingBoundNames(model)),
-      values_(NameTable::ValueNames(model)),
-      nodes_(NameTable::NodeNames(model)) {}
+Editor::Editor(Model& model) : model_(model), training_bound_(TrainingBoundNames(model)) {}
+
+void Editor::TakeNames() {
+  if (names_taken_) return;
+  values_ = NameTable::ValueNames(model_);
+  nodes_ = NameTable::NodeNames(model_);
+  names_taken_ = true;
+}
 
 bool Editor::IsTrainingBound(const Value* value) const {
   return value && value->graph() == model_.graph.get() && training_bound_.contains(value->name());
@@ -112,6 +115,7 @@ bool Editor::IsTrainingBound(const Value* value) const {
 
 Value* Editor::AddConstant(const GraphSite& site, Node& reader, std::string_view base,
                            Tensor tensor) {
+  TakeNames();
   tensor.name = values_.Fresh(base);
   if (site.function) {
     Node* constant = site.graph->InsertNodeBefore(&reader, "Constant", {}, {tensor.name});
@@ -122,10 +126,18 @@ Value* Editor::AddConstant(const GraphSite& site, Node& reader, std::string_view
   return site.graph->AddInitializer(std::move(tensor));
 }
 
-std::string Editor::FreshNodeName(std::string_view base) { return nodes_.Fresh(base); }
-std::string Editor::FreshValueName(std::string_view base) { return values_.Fresh(base); }
+std::string Editor::FreshNodeName(std::string_view base) {
+  TakeNames();
+  return nodes_.Fresh(base);
+}
+
+std::string Editor::FreshValueName(std::string_view base) {
+  TakeNames();
+  return values_.Fresh(base);
+}
 
 void Editor::TakeOver(Value& old, Value& replacement) {
+  TakeNames();
   Graph& graph = *replacement.graph();
   const bool returned = old.is_graph_output();
   if (returned) {

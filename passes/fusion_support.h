@@ -41,6 +41,9 @@ StatusOr<Tensor> FloatTensor(int32_t type, std::string name, std::vector<int64_t
 std::optional<Tensor> ConstantOf(const Value* value);
 
 // Edits one model: fresh names for what a fusion adds, and removal of what it leaves unread.
+// The names in use are gathered at the first fresh name asked for, not before: most runs of
+// a fusion pass find nothing to fuse and need none. (Every fusion asks for one before it
+// adds or removes a name, so the names are those of the model as the pass found it.)
 class Editor {
  public:
   explicit Editor(Model& model);
@@ -63,8 +66,12 @@ class Editor {
   bool IsTrainingBound(const Value* value) const;
 
  private:
+  // Gathers the value and node names of the model, once.
+  void TakeNames();
+
   Model& model_;
   absl::flat_hash_set<std::string> training_bound_;
+  bool names_taken_ = false;
   NameTable values_;
   NameTable nodes_;
 };

@@ -14,7 +14,10 @@ void AddGraph(Graph& graph, std::string path, const Function* function,
   out.push_back({&graph, path, function});
   size_t index = 0;
   for (Node* n : graph.nodes()) {
-    std::string label = NodeLabel(*n, index++);
+    // Only a node holding sub-graphs needs its label: most hold none.
+    const size_t position = index++;
+    if (n->subgraphs().empty()) continue;
+    std::string label = NodeLabel(*n, position);
     for (Attribute& a : n->attributes) {
       if (a.g) AddGraph(*a.g, fmt::format("{}/{}.{}", path, label, a.name), function, out);
       for (size_t i = 0; i < a.graphs.size(); ++i) {

@@ -1,30 +1,38 @@
 #include "passes/static_types.h"
 
-#include "onnxkit/infer.h"
+#include "absl/container/flat_hash_map.h"
+#include "infer/engine.h"
 #include "passes/graph_sites.h"
-#include "passes/model_copies.h"
 
 namespace onnxkit::passes {
 
-StaticTypes::StaticTypes(const Model& model) {
-  StatusOr<std::unique_ptr<Model>> copy = ModelCopies(model).Make();
-  if (!copy.ok()) return;
-  InferModel(**copy);
+StaticTypes::StaticTypes(const Model& model) : model_(model) {}
+
+void StaticTypes::Infer() const {
+  inferred_ = true;
+  // The engine reads the model without changing it, so no copy is needed to keep the
+  // inferred types out of it; they are taken as WriteTypes would have written them.
+  infer::Engine engine(model_);
+  engine.InferModel();
+  absl::flat_hash_map<const Value*, Type> found;
+  engine.ForEachFound([&](const Value* v, Type t) { found.try_emplace(v, std::move(t)); });
   // RewritableGraphs takes a mutable model but changes nothing.
-  std::vector<GraphSite> originals = RewritableGraphs(const_cast<Model&>(model));
-  std::vector<GraphSite> copies = RewritableGraphs(**copy);
-  if (originals.size() != copies.size()) return;
-  for (size_t i = 0; i < originals.size(); ++i) {
-    if (originals[i].function) continue;
-    auto& map = types_[originals[i].graph];
-    for (const Value* v : copies[i].graph->values()) {
-      if (v->type()) map.try_emplace(v->name(), *v->type());
+  for (const GraphSite& site : RewritableGraphs(const_cast<Model&>(model_))) {
+    if (site.function) continue;
+    auto& map = types_[site.graph];
+    for (const Value* v : site.graph->values()) {
+      if (v->type()) {
+        map.try_emplace(v->name(), *v->type());
+      } else if (auto it = found.find(v); it != found.end()) {
+        map.try_emplace(v->name(), std::move(it->second));
+      }
     }
   }
 }
 
 const Type* StaticTypes::TypeOf(const Value& v) const {
   if (v.type() && v.type()->shape) return v.type();
+  if (!inferred_) Infer();
   if (auto g = types_.find(v.graph()); g != types_.end()) {
     if (auto it = g->second.find(v.name()); it != g->second.end()) return &it->second;
   }

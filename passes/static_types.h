@@ -1,11 +1,11 @@
-// The types shape inference gives the values of a model, computed once on a copy, for passes
+// The types shape inference gives the values of a model, inferred once, for passes
 // that decide by static shapes (eliminate-nop, the fuse-consecutive-* passes).
 //
 // Exports declare few intermediate types, and a pass must not add value_info entries it does
-// not need, so inference runs on an in-memory copy (passes/model_copies.h) and the types are
-// looked up per graph: the copy's graphs pair with the model's in RewritableGraphs order, so
-// two sub-graphs that use one name for values of different types never mix. Function bodies
-// are not inferred (they declare their own types or none).
+// not need, so the inference engine (which only reads the model) keeps what it finds to
+// itself, and the types are looked up per graph by name: two sub-graphs that use one name for
+// values of different types never mix. Function bodies are not inferred (they declare their
+// own types or none).
 #pragma once
 
 #include <optional>
@@ -19,8 +19,11 @@ namespace onnxkit::passes {
 
 class StaticTypes {
  public:
-  // Infers a copy of `model`; when the copy cannot be made, every look-up falls back to the
-  // declared types.
+  // The types of `model` (which must outlive this), inferred at the first look-up of a value
+  // whose declared type has no shape: most look-ups need none (simplify has just run
+  // infer-shapes), and inference is most of a pass's time. The model is inferred as it is
+  // at that look-up, rewrites the pass made before included (as the fuse-consecutive-*
+  // passes had it when they made their StaticTypes at the first candidate).
   explicit StaticTypes(const Model& model);
 
   // The type of `v`: its declared type when that has a shape, else the inferred one, else the
@@ -34,7 +37,12 @@ class StaticTypes {
   std::optional<size_t> Rank(const Value& v) const;
 
  private:
-  absl::flat_hash_map<const Graph*, absl::flat_hash_map<std::string, Type>> types_;
+  // Fills types_.
+  void Infer() const;
+
+  const Model& model_;
+  mutable bool inferred_ = false;
+  mutable absl::flat_hash_map<const Graph*, absl::flat_hash_map<std::string, Type>> types_;
 };
 
 // Whether `d` is the number `n`.

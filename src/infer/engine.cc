@@ -466,6 +466,14 @@ void Engine::Found(const Value* v, onnx::TypeProto* type) {
   }
 }
 
+void Engine::ForEachFound(const std::function<void(const Value*, Type)>& fn) const {
+  for (const auto& [found, type] : found_) {
+    if (found->type() || found->kind() == Value::Kind::kUndefined) continue;
+    Type t = schema::FromOnnx(*type);
+    if (t.kind != Type::Kind::kNone) fn(found, std::move(t));
+  }
+}
+
 size_t Engine::WriteFound(const std::function<bool(const Value*)>& wanted) {
   // Per graph, its declarations without a type (few): typing such a value must not declare
   // it a second time. Taken before the graph's first value is typed.

@@ -64,6 +64,10 @@ class Engine {
   const std::vector<InferFinding>& findings() const { return findings_; }
   std::vector<InferFinding> TakeFindings() { return std::move(findings_); }
 
+  // Calls `fn` with each value that has no type and the type inference found for it — what
+  // WriteTypes would write, in the same order — leaving the model as it is.
+  void ForEachFound(const std::function<void(const Value*, Type)>& fn) const;
+
   // Writes the types found into the values that have none — values of `graph` and of its
   // sub-graphs at any depth — declaring node outputs in value_info (see infer.h); returns
   // how many values got one. `graph` must be of the engine's model.

@@ -145,8 +145,8 @@ TEST(FoldConstantsPass, ShapeFoldsFromInferredDimsAndLeavesNoInferredTypes) {
 }
 
 TEST(FoldConstantsPass, DimsAFoldMadeKnownFoldInTheSameRun) {
-  // r's shape is known only once k is folded: the pass infers again after a sweep that
-  // folded, and the partial type it found first does not stand in the way.
+  // r's shape is known only once k is folded: the pass infers r again after the sweep that
+  // folded k, and the partial type it found first does not stand in the way.
   auto model = Parse(R"(
     <ir_version: 8, opset_import: ["" : 17]>
     g (float[2,3] X) => (float[3,2] R, int64[2] S) <int64[2] A = {6, 4}, int64[2] B = {2, 2}> {
@@ -162,6 +162,34 @@ TEST(FoldConstantsPass, DimsAFoldMadeKnownFoldInTheSameRun) {
   EXPECT_THAT(OpTypes(*model->graph), ElementsAre("Reshape", "Neg"));
   EXPECT_THAT(InitializerValues<int64_t>(*model->graph, "S"), ElementsAre(6, 4));
   EXPECT_EQ(model->graph->Lookup("r")->type(), nullptr);
+  EXPECT_CLEAN(*model);
+}
+
+TEST(FoldConstantsPass, AFoldRefinesItsReadersWithoutInferringTheWholeModelAgain) {
+  // Mod has no data propagation, so the first inference leaves r and q of unknown dims.
+  // The sweep folds k; Reshape, which reads it, and Relu, which reads what that refined,
+  // are inferred again on their own, and the next sweep folds the Shape without a second
+  // whole-model inference.
+  auto model = Parse(R"(
+    <ir_version: 8, opset_import: ["" : 17]>
+    g (float[2,3] X) => (float[3,2] Q, int64[2] S) <int64[2] A = {3, 2}, int64[1] B = {7}> {
+      k = Mod(A, B)
+      r = Reshape(X, k)
+      q = Relu(r)
+      Q = Neg(q)
+      s = Shape(q)
+      S = Add(s, s)
+    })");
+  ASSERT_TRUE(model);
+  RUN_PASS_OR_FAIL(result, kPass, *model);
+  EXPECT_EQ(result.Stat("model-inferences"), 1);
+  EXPECT_EQ(result.Stat("shapes-folded"), 1);
+  EXPECT_THAT(OpTypes(*model->graph), ElementsAre("Reshape", "Relu", "Neg"));
+  EXPECT_THAT(InitializerValues<int64_t>(*model->graph, "S"), ElementsAre(6, 4));
+  // The refined types are taken back like those of the whole-model inference.
+  EXPECT_EQ(model->graph->Lookup("r")->type(), nullptr);
+  EXPECT_EQ(model->graph->Lookup("q")->type(), nullptr);
+  EXPECT_THAT(model->graph->value_info(), IsEmpty());
   EXPECT_CLEAN(*model);
 }
 
