@@ -16,6 +16,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "onnxkit/surgery.h"
+#include "onnxkit/topological_sort.h"
 #include "passes/unused_functions.h"
 #include "surgery/main_graph.h"
 
@@ -75,6 +76,10 @@ std::string NameList(const std::vector<Value*>& values) {
 // Walks back from each output to the given inputs and the initializers; fills plan.kept and
 // plan.defaulted_inputs, or says which tensor an output lacks.
 Status FindNeededNodes(const Graph& graph, Plan& plan) {
+  // Removal relies on an acyclic graph (a node goes once nothing reads it).
+  if (auto order = TopologicalOrder(graph); !order.ok()) {
+    return absl::FailedPreconditionError(std::string(StatusMessage(order.status())));
+  }
   absl::flat_hash_set<const Value*> cut(plan.inputs.begin(), plan.inputs.end());
   absl::flat_hash_set<const Value*> seen;
   absl::flat_hash_set<const Value*> defaulted;
@@ -148,13 +153,13 @@ class Extraction {
  public:
   Extraction(Model& model, Plan plan) : model_(model), graph_(*model.graph), plan_(std::move(plan)) {}
 
-  SurgeryStats Run() {
+  StatusOr<SurgeryStats> Run() {
     model_.training_info.clear();
     while (!graph_.outputs().empty()) (void)graph_.RemoveOutput(graph_.outputs().size() - 1);
     std::vector<Value*> old_inputs = graph_.inputs();
     for (Value* v : plan_.inputs) Refeed(v);
     for (Value* v : plan_.defaulted_inputs) Refeed(v);
-    RemoveUnneededNodes();
+    ONNXKIT_RETURN_IF_ERROR(RemoveUnneededNodes());
     for (Value* v : old_inputs) {
       // Unused now (the walk found every reader of a needed input); a default stays behind
       // as a plain initializer, removed below when unused.
@@ -192,30 +197,40 @@ class Extraction {
 
   void RemoveValueInfoOfInput(Value* v) { surgery::RemoveValueInfoOf(graph_, v); }
 
-  // Detaches the unneeded nodes' inputs first, so that only their sub-graphs' reads can tie
-  // them together; those are removed in rounds, last node first (one round for a graph in
-  // topological order).
-  void RemoveUnneededNodes() {
-    std::vector<Node*> doomed;
+  // A worklist seeded with every unneeded node, last first (so a graph in topological order
+  // is done in one sweep); a node still read by another unneeded node is refused by
+  // RemoveNode and comes back when its last reader goes. Linear whatever the node order. Only
+  // unneeded nodes read unneeded nodes (the walk kept every producer a kept node reads), so
+  // all of them go unless they form a cycle.
+  Status RemoveUnneededNodes() {
+    std::vector<Node*> worklist;
+    absl::flat_hash_set<const Node*> doomed, removed;  // compared, never dereferenced
     for (Node* n : graph_.nodes()) {
-      if (!plan_.kept.contains(n)) doomed.push_back(n);
-    }
-    for (Node* n : doomed) {
-      for (size_t i = 0; i < n->inputs().size(); ++i) n->SetInput(i, nullptr);
-    }
-    while (!doomed.empty()) {
-      std::vector<Node*> left;
-      for (size_t i = doomed.size(); i-- > 0;) {
-        if (graph_.RemoveNode(doomed[i]).ok()) {
-          ++stats_.nodes_removed;
-        } else {
-          left.insert(left.begin(), doomed[i]);
-        }
+      if (!plan_.kept.contains(n)) {
+        worklist.push_back(n);
+        doomed.insert(n);
       }
-      // Only the unneeded nodes read each other's outputs, so every round removes some.
-      if (left.size() == doomed.size()) break;
-      doomed = std::move(left);
     }
+    while (!worklist.empty()) {
+      Node* n = worklist.back();
+      worklist.pop_back();
+      if (removed.contains(n)) continue;
+      std::vector<Node*> producers;
+      surgery::ForEachMainGraphRead(*n, [&](Value* v) {
+        if (v->producer() && doomed.contains(v->producer())) producers.push_back(v->producer());
+      });
+      if (!graph_.RemoveNode(n).ok()) continue;
+      removed.insert(n);
+      ++stats_.nodes_removed;
+      worklist.insert(worklist.end(), producers.begin(), producers.end());
+    }
+    if (removed.size() != doomed.size()) {
+      return absl::InternalError(fmt::format(
+          "{} node(s) the outputs do not need could not be removed: they read each other in a "
+          "cycle",
+          doomed.size() - removed.size()));
+    }
+    return absl::OkStatus();
   }
 
   void RemoveUnusedInitializers() {

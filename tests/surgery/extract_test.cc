@@ -179,6 +179,23 @@ TEST(Extract, ACutInsideTheFedPartOfAnIfIsRewiredInItsBranch) {
   EXPECT_CLEAN(*model);
 }
 
+TEST(Extract, ABranchReturningAnOuterTensorAsItIsCounts) {
+  // The else branch returns the main graph's `s` itself: no node of it reads `s`.
+  auto model = Parse(R"(
+    <ir_version: 8, opset_import: ["" : 17]>
+    g (bool c, float[2] X) => (float[2] R) {
+      t = Neg(X)
+      s = Abs(X)
+      R = If(c) <
+        then_branch = then_g () => (float[2] t) { },
+        else_branch = else_g () => (float[2] s) { }>
+    })");
+  ASSERT_TRUE(model);
+  ASSERT_TRUE(Extract(*model, {{"c", "X"}, {"R"}}).ok());
+  EXPECT_THAT(pass_test::OpTypes(*model->graph), ElementsAre("Neg", "Abs", "If"));
+  EXPECT_CLEAN(*model);
+}
+
 TEST(Extract, NeededInputsWithADefaultStayInputs) {
   auto model = Parse(R"(
     <ir_version: 8, opset_import: ["" : 17]>
@@ -298,6 +315,18 @@ TEST(ExtractErrors, NamesGivenTwiceAndNoOutputs) {
   ExpectRefused(*model, {{"X"}, {"a", "a"}}, absl::StatusCode::kInvalidArgument,
                 "output 'a' is given twice");
   ExpectRefused(*model, {{"X"}, {}}, absl::StatusCode::kInvalidArgument, "no outputs given");
+}
+
+TEST(ExtractErrors, ACycleIsAProblemOfTheModel) {
+  auto model = Parse(R"(
+    <ir_version: 8, opset_import: ["" : 17]>
+    g (float[2] X) => (float[2] Y) {
+      p = Add(X, q)
+      q = Neg(p)
+      Y = Relu(X)
+    })");
+  ASSERT_TRUE(model);
+  ExpectRefused(*model, {{"X"}, {"Y"}}, absl::StatusCode::kFailedPrecondition, "cycle");
 }
 
 TEST(ExtractErrors, AnInputWithoutAnyTypeIsAProblemOfTheModel) {
