@@ -23,9 +23,9 @@ int EditExitCode(const Status& status) {
 }
 
 std::string Summary(const SurgeryStats& stats) {
-  std::string text = fmt::format("{} node(s), {} initializer(s), {} function(s) removed",
-                                 stats.nodes_removed, stats.initializers_removed,
-                                 stats.functions_removed);
+  std::string text =
+      fmt::format("{} node(s), {} initializer(s), {} function(s) removed", stats.nodes_removed,
+                  stats.initializers_removed, stats.functions_removed);
   if (!stats.typed_by_inference.empty()) {
     std::string names;
     for (const std::string& n : stats.typed_by_inference) {

@@ -26,7 +26,8 @@ namespace {
 using surgery::MainGraphTensors;
 
 std::string NodeLabel(const Node& n) {
-  return n.name.empty() ? fmt::format("an unnamed {} node", n.op_type) : fmt::format("node '{}'", n.name);
+  return n.name.empty() ? fmt::format("an unnamed {} node", n.op_type)
+                        : fmt::format("node '{}'", n.name);
 }
 
 // The request resolved against the model, and what the outputs need.
@@ -151,7 +152,8 @@ Status InferMissingTypes(const Model& model, Plan& plan) {
 
 class Extraction {
  public:
-  Extraction(Model& model, Plan plan) : model_(model), graph_(*model.graph), plan_(std::move(plan)) {}
+  Extraction(Model& model, Plan plan)
+      : model_(model), graph_(*model.graph), plan_(std::move(plan)) {}
 
   StatusOr<SurgeryStats> Run() {
     model_.training_info.clear();
@@ -266,9 +268,8 @@ class Extraction {
     for (const Value* v : graph_.values()) {
       if (v->kind() != Value::Kind::kUndefined) defined.insert(v->name());
     }
-    std::erase_if(graph_.quantization_annotation, [&](const TensorAnnotation& a) {
-      return !defined.contains(a.tensor_name);
-    });
+    std::erase_if(graph_.quantization_annotation,
+                  [&](const TensorAnnotation& a) { return !defined.contains(a.tensor_name); });
   }
 
   Model& model_;

@@ -72,9 +72,8 @@ std::string DefinedElsewhere(const Model& model, const std::string& name) {
 StatusOr<Value*> MainGraphTensors::Find(const std::string& name, std::string_view role) const {
   if (auto it = defined_.find(name); it != defined_.end()) return it->second;
   if (undefined_.contains(name)) {
-    return absl::NotFoundError(
-        fmt::format("{} '{}': the main graph reads this tensor but nothing defines it", role,
-                    name));
+    return absl::NotFoundError(fmt::format(
+        "{} '{}': the main graph reads this tensor but nothing defines it", role, name));
   }
   if (std::string where = DefinedElsewhere(model_, name); !where.empty()) {
     return absl::NotFoundError(fmt::format(

@@ -130,9 +130,10 @@ StatusOr<SurgeryStats> RemoveOutputs(Model& model, const std::vector<std::string
   for (const std::string& name : names) {
     if (std::find(output_names.begin(), output_names.end(), name) != output_names.end()) continue;
     std::string listed;
-    for (std::string_view n : output_names) listed += fmt::format("{}'{}'", listed.empty() ? "" : ", ", n);
-    return absl::NotFoundError(fmt::format(
-        "'{}' is not an output of the model (its outputs: {})", name, listed));
+    for (std::string_view n : output_names)
+      listed += fmt::format("{}'{}'", listed.empty() ? "" : ", ", n);
+    return absl::NotFoundError(
+        fmt::format("'{}' is not an output of the model (its outputs: {})", name, listed));
   }
   size_t remaining = 0;
   for (std::string_view n : output_names) remaining += doomed.contains(n) ? 0 : 1;

@@ -302,9 +302,10 @@ TEST(ExtractErrors, ACutWhoseProducerMustStayIsRefused) {
       P, Q = Split<num_outputs = 2>(X)
     })");
   ASSERT_TRUE(model);
-  ExpectRefused(*model, {{"X", "P"}, {"P", "Q"}}, absl::StatusCode::kInvalidArgument,
-                "input 'P' cannot be cut: an unnamed Split node, which computes it, is needed for output "
-                "'Q'");
+  ExpectRefused(
+      *model, {{"X", "P"}, {"P", "Q"}}, absl::StatusCode::kInvalidArgument,
+      "input 'P' cannot be cut: an unnamed Split node, which computes it, is needed for output "
+      "'Q'");
 }
 
 TEST(ExtractErrors, NamesGivenTwiceAndNoOutputs) {
@@ -385,9 +386,9 @@ TEST(ExtractResnet18, BothHalvesCheckCleanAndComputeWhatTheModelComputes) {
   // Each half, fed the whole model's values of its inputs, computes the whole model's values
   // of its outputs: the head the cut tensor, the tail the model's output.
   for (const char* half : {"head.onnx", "tail.onnx"}) {
-    testing::CliResult oracle = testing::RunProgram(
-        ONNXKIT_PYTHON, {ONNXKIT_SOURCE_DIR "/tests/surgery/cut_oracle.py",
-                         (dir / "full.onnx").string(), (dir / half).string()});
+    testing::CliResult oracle =
+        testing::RunProgram(ONNXKIT_PYTHON, {ONNXKIT_SOURCE_DIR "/tests/surgery/cut_oracle.py",
+                                             (dir / "full.onnx").string(), (dir / half).string()});
     EXPECT_EQ(oracle.exit_code, 0) << half << ":\n" << oracle.out << oracle.err;
   }
 }

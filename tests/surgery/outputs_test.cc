@@ -72,7 +72,7 @@ TEST(AddOutputs, IntermediateTensorsBecomeOutputsWithInferredTypes) {
   EXPECT_THAT(stats->typed_by_inference, ElementsAre("a", "B"));
   EXPECT_EQ(OutputType(g, 2), "float32[2,3]");
   EXPECT_EQ(OutputType(g, 3), "none");
-  EXPECT_EQ(OutputType(g, 4), "float32[3]");  // the initializer's own type
+  EXPECT_EQ(OutputType(g, 4), "float32[3]");    // the initializer's own type
   EXPECT_EQ(OutputType(g, 5), "float32[2,3]");  // declared
   EXPECT_EQ(stats->nodes_removed, 0);
   EXPECT_EQ(g.node_count(), 6u);

@@ -83,8 +83,8 @@ TEST(ExtractCli, FileToFile) {
 
 TEST(ExtractCli, RepeatedFlagsAddToTheLists) {
   TempDir dir;
-  auto r = RunCli({"extract", "-", "-o", "-", "--inputs", "a", "--inputs", "Z", "--outputs",
-                   "Y", "--outputs", "n"},
+  auto r = RunCli({"extract", "-", "-o", "-", "--inputs", "a", "--inputs", "Z", "--outputs", "Y",
+                   "--outputs", "n"},
                   testing::ModelFromText(kChain));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");  // quiet when writing to stdout
@@ -105,13 +105,16 @@ TEST(ExtractCli, ErrorsNameTheFileAndTheTensorAndWriteNothing) {
     std::string message;
   };
   const std::vector<Case> cases = {
-      {{"--inputs", "X,Z", "--outputs", "relu"}, 2,
+      {{"--inputs", "X,Z", "--outputs", "relu"},
+       2,
        "in.onnx: output 'relu': the main graph has no tensor of that name"},
-      {{"--inputs", "r", "--outputs", "Y"}, 2,
+      {{"--inputs", "r", "--outputs", "Y"},
+       2,
        "output 'Y' cannot be computed from the given inputs ('r'): it needs graph input 'Z'"},
       {{"--inputs", "X,B", "--outputs", "Y"}, 2, "input 'B' is an initializer"},
       // A problem of the model: nothing says what `u` is.
-      {{"--inputs", "u", "--outputs", "V"}, 1,
+      {{"--inputs", "u", "--outputs", "V"},
+       1,
        "input 'u' would become a graph input without a type"},
   };
   for (const Case& c : cases) {
@@ -198,11 +201,11 @@ PipelineResult RunPipeline(const std::vector<std::vector<std::string>>& commands
 
 TEST(SurgeryPipes, ExtractThenAddOutputThenCheck) {
   TempDir dir;
-  PipelineResult r = RunPipeline({{"extract", "-", "-o", "-", "--inputs", "input", "--outputs",
-                                   kPool},
-                                  {"add-output", "-", "-o", "-", kConv},
-                                  {"check", "-"}},
-                                 kSqueezenet, dir);
+  PipelineResult r =
+      RunPipeline({{"extract", "-", "-o", "-", "--inputs", "input", "--outputs", kPool},
+                   {"add-output", "-", "-o", "-", kConv},
+                   {"check", "-"}},
+                  kSqueezenet, dir);
   EXPECT_THAT(r.exit_codes, ElementsAre(0, 0, 0)) << r.err;
   EXPECT_THAT(r.err, HasSubstr("1 file checked: 0 errors, 0 warnings"));
 
@@ -225,10 +228,10 @@ TEST(SurgeryPipes, ExtractThenAddOutputThenCheck) {
 
 TEST(SurgeryPipes, AFailureUpstreamFailsTheNextCommandCleanly) {
   TempDir dir;
-  PipelineResult r = RunPipeline({{"extract", "-", "-o", "-", "--inputs", "input", "--outputs",
-                                   "no_such_tensor"},
-                                  {"add-output", "-", "-o", "-", kConv}},
-                                 kSqueezenet, dir);
+  PipelineResult r =
+      RunPipeline({{"extract", "-", "-o", "-", "--inputs", "input", "--outputs", "no_such_tensor"},
+                   {"add-output", "-", "-o", "-", kConv}},
+                  kSqueezenet, dir);
   EXPECT_THAT(r.exit_codes, ElementsAre(2, 1));
   EXPECT_THAT(r.err, HasSubstr("output 'no_such_tensor'"));
   EXPECT_THAT(r.err, HasSubstr("<stdin>: the file is empty"));
@@ -336,8 +339,8 @@ TEST(ExtractCli, AModelOver2GiBCutThroughAPipeCarriesItsKeptWeightsInline) {
   TempDir dir;
   WriteHugeModel(dir.path());
   // A stream has no folder for a side file: the kept weight travels inline.
-  auto r = RunCli({"extract", (dir / "model.onnx").string(), "-o", "-", "--inputs", "X",
-                   "--outputs", "Y"});
+  auto r = RunCli(
+      {"extract", (dir / "model.onnx").string(), "-o", "-", "--inputs", "X", "--outputs", "Y"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_LT(r.out.size(), size_t{1} << 20);
   auto model = LoadOrFail(r.out, /*bytes=*/true);

@@ -48,15 +48,15 @@ TEST(AddOutputCli, TensorsBecomeOutputsWithTheirTypes) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto model = FromBytes(r.out);
   ASSERT_TRUE(model);
-  EXPECT_THAT(Outputs(*model), ElementsAre("Y:float32[2,3]", "Z:float32[2,3]", "a:float32[2,3]",
-                                           "c:float32[2,3]"));
+  EXPECT_THAT(Outputs(*model),
+              ElementsAre("Y:float32[2,3]", "Z:float32[2,3]", "a:float32[2,3]", "c:float32[2,3]"));
 }
 
 TEST(AddOutputCli, ReportsWhatItTypedWhenWritingAFile) {
   TempDir dir;
   WriteFile(dir / "in.onnx", testing::ModelFromText(kModel));
-  auto r = RunCli({"add-output", (dir / "in.onnx").string(), "-o", (dir / "out.onnx").string(),
-                   "a"});
+  auto r =
+      RunCli({"add-output", (dir / "in.onnx").string(), "-o", (dir / "out.onnx").string(), "a"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.err, HasSubstr("onnxkit add-output: 0 node(s), 0 initializer(s), 0 function(s) "
                                "removed; typed by inference: a"));
@@ -100,8 +100,7 @@ TEST(RemoveOutputCli, ErrorsAreUsageErrorsAndWriteNothing) {
   TempDir dir;
   const fs::path in = dir / "in.onnx";
   WriteFile(in, testing::ModelFromText(kModel));
-  for (const auto& [names, message] :
-       std::vector<std::pair<std::vector<std::string>, std::string>>{
+  for (const auto& [names, message] : std::vector<std::pair<std::vector<std::string>, std::string>>{
            {{"a"}, "'a' is not an output of the model (its outputs: 'Y', 'Z')"},
            {{"Y", "Z"}, "removing every output would leave a model that computes nothing"}}) {
     std::vector<std::string> args = {"remove-output", in.string(), "-o",
