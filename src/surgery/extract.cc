@@ -193,7 +193,9 @@ class Extraction {
       Tensor default_value = *old->initializer();
       graph_.AttachInitializer(fresh, std::move(default_value));
     }
-    old->ReplaceAllUsesWith(fresh);
+    // Redirect: a sub-graph may return the old tensor as it is (the main graph's output
+    // slots are gone already).
+    old->ReplaceAllUsesWith(fresh, Value::GraphOutputs::kRedirect);
     replaced_[old] = fresh;
   }
 
@@ -227,10 +229,9 @@ class Extraction {
       worklist.insert(worklist.end(), producers.begin(), producers.end());
     }
     if (removed.size() != doomed.size()) {
-      return absl::InternalError(fmt::format(
-          "{} node(s) the outputs do not need could not be removed: they read each other in a "
-          "cycle",
-          doomed.size() - removed.size()));
+      return absl::InternalError(
+          fmt::format("{} node(s) the outputs do not need are still read and could not be removed",
+                      doomed.size() - removed.size()));
     }
     return absl::OkStatus();
   }

@@ -196,6 +196,24 @@ TEST(Extract, ABranchReturningAnOuterTensorAsItIsCounts) {
   EXPECT_CLEAN(*model);
 }
 
+TEST(Extract, ACutTensorABranchReturnsAsItIsBecomesTheNewInputThere) {
+  auto model = Parse(R"(
+    <ir_version: 8, opset_import: ["" : 17]>
+    g (bool c, float[2] X) => (float[2] R) {
+      t = Neg(X)
+      s = Abs(t)
+      R = If(c) <
+        then_branch = then_g () => (float[2] o) { o = Relu(s) },
+        else_branch = else_g () => (float[2] s) { }>
+    })");
+  ASSERT_TRUE(model);
+  auto stats = Extract(*model, {{"c", "s"}, {"R"}});
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_THAT(pass_test::OpTypes(*model->graph), ElementsAre("If"));
+  EXPECT_EQ(stats->nodes_removed, 2);
+  EXPECT_CLEAN(*model);
+}
+
 TEST(Extract, NeededInputsWithADefaultStayInputs) {
   auto model = Parse(R"(
     <ir_version: 8, opset_import: ["" : 17]>
