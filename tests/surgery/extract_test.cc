@@ -1,12 +1,14 @@
 // Extract (onnxkit/surgery.h): the sub-model between given tensors.
-//  1. only the nodes the outputs need stay, in their order; unused initializers and
-//     functions go; inputs and outputs are as asked, in order;
+//  1. only the nodes the outputs need stay, in their order; unused initializers,
+//     functions, opset imports and training_info go; inputs and outputs are as asked, in
+//     order;
 //  2. cut tensors without a declared type get the inferred one;
-//  3. reads from sub-graphs (If bodies) count as uses;
+//  3. reads from sub-graphs (If bodies) count as uses, and so does a branch returning a
+//     main-graph tensor as it is; a cut tensor is rewired inside branches too;
 //  4. graph inputs with a default that the outputs need stay inputs;
 //  5. errors: unknown names, sub-graph tensors, an initializer as input, an unreachable
-//     output, a tensor defined nowhere, a cut whose producer must stay, names given twice —
-//     each leaves the model unchanged;
+//     output, a tensor defined nowhere, a cut whose producer must stay, names given twice, a
+//     cyclic graph, an input without any type — each leaves the model unchanged;
 //  6. a real model (resnet18) cut in the middle: both halves check clean, and under ONNX
 //     Runtime the head computes what the whole model computes for the cut tensor, and the
 //     tail computes the model's output from it.
@@ -263,6 +265,18 @@ TEST(Extract, FunctionsTheSubModelCallsStay) {
   ASSERT_TRUE(Extract(*model, {{"a"}, {"Y"}}).ok());
   EXPECT_EQ(model->functions.size(), 1u);
   EXPECT_CLEAN(*model);
+}
+
+TEST(Extract, TrainingInfoGoesWithTheMainGraphItReads) {
+  auto model = LoadFile((testing::CorpusDir() / "valid-edge/training_info.onnx").string());
+  ASSERT_TRUE(model.ok()) << model.status();
+  ASSERT_FALSE((*model)->training_info.empty());
+  // The training algorithm reads W and B by name; the sub-model keeps only W.
+  auto stats = Extract(**model, {{"X"}, {"H"}});
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_THAT((*model)->training_info, IsEmpty());
+  EXPECT_THAT(InitializerNames(*(*model)->graph), ElementsAre("W"));
+  EXPECT_CLEAN(**model);
 }
 
 // --- Errors -------------------------------------------------------------------------------
