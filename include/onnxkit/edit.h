@@ -76,8 +76,8 @@ enum class RenameTarget {
 using NamePair = std::pair<std::string, std::string>;
 
 // Parses a rename map: a JSON object {"old": "new", …}, or lines "old=new" (blank lines and
-// lines starting with '#' are skipped; the last '=' separates, so a name may hold '='). An
-// error names `source` (the file) and the line or JSON position.
+// lines starting with '#' are skipped; the last '=' separates, so a name may hold '='; spaces
+// around it are ignored). An error names `source` (the file) and, for lines, the line.
 StatusOr<std::vector<NamePair>> ParseRenameMap(std::string_view text, std::string_view source);
 // Parses one "old=new" argument.
 StatusOr<NamePair> ParseRenamePair(std::string_view text);
