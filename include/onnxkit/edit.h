@@ -106,10 +106,11 @@ struct AttributeAssignment {
 StatusOr<AttributeAssignment> ParseAttributeAssignment(std::string_view text);
 
 // Sets each assignment on the node named `node_name` (unique in the model's scope), in
-// place of the attribute of that name or appended. Errors: no node or several of that
-// name, an attribute the schema does not define (unless an explicit type is given or the
-// op has no schema), a type that is not a number, string or list of them, a value that
-// does not parse as the type, an explicit type that differs from the schema's.
+// place of the attribute of that name or appended. Errors, before anything changes: no node
+// or several of that name; for an op with a schema at the model's opset, an attribute the
+// schema does not define, a type that differs from the schema's, or one that is not a
+// number, a string or a list of them; for an op without one, no explicit type and no
+// attribute of that name to take it from; a value that does not parse as the type.
 Status SetAttributes(Model& model, std::string_view node_name,
                      std::span<const AttributeAssignment> assignments);
 
