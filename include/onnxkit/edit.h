@@ -128,16 +128,17 @@ Status RemoveNode(Model& model, std::string_view node_name);
 // --- replace-initializer -----------------------------------------------------------------
 
 struct ReplaceInitializerOptions {
-  // Accept a tensor whose element type or dims differ from the old one (the declared type of
-  // the value follows the new tensor).
+  // Accept a tensor whose element type or dims differ from the old one; the value's declared
+  // type then follows the new tensor, and the types inferred downstream are left as they are
+  // (set-shape or infer-shapes refreshes them).
   bool force = false;
 };
 
 // Gives the initializer named `name` (of the main graph or a sub-graph) the data of
-// `tensor` (its name is the initializer's). Unless `force`, the element type and the dims
-// must be the old tensor's; the error names both. With `force`, the value's declared type
-// becomes the tensor's, and each node that reads it is inferred again: a use that no longer
-// accepts it is an error (the model unchanged).
+// `tensor`, under the initializer's name. Unless `force`, the element type and the dims must
+// be the old tensor's (which is what every node reading it was built for); the error names
+// both. Errors: no initializer of that name (with the closest one), a name that is a value
+// but no dense initializer, several initializers of that name.
 Status ReplaceInitializer(Model& model, std::string_view name, Tensor tensor,
                           const ReplaceInitializerOptions& options = {});
 
