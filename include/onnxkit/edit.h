@@ -149,7 +149,8 @@ struct StripOptions {
   bool doc_strings = true;
   // metadata_props of the model, graphs, nodes, values and functions.
   bool metadata = true;
-  // value_info entries of values that nothing produces or reads (stale declarations).
+  // value_info entries of values that nothing defines, or that no node reads and no graph
+  // returns (stale declarations).
   bool unused_value_info = true;
   // Every value_info entry of intermediate values (their types are inferable again).
   bool all_value_info = false;
