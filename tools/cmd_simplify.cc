@@ -132,7 +132,8 @@ const CommandRegistration kRegistration([](CLI::App& app, int* exit_code) {
                   "Output model ('-' for stdout); with --in-place it defaults to the input");
   cmd->add_option("--overwrite-input-shape", args->input_shapes,
                   "Pin an input's dims before simplifying: NAME:D,D,… (e.g. "
-                  "input:1,3,224,224); repeat for several inputs")
+                  "input:1,3,224,224; an identifier is a symbolic dim, '?' unknown); repeat "
+                  "for several inputs")
       ->take_all();
   cmd->add_option("--skip", args->skip, "Leave these passes out of the pipeline: PASS,PASS,…")
       ->delimiter(',');

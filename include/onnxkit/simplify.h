@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "onnxkit/edit.h"
 #include "onnxkit/ir.h"
 #include "onnxkit/pass.h"
 #include "onnxkit/status.h"
@@ -25,22 +26,9 @@ namespace onnxkit {
 // joins the pipeline (every name must be a built-in pass).
 std::span<const std::string_view> SimplifyRoundPasses();
 
-// An input whose dims simplify pins before it starts: "name:1,3,224,224".
-struct InputShape {
-  std::string name;
-  std::vector<int64_t> dims;
-};
-// Parses "name:d,d,…" (the name may itself hold ':'; the last one separates); each dim a
-// non-negative integer. An error names what is wrong.
-StatusOr<InputShape> ParseInputShape(std::string_view text);
-
-// Gives main-graph input `shape.name` the dims `shape.dims` (its element type stays). A
-// symbolic dim it replaces is replaced by the same number wherever the main graph and its
-// sub-graphs declare it (a dim_param names one size throughout a graph). An error when
-// there is no such input, it is not a tensor with a known element type, or the rank differs.
-Status PinInputShape(Model& model, const InputShape& shape);
-
 struct SimplifyOptions {
+  // Input dims pinned before the pipeline runs (edit.h's PinInputShape; the rounds' shape
+  // inference then refreshes what they change).
   std::vector<InputShape> input_shapes;
   // Passes left out (names of the pipeline's passes; others are an error).
   std::vector<std::string> skip;

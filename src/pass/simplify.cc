@@ -3,10 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
-#include <functional>
-
-#include "absl/container/flat_hash_map.h"
 
 namespace onnxkit {
 namespace {
@@ -37,37 +33,6 @@ constexpr std::string_view kRoundPasses[] = {
 constexpr std::string_view kPreparePasses[] = {"inline-functions"};
 constexpr std::string_view kFinishPasses[] = {"topological-sort"};
 
-StatusOr<int64_t> ParseDim(std::string_view text, std::string_view whole) {
-  int64_t value = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size() || value < 0) {
-    return absl::InvalidArgumentError(
-        fmt::format("input shape '{}': '{}' is not a dim (a non-negative integer)", whole, text));
-  }
-  return value;
-}
-
-// Calls `fn` on every declared type of `graph` and its sub-graphs.
-void ForEachDeclaredType(Graph& graph, const std::function<void(Type&)>& fn) {
-  for (Value* v : graph.values()) {
-    if (v->info().has_type) fn(v->mutable_info().type);
-  }
-  for (Node* n : graph.nodes()) {
-    for (Graph* sub : n->subgraphs()) ForEachDeclaredType(*sub, fn);
-  }
-}
-
-void ReplaceSymbols(Type& type, const absl::flat_hash_map<std::string, int64_t>& sizes) {
-  if (type.shape) {
-    for (Dim& d : type.shape->dims) {
-      if (d.kind != Dim::Kind::kParam) continue;
-      auto it = sizes.find(d.param);
-      if (it != sizes.end()) d = Dim::Value(it->second);
-    }
-  }
-  for (Type& element : type.element) ReplaceSymbols(element, sizes);
-}
-
 void AddSteps(Pipeline& pipeline, std::span<const std::string_view> names,
               const SimplifyOptions& options) {
   for (std::string_view name : names) {
@@ -85,63 +50,6 @@ void AddSteps(Pipeline& pipeline, std::span<const std::string_view> names,
 }  // namespace
 
 std::span<const std::string_view> SimplifyRoundPasses() { return kRoundPasses; }
-
-StatusOr<InputShape> ParseInputShape(std::string_view text) {
-  size_t colon = text.rfind(':');
-  if (colon == std::string_view::npos || colon == 0) {
-    return absl::InvalidArgumentError(
-        fmt::format("input shape '{}' is not NAME:DIM,DIM,… (e.g. input:1,3,224,224)", text));
-  }
-  InputShape shape{std::string(text.substr(0, colon)), {}};
-  std::string_view dims = text.substr(colon + 1);
-  // "name:" pins a scalar (rank 0).
-  while (!dims.empty()) {
-    size_t comma = dims.find(',');
-    ONNXKIT_ASSIGN_OR_RETURN(int64_t d, ParseDim(dims.substr(0, comma), text));
-    shape.dims.push_back(d);
-    if (comma == std::string_view::npos) break;
-    dims.remove_prefix(comma + 1);
-    if (dims.empty()) ONNXKIT_RETURN_IF_ERROR(ParseDim(dims, text).status());
-  }
-  return shape;
-}
-
-Status PinInputShape(Model& model, const InputShape& shape) {
-  if (!model.graph) return absl::InvalidArgumentError("the model has no graph");
-  Graph& graph = *model.graph;
-  auto input = std::find_if(graph.inputs().begin(), graph.inputs().end(),
-                            [&](const Value* v) { return v->name() == shape.name; });
-  if (input == graph.inputs().end()) {
-    std::string names;
-    for (const Value* v : graph.inputs()) {
-      names += fmt::format("{}'{}'", names.empty() ? "" : ", ", v->name());
-    }
-    return absl::InvalidArgumentError(fmt::format(
-        "input shape: the main graph has no input '{}' (its inputs: {})", shape.name, names));
-  }
-  Type* type = (*input)->info().has_type ? &(*input)->mutable_info().type : nullptr;
-  if (type == nullptr || type->kind != Type::Kind::kTensor || type->elem_type == 0) {
-    return absl::InvalidArgumentError(fmt::format(
-        "input shape: input '{}' is not declared as a tensor of a known element type", shape.name));
-  }
-  absl::flat_hash_map<std::string, int64_t> symbols;
-  if (type->shape) {
-    if (type->shape->dims.size() != shape.dims.size()) {
-      return absl::InvalidArgumentError(fmt::format("input shape: input '{}' has rank {}, not {}",
-                                                    shape.name, type->shape->dims.size(),
-                                                    shape.dims.size()));
-    }
-    for (size_t i = 0; i < shape.dims.size(); ++i) {
-      const Dim& d = type->shape->dims[i];
-      if (d.kind == Dim::Kind::kParam) symbols.emplace(d.param, shape.dims[i]);
-    }
-  }
-  std::vector<Dim> dims;
-  for (int64_t d : shape.dims) dims.push_back(Dim::Value(d));
-  type->shape = Shape{std::move(dims), {}};
-  if (!symbols.empty()) ForEachDeclaredType(graph, [&](Type& t) { ReplaceSymbols(t, symbols); });
-  return absl::OkStatus();
-}
 
 StatusOr<std::vector<SimplifyStage>> SimplifyStages(const SimplifyOptions& options) {
   for (const std::string& name : options.skip) {
