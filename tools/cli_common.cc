@@ -67,6 +67,16 @@ SaveFlags& CliSaveFlags() {
 }
 }  // namespace
 
+void AddPictureFlags(CLI::App& cmd, int* context, size_t* max_nodes) {
+  cmd.add_option("--context", *context,
+                 "Pictures: with --node/--op, also draw the nodes this many edges away")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd.add_option("--max-nodes", *max_nodes,
+                 "Pictures: draw at most this many nodes (0: all); the title says what is left out")
+      ->capture_default_str();
+}
+
 void AddSaveFlags(CLI::App& cmd) {
   SaveFlags& flags = CliSaveFlags();
   cmd.add_option("--external-data", flags.external_file,

@@ -41,6 +41,10 @@ void AddSaveFlags(CLI::App& cmd);
 // Whether the output would overwrite an input is SaveFile's to decide.
 StatusOr<SaveOptions> CliSaveOptions(const CLI::App& cmd, const std::string& output);
 
+// Adds the options of the commands that draw a model (dump --format=dot, render): --context
+// and --max-nodes (DumpOptions::context and ::max_nodes).
+void AddPictureFlags(CLI::App& cmd, int* context, size_t* max_nodes);
+
 // Parses a byte count: digits with an optional unit (B, K/KiB, M/MiB, G/GiB). A sign, a
 // fraction or anything else is an error, so "-1" never becomes 2^64 - 1.
 StatusOr<uint64_t> ParseSize(const std::string& text);

@@ -1,4 +1,5 @@
-// onnxkit dump: a Netron-like view of a model as text or JSON (see include/onnxkit/dump.h).
+// onnxkit dump: a Netron-like view of a model as text, JSON or a Graphviz picture (see
+// include/onnxkit/dump.h).
 #include <fmt/format.h>
 
 #include <iostream>
@@ -18,6 +19,8 @@ struct DumpArgs {
   std::vector<std::string> ops;
   int depth = -1;
   uint64_t stats_limit = DumpOptions().stats_limit;
+  int context = DumpOptions().context;
+  size_t max_nodes = DumpOptions().max_nodes;
 };
 
 DumpOptions::Initializers InitializersMode(const std::string& name) {
@@ -35,9 +38,12 @@ int Dump(const DumpArgs& args) {
   options.op_types = args.ops;
   options.max_depth = args.depth;
   options.stats_limit = args.stats_limit;
+  options.context = args.context;
+  options.max_nodes = args.max_nodes;
   // Streamed: the output is written while the model is walked, never held whole.
-  Status written = args.format == "json" ? DumpJson(**model, options, std::cout)
-                                         : DumpText(**model, options, std::cout);
+  Status written = args.format == "json"  ? DumpJson(**model, options, std::cout)
+                   : args.format == "dot" ? DumpDot(**model, options, std::cout)
+                                          : DumpText(**model, options, std::cout);
   if (!written.ok()) return Report("dump", absl::UnavailableError("cannot write standard output"));
   return kExitOk;
 }
@@ -56,11 +62,12 @@ int Run(const DumpArgs& args) {
 
 const CommandRegistration kRegistration([](CLI::App& app, int* exit_code) {
   auto args = std::make_shared<DumpArgs>();
-  CLI::App* cmd = app.add_subcommand(
-      "dump", "Show a model: properties, inputs, outputs, nodes, initializers, functions");
+  CLI::App* cmd = app.add_subcommand("dump",
+                                     "Show a model: properties, inputs, outputs, nodes, "
+                                     "initializers, functions (as text, JSON or DOT)");
   cmd->add_option("model", args->input, "Model file ('-' for stdin)")->required();
   cmd->add_option("--format", args->format, "Output format")
-      ->check(CLI::IsMember({"text", "json"}))
+      ->check(CLI::IsMember({"text", "json", "dot"}))
       ->capture_default_str();
   cmd->add_option("--initializers", args->initializers,
                   "none: counts only; summary: a few values and statistics; full: every value")
@@ -71,6 +78,7 @@ const CommandRegistration kRegistration([](CLI::App& app, int* exit_code) {
   cmd->add_option("--op", args->ops, "Only nodes of this op type (repeatable)");
   cmd->add_option("--depth", args->depth, "Levels of sub-graphs to expand (0: none; default: all)")
       ->check(CLI::NonNegativeNumber);
+  AddPictureFlags(*cmd, &args->context, &args->max_nodes);
   cmd->add_option("--stats-limit", args->stats_limit,
                   "Largest tensor whose statistics a summary computes (e.g. 16MiB)")
       ->transform(CLI::AsSizeValue(false))

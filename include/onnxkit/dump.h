@@ -1,5 +1,5 @@
-// Inspecting a model: a Netron-like view as text or JSON (`onnxkit dump`) and a short
-// summary (`onnxkit info`).
+// Inspecting a model: a Netron-like view as text or JSON (`onnxkit dump`), a picture
+// (`dump --format=dot`, `onnxkit render`) and a short summary (`onnxkit info`).
 //
 // The dump shows everything a reader needs to understand a model without a viewer: model
 // properties, opset imports, graph inputs and outputs with their types, every node in graph
@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "onnxkit/ir.h"
@@ -52,6 +53,12 @@ struct DumpOptions {
   // kSummary: once statistics have read this many bytes in total, the remaining tensors get
   // none, so that a model of many mid-sized tensors is not read in full either.
   uint64_t stats_budget = uint64_t{64} << 20;
+  // Pictures (DumpDot, RenderGraph): with a node filter, also draw the nodes within this many
+  // edges of a match, so that a match is seen in its place.
+  int context = 1;
+  // Pictures: draw at most this many nodes (0: no limit); the picture's title says how many
+  // it left out. Graphviz takes minutes on tens of thousands of nodes.
+  size_t max_nodes = 1000;
 };
 
 // The dump as text (ends with a newline).
@@ -64,6 +71,23 @@ std::string DumpJson(const Model& model, const DumpOptions& options = {});
 // takes). Stops writing after the first failed write and then returns an error.
 Status DumpText(const Model& model, const DumpOptions& options, std::ostream& out);
 Status DumpJson(const Model& model, const DumpOptions& options, std::ostream& out);
+
+// The model as a Graphviz (DOT) picture: a box per node with its op type, name, first
+// attributes and the initializers it reads (folded into it, not drawn apart); an edge per
+// value with its type and shape (its name as the tooltip); graph inputs and outputs as
+// ellipses; sub-graphs as dashed clusters whose results flow back into their node (up to
+// `max_depth` levels, 8 when it is -1; deeper ones are summarised in the node's box). The filters
+// of `options` focus the picture (see `context`); `max_nodes` bounds it. Function bodies and
+// training graphs are not drawn. Deterministic, and safe to feed to Graphviz whatever the
+// model's strings hold.
+std::string DumpDot(const Model& model, const DumpOptions& options = {});
+Status DumpDot(const Model& model, const DumpOptions& options, std::ostream& out);
+
+// The picture rendered by Graphviz's `dot` program (found on PATH; Debian: graphviz) in
+// `format` ("svg", "png" or "pdf"): the bytes of the image. An error says when `dot` is
+// missing or fails.
+StatusOr<std::string> RenderGraph(const Model& model, const DumpOptions& options,
+                                  std::string_view format = "svg");
 
 // One tensor as dump shows an initializer, with at most `max_values` values (-1: all) and
 // statistics (min, max, mean; NaN and infinity counts): "float32[2,2] [1,2,3,4]  min 1 max 4

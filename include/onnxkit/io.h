@@ -98,4 +98,9 @@ StatusOr<Tensor> LoadTensorFile(const std::string& path);
 // types: saving those as .npy is an error.
 Status SaveTensorFile(const Tensor& tensor, const std::string& path);
 
+// Writes `bytes` to `path` as every onnxkit output is written: under a temporary name in
+// the same folder, flushed, then renamed into place, so a reader never sees half a file and
+// a failure leaves the previous file as it was.
+Status WriteFileAtomically(const std::string& path, std::string_view bytes);
+
 }  // namespace onnxkit

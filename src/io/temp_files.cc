@@ -12,6 +12,8 @@
 #include <filesystem>
 #include <mutex>
 
+#include "onnxkit/io.h"
+
 namespace onnxkit::io_internal {
 namespace {
 
@@ -201,3 +203,15 @@ CleanupSignalsBlocked::~CleanupSignalsBlocked() {
 }
 
 }  // namespace onnxkit::io_internal
+
+namespace onnxkit {
+
+Status WriteFileAtomically(const std::string& path, std::string_view bytes) {
+  ONNXKIT_ASSIGN_OR_RETURN(io_internal::PendingFile file, io_internal::PendingFile::Create(path));
+  ONNXKIT_RETURN_IF_ERROR(io_internal::WriteAll(file.fd(), bytes, path));
+  ONNXKIT_RETURN_IF_ERROR(file.Finish());
+  io_internal::CleanupSignalsBlocked blocked;
+  return file.Commit();
+}
+
+}  // namespace onnxkit

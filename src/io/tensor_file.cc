@@ -546,14 +546,6 @@ StatusOr<std::string> EncodePb(const Tensor& t) {
   return io_internal::EncodeTensor(inline_copy);
 }
 
-Status WriteAtomically(const std::string& path, std::string_view bytes) {
-  ONNXKIT_ASSIGN_OR_RETURN(io_internal::PendingFile file, io_internal::PendingFile::Create(path));
-  ONNXKIT_RETURN_IF_ERROR(io_internal::WriteAll(file.fd(), bytes, path));
-  ONNXKIT_RETURN_IF_ERROR(file.Finish());
-  io_internal::CleanupSignalsBlocked blocked;
-  return file.Commit();
-}
-
 Status InFile(const std::string& path, const Status& status) {
   return Status(status.code(), fmt::format("{}: {}", path, StatusMessage(status)));
 }
@@ -584,7 +576,7 @@ Status SaveTensorFile(const Tensor& tensor, const std::string& path) {
         fmt::format("{}: a tensor file's name ends in .pb (TensorProto) or .npy (NumPy)", path));
   }
   if (!bytes.ok()) return InFile(path, bytes.status());
-  return WriteAtomically(path, *bytes);
+  return WriteFileAtomically(path, *bytes);
 }
 
 }  // namespace onnxkit
