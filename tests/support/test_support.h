@@ -82,16 +82,16 @@ std::string LinkedOnnxVersion();
 }  // namespace onnxkit::testing
 
 // Skips the test (with the reason) when the linked ONNX library has no schemas at `opset`.
-#define ONNXKIT_SKIP_WITHOUT_OPSET(opset)                                                 \
-  if (::onnxkit::testing::LinkedOnnxKnowsOpset(opset)) {                                \
-  } else                                                                                 \
-    GTEST_SKIP() << "the linked ONNX " << ::onnxkit::testing::LinkedOnnxVersion()         \
-               << " has no schemas at opset " << (opset)
+#define ONNXKIT_SKIP_WITHOUT_OPSET(opset)                                         \
+  if (::onnxkit::testing::LinkedOnnxKnowsOpset(opset)) {                          \
+  } else                                                                          \
+    GTEST_SKIP() << "the linked ONNX " << ::onnxkit::testing::LinkedOnnxVersion() \
+                 << " has no schemas at opset " << (opset)
 
 // Skips the test when the linked ONNX text parser cannot read its models; `what` names the
 // syntax it lacks.
-#define ONNXKIT_SKIP_WITH_OLD_TEXT_PARSER(what)                                       \
-  if (!::onnxkit::testing::LinkedOnnxTextParserIsOld()) {                            \
-  } else                                                                              \
+#define ONNXKIT_SKIP_WITH_OLD_TEXT_PARSER(what)                                           \
+  if (!::onnxkit::testing::LinkedOnnxTextParserIsOld()) {                                 \
+  } else                                                                                  \
     GTEST_SKIP() << "the text parser of ONNX " << ::onnxkit::testing::LinkedOnnxVersion() \
-               << " has no " << (what)
+                 << " has no " << (what)
