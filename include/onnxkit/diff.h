@@ -19,7 +19,8 @@
 //      same" when it is output k of nodes already paired, or a graph input, initializer or
 //      outer value of the same name (B's nodes are visited in order, so producers are
 //      paired before their consumers); among several candidates the first with equal
-//      attributes, else the first;
+//      attributes (a tensor attribute held in memory, as a Constant's value, by its
+//      bytes), else the first;
 //   3. by outputs: same domain and op type and the same output names.
 // A node of A left unpaired is removed, one of B added. For a pair, the op, the input and
 // output names (per slot) and the attributes (per name: added, removed, value) are
@@ -63,7 +64,8 @@ struct DiffEntry {
   // sub-graph path ("main/If_0.then_branch") or a function body ("fn:Name") otherwise.
   std::string graph;
   // What kind of element: "model", "opset", "metadata", "training_info", "function",
-  // "input", "output", "initializer", "sparse_initializer", "node".
+  // "input", "output", "inputs" / "outputs" (their order), "initializer",
+  // "sparse_initializer", "node".
   std::string element;
   // Which one: a model field ("ir_version"), an opset domain ("ai.onnx" for the default),
   // a metadata key, a value name, a function's "domain.Name", a node's name ("#3", its

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 #include <deque>
@@ -544,30 +545,45 @@ class Differ {
       return key;
     }
 
+    // Nodes of A in order, consumed from the front; entries paired meanwhile (through
+    // another queue) are skipped when reached.
+    struct Queue {
+      std::vector<int> nodes;
+      size_t next = 0;
+    };
+    int FrontUnpaired(Queue& queue) const {
+      while (queue.next < queue.nodes.size() && partner_of_a[queue.nodes[queue.next]] >= 0) {
+        ++queue.next;
+      }
+      return queue.next < queue.nodes.size() ? queue.nodes[queue.next] : -1;
+    }
+
     // Pairs each unpaired node of B, in order, with the first unpaired node of A of the
-    // same key, preferring one whose attributes equal its own.
+    // same key, preferring one whose attributes equal its own. Two queues per key (with and
+    // without the attributes) keep this linear when thousands of nodes share a key (the
+    // unnamed Constants of an export).
     template <typename KeyA, typename KeyB>
     void ByKey(KeyA key_a, KeyB key_b) {
-      absl::flat_hash_map<std::string, std::vector<int>> candidates;
+      absl::flat_hash_map<std::string, Queue> by_key, by_key_and_attributes;
       for (size_t i = 0; i < a.size(); ++i) {
-        if (partner_of_a[i] < 0) candidates[key_a(*a[i])].push_back(static_cast<int>(i));
+        if (partner_of_a[i] >= 0) continue;
+        std::string key = key_a(*a[i]);
+        by_key_and_attributes[key + AttributesKey(*a[i])].nodes.push_back(static_cast<int>(i));
+        by_key[std::move(key)].nodes.push_back(static_cast<int>(i));
       }
       for (size_t j = 0; j < b.size(); ++j) {
         if (partner_of_b[j] >= 0) continue;
         std::optional<std::string> key = key_b(*b[j]);
         if (!key) continue;
-        auto it = candidates.find(*key);
-        if (it == candidates.end() || it->second.empty()) continue;
-        std::vector<int>& list = it->second;
-        size_t pick = 0;
-        for (size_t k = 0; k < list.size(); ++k) {
-          if (SameAttributesShallow(*a[list[k]], *b[j])) {
-            pick = k;
-            break;
-          }
+        int pick = -1;
+        if (auto it = by_key_and_attributes.find(*key + AttributesKey(*b[j]));
+            it != by_key_and_attributes.end()) {
+          pick = FrontUnpaired(it->second);
         }
-        Pair(list[pick], static_cast<int>(j));
-        list.erase(list.begin() + static_cast<std::ptrdiff_t>(pick));
+        if (auto it = by_key.find(*key); pick < 0 && it != by_key.end()) {
+          pick = FrontUnpaired(it->second);
+        }
+        if (pick >= 0) Pair(pick, static_cast<int>(j));
       }
     }
 
@@ -580,15 +596,23 @@ class Differ {
             [](const Node& n) { return std::optional<std::string>(OutputsKey(n)); });
     }
 
-    // Attribute equality for choosing among candidates: names and values as text (tensors
-    // by type and dims, graphs not looked into), so no data is read.
-    static bool SameAttributesShallow(const Node& x, const Node& y) {
-      if (x.attributes.size() != y.attributes.size()) return false;
-      for (const Attribute& ax : x.attributes) {
-        const Attribute* ay = y.FindAttribute(ax.name);
-        if (!ay || ax.type != ay->type || AttributeText(ax) != AttributeText(*ay)) return false;
+    // The attributes for choosing among candidates: names and values as text, in name
+    // order; a tensor also by a hash of its bytes when they are in memory (a Constant's
+    // value), never by reading external data; graphs are not looked into.
+    static std::string AttributesKey(const Node& n) {
+      std::vector<std::string> items;
+      for (const Attribute& attr : n.attributes) {
+        std::string item = fmt::format("#{}{}:{}={}", attr.name.size(), attr.name,
+                                       static_cast<int>(attr.type), AttributeText(attr));
+        if (attr.t && !attr.t->is_external()) {
+          if (StatusOr<Bytes> bytes = passes::TensorContents(*attr.t); bytes.ok()) {
+            item += fmt::format("/{:016x}", Fnv1a64(bytes->view()));
+          }
+        }
+        items.push_back(std::move(item));
       }
-      return true;
+      std::sort(items.begin(), items.end());
+      return fmt::format("{}", fmt::join(items, ""));
     }
   };
 

@@ -298,6 +298,31 @@ TEST(Diff, AmongEqualCandidatesTheOneWithEqualAttributesPairs) {
       ElementsAre("- main: output 'P': int64[2]", "- main: node '#0' (Cast): Cast(X) -> P"));
 }
 
+TEST(Diff, ConstantsPairByTheirValue) {
+  // Unnamed Constants all share one structural key (no inputs); their values decide, so a
+  // re-export that renamed and reordered them shows the renames, not changed values.
+  EXPECT_THAT(LinesOf(R"(
+      <ir_version: 8, opset_import: ["" : 17]>
+      g (float[1] X) => (float[1] Y) {
+        c1 = Constant <value = float[1] {1.0}> ()
+        c2 = Constant <value = float[1] {2.0}> ()
+        s = Add(X, c1)
+        Y = Mul(s, c2)
+      })",
+                      R"(
+      <ir_version: 8, opset_import: ["" : 17]>
+      g (float[1] X) => (float[1] Y) {
+        k2 = Constant <value = float[1] {2.0}> ()
+        k1 = Constant <value = float[1] {1.0}> ()
+        s = Add(X, k1)
+        Y = Mul(s, k2)
+      })"),
+              ElementsAre("~ main: node '#0' (Constant): output 0 'c1' -> 'k1'",
+                          "~ main: node '#1' (Constant): output 0 'c2' -> 'k2'",
+                          "~ main: node '#2' (Add): input 1 'c1' -> 'k1'",
+                          "~ main: node '#3' (Mul): input 1 'c2' -> 'k2'"));
+}
+
 TEST(Diff, SubGraphsAreComparedWithTheirPath) {
   ONNXKIT_SKIP_WITH_OLD_TEXT_PARSER("node names");
   constexpr char kIf[] = R"(
