@@ -98,6 +98,11 @@ std::vector<std::string> TypeTexts(const std::vector<Type>& types) {
   return out;
 }
 
+std::string SparseText(const SparseTensor& t) {
+  std::string values = t.values ? TensorTypeText(*t.values) : "?";
+  return fmt::format("sparse {} of {}", values, ListText(t.dims));
+}
+
 // An attribute's value as text, without tensor data (tensors are shown where compared).
 std::string AttributeText(const Attribute& a) {
   if (!a.ref_attr_name.empty()) return "@" + a.ref_attr_name;
@@ -398,11 +403,6 @@ class Differ {
       }
     }
     return absl::OkStatus();
-  }
-
-  static std::string SparseText(const SparseTensor& t) {
-    std::string values = t.values ? TensorTypeText(*t.values) : "?";
-    return fmt::format("sparse {} of {}", values, ListText(t.dims));
   }
 
   // Sparse initializers by name: presence, dims and the shape of their values (not their
@@ -709,24 +709,30 @@ class Differ {
               Graphs(*a.graphs[k], *b.graphs[k], fmt::format("{}[{}]", where, k)));
         }
         return std::nullopt;
-      case AttributeType::kSparseTensor:
-        if (a.sparse_tensor && b.sparse_tensor) {
-          std::string ta = SparseText(*a.sparse_tensor), tb = SparseText(*b.sparse_tensor);
-          if (ta == tb) return std::nullopt;
-          return TextPair{"", ta, tb};
-        }
+      case AttributeType::kInt:
+        if (a.i == b.i) return std::nullopt;
         break;
-      default: break;
+      case AttributeType::kInts:
+        if (a.ints == b.ints) return std::nullopt;
+        break;
+      case AttributeType::kString:
+        if (a.s == b.s) return std::nullopt;
+        break;
+      case AttributeType::kStrings:
+        if (a.strings == b.strings) return std::nullopt;
+        break;
+      default:
+        // Sparse tensors (by type and dims), types, and what the file left typeless: by
+        // their text.
+        if (AttributeText(a) == AttributeText(b)) return std::nullopt;
+        break;
     }
-    // Every other type is equal exactly when its text is (ints, strings, types; and the
-    // mismatched shapes of the cases above, whose texts differ).
     std::string ta = AttributeText(a), tb = AttributeText(b);
-    if (ta == tb && a.type != AttributeType::kFloat && a.type != AttributeType::kFloats) {
-      return std::nullopt;
-    }
     if (ta == tb) {
-      // Floats that print alike but differ in their bits (-0 and 0, NaN payloads).
-      ta = fmt::format("{} (bits differ)", ta);
+      // Values that print alike: floats that differ in their bits (NaN payloads), strings
+      // whose quoting hides the difference.
+      ta += a.type == AttributeType::kFloat || a.type == AttributeType::kFloats ? " (bits differ)"
+                                                                                : " (differs)";
     }
     return TextPair{"", ta, tb};
   }

@@ -383,6 +383,21 @@ TEST(Diff, NaNsThatPrintAlikeButDifferInTheirBitsAreReported) {
   EXPECT_THAT(Lines(*a, *b), IsEmpty());
 }
 
+TEST(Diff, StringsCompareByValueNotByTheirText) {
+  constexpr char kVendor[] = R"(
+    <ir_version: 8, opset_import: ["" : 17, "vendor" : 1]>
+    g (float[2] X) => (float[2] Y) { Y = vendor.Op <names = ["a", "b"]> (X) })";
+  auto a = Parse(kVendor);
+  auto b = Parse(kVendor);
+  ASSERT_TRUE(a && b);
+  EXPECT_THAT(Lines(*a, *b), IsEmpty());
+  // One string whose text, quoted and joined, reads like the two strings of A.
+  b->graph->first_node()->FindAttribute("names")->strings = {"a\",\"b"};
+  EXPECT_THAT(Lines(*a, *b),
+              ElementsAre("~ main: node '#0' (vendor.Op): attribute names [\"a\",\"b\"] "
+                          "(differs) -> [\"a\",\"b\"]"));
+}
+
 constexpr char kWithFunction[] = R"(
   <ir_version: 8, opset_import: ["" : 17, "local" : 1]>
   g (float[2] a, float[2] b) => (float[2] out) {
