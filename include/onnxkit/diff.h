@@ -83,7 +83,10 @@ struct DiffEntry {
 };
 
 struct ModelDiff {
-  std::vector<DiffEntry> entries;  // model fields, functions, then each graph, parents first
+  // Model fields, functions (each followed by its body's entries), then the main graph's
+  // entries: inputs, outputs, initializers, nodes (removed and changed in A's order, a
+  // node's sub-graph entries right after its own, then the added nodes in B's order).
+  std::vector<DiffEntry> entries;
   bool equal() const { return entries.empty(); }
 };
 
