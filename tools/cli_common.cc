@@ -1,11 +1,13 @@
 #include "cli_common.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <charconv>
 #include <filesystem>
 #include <iostream>
 
+#include "onnxkit/check.h"
 #include "onnxkit/escape.h"
 
 namespace onnxkit::cli {
@@ -36,6 +38,25 @@ int UsageError(std::string_view command, std::string_view message) {
 
 int UsageError(std::string_view command, const Status& status) {
   return UsageError(command, StatusMessage(status));
+}
+
+void AddInferFlag(CLI::App& cmd, bool* infer) {
+  cmd.add_flag("--infer", *infer,
+               "Infer types and shapes first, so intermediate values show theirs (as "
+               "infer-shapes would write them; problems found go to stderr)");
+}
+
+void InferForDisplay(std::string_view command, Model& model, const std::string& input) {
+  Diagnostics diagnostics;
+  InferShapes(model, diagnostics);
+  if (diagnostics.items.empty()) return;
+  const bool color = isatty(STDERR_FILENO) != 0;
+  for (const Diagnostic& d : diagnostics.items) {
+    std::cerr << FormatDiagnostic(d, input == "-" ? "<stdin>" : input, color) << "\n";
+  }
+  std::cerr << fmt::format(
+      "onnxkit {}: inference found {} problem(s); the types shown are those it could infer\n",
+      command, diagnostics.items.size());
 }
 
 namespace {

@@ -48,6 +48,14 @@ StatusOr<SaveOptions> CliSaveOptions(const CLI::App& cmd, const std::string& out
 // and --max-nodes (DumpOptions::context and ::max_nodes).
 void AddPictureFlags(CLI::App& cmd, int* context, size_t* max_nodes);
 
+// Adds --infer to the commands that show a model (dump, render): infer types and shapes first,
+// so that intermediate values show theirs.
+void AddInferFlag(CLI::App& cmd, bool* infer);
+// Infers types and shapes into `model` (as infer-shapes does) for showing it. What inference
+// finds wrong is printed to stderr as `check` prints it, followed by one summary line; the
+// model is still shown, so the result is what was learnt.
+void InferForDisplay(std::string_view command, Model& model, const std::string& input);
+
 // Parses a byte count: digits with an optional unit (B, K/KiB, M/MiB, G/GiB). A sign, a
 // fraction or anything else is an error, so "-1" never becomes 2^64 - 1.
 StatusOr<uint64_t> ParseSize(const std::string& text);

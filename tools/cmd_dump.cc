@@ -13,6 +13,7 @@ namespace {
 
 struct DumpArgs {
   std::string input;
+  bool infer = false;
   std::string format = "text";
   std::string initializers = "summary";
   std::vector<std::string> nodes;
@@ -32,6 +33,7 @@ DumpOptions::Initializers InitializersMode(const std::string& name) {
 int Dump(const DumpArgs& args) {
   auto model = LoadModel(args.input);
   if (!model.ok()) return Report("dump", model.status());
+  if (args.infer) InferForDisplay("dump", **model, args.input);
   DumpOptions options;
   options.initializers = InitializersMode(args.initializers);
   options.node_names = args.nodes;
@@ -79,6 +81,7 @@ const CommandRegistration kRegistration([](CLI::App& app, int* exit_code) {
   cmd->add_option("--depth", args->depth, "Levels of sub-graphs to expand (0: none; default: all)")
       ->check(CLI::NonNegativeNumber);
   AddPictureFlags(*cmd, &args->context, &args->max_nodes);
+  AddInferFlag(*cmd, &args->infer);
   cmd->add_option("--stats-limit", args->stats_limit,
                   "Largest tensor whose statistics a summary computes (e.g. 16MiB)")
       ->transform(CLI::AsSizeValue(false))

@@ -14,6 +14,7 @@ namespace {
 
 struct RenderArgs {
   std::string input;
+  bool infer = false;
   std::string output;
   std::string format;
   std::vector<std::string> nodes;
@@ -40,6 +41,7 @@ int Render(const RenderArgs& args) {
   if (!format.ok()) return Report("render", format.status());
   auto model = LoadModel(args.input);
   if (!model.ok()) return Report("render", model.status());
+  if (args.infer) InferForDisplay("render", **model, args.input);
   DumpOptions options;
   options.node_names = args.nodes;
   options.op_types = args.ops;
@@ -75,6 +77,7 @@ const CommandRegistration kRegistration([](CLI::App& app, int* exit_code) {
   cmd->add_option("--depth", args->depth, "Levels of sub-graphs to expand (0: none; default: all)")
       ->check(CLI::NonNegativeNumber);
   AddPictureFlags(*cmd, &args->context, &args->max_nodes);
+  AddInferFlag(*cmd, &args->infer);
   cmd->callback([args, exit_code] { *exit_code = Render(*args); });
 });
 

@@ -479,5 +479,35 @@ TEST(DumpCli, StatsLimitTakesASize) {
   EXPECT_THAT(r.out, HasSubstr("stats skipped (larger than 1.0 KiB)"));
 }
 
+// Exports declare no intermediate types; --infer shows what inference finds, without
+// changing the file.
+TEST(DumpCli, InferShowsTheTypesOfIntermediateValues) {
+  const std::string model = Corpus("models/ffdnet_s2d_slices.onnx");
+  CliResult plain = RunCli({"dump", "--op", "ScatterND", model});
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_THAT(plain.out, HasSubstr("-> output=/ScatterND_output_0\n"));
+  CliResult inferred = RunCli({"dump", "--infer", "--op", "ScatterND", model});
+  ASSERT_EQ(inferred.exit_code, 0) << inferred.err;
+  EXPECT_THAT(inferred.out, HasSubstr("-> output=/ScatterND_output_0 float32[1,12,50,50]\n"));
+  EXPECT_EQ(inferred.err, "");
+}
+
+// What inference finds wrong goes to stderr as check reports it; the dump still comes.
+TEST(DumpCli, InferReportsWhatItFindsWrongAndStillDumps) {
+  auto text = ModelFromText(R"(
+    <ir_version: 8, opset_import: ["" : 13]>
+    g (float[2,3] a, float[4,5] b) => (float c) {
+      c = Add(a, b)
+    })");
+  TempDir dir;
+  const std::string path = (dir / "bad.onnx").string();
+  WriteFile(path, text);
+  CliResult r = RunCli({"dump", "--infer", path});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("Add"));
+  EXPECT_THAT(r.err, HasSubstr("bad.onnx"));
+  EXPECT_THAT(r.err, HasSubstr("inference found 1 problem(s)"));
+}
+
 }  // namespace
 }  // namespace onnxkit::testing
