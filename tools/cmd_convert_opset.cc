@@ -39,9 +39,10 @@ int Run(const CLI::App& cmd, const ConvertOpsetArgs& args) {
 
 const CommandRegistration kRegistration([](CLI::App& app, int* exit_code) {
   auto args = std::make_shared<ConvertOpsetArgs>();
-  CLI::App* cmd = app.add_subcommand(
-      "convert-opset", "Convert the model to another default-domain opset version (ONNX's "
-                       "version converter)");
+  CLI::App* cmd =
+      app.add_subcommand("convert-opset",
+                         "Convert the model to another default-domain opset version (ONNX's "
+                         "version converter)");
   AddSurgeryArgs(*cmd, args->io);
   cmd->add_option("version", args->version, "The target opset version (or --to)");
   cmd->add_option("--to", args->to, "The target opset version");

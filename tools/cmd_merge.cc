@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "onnxkit/escape.h"
 #include "onnxkit/merge.h"
 #include "surgery_command.h"
 
@@ -24,15 +25,18 @@ int Run(const CLI::App& cmd, MergeArgs& args) {
   }
   for (const std::string& text : args.connections) {
     auto connection = ParseConnection(text);
-    if (!connection.ok()) return Report("merge", connection.status());
+    if (!connection.ok()) {
+      std::cerr << fmt::format("onnxkit merge: error: {}\n",
+                               EscapeForDisplay(StatusMessage(connection.status())));
+      return kExitUsage;
+    }
     args.spec.connections.push_back(*std::move(connection));
   }
+  // Read first, so that an unreadable second model gets the exit code of an unreadable model.
+  auto second = LoadModel(args.second);
+  if (!second.ok()) return Report("merge", second.status());
   MergeStats stats;
   int code = RunSurgery("merge", cmd, args.io, [&](Model& first) -> StatusOr<SurgeryStats> {
-    auto second = LoadModel(args.second);
-    // An unreadable second model is an I/O or model problem like the first's; its message
-    // names the file already.
-    if (!second.ok()) return second.status();
     ONNXKIT_ASSIGN_OR_RETURN(stats, Merge(first, **second, args.spec));
     return SurgeryStats{};
   });

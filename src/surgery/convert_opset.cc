@@ -78,9 +78,8 @@ class AdapterTable : public vc::DefaultVersionConverter {
 
 std::string NodeLabel(const onnx::NodeProto& node, std::string_view graph) {
   std::string where = graph.empty() ? "" : fmt::format(" in graph '{}'", graph);
-  return node.name().empty()
-             ? fmt::format("an unnamed {} node{}", node.op_type(), where)
-             : fmt::format("node '{}' ({}){}", node.name(), node.op_type(), where);
+  return node.name().empty() ? fmt::format("an unnamed {} node{}", node.op_type(), where)
+                             : fmt::format("node '{}' ({}){}", node.name(), node.op_type(), where);
 }
 
 // The ranks shape inference found for the tensors of `graph` and its sub-graphs.
@@ -121,16 +120,18 @@ std::optional<std::string> UnsoundAdapter(const onnx::NodeProto& node, const Ran
   }
   auto rank = node.input_size() > 0 ? ranks.find(node.input(0)) : ranks.end();
   if (rank == ranks.end()) {
-    return fmt::format("{}-12 normalizes over every dimension from the axis on and {}-13 over "
-                       "the axis alone; the input's rank is unknown, so ONNX's adapter (which "
-                       "keeps the axis) cannot be shown to keep the result",
-                       op, op);
+    return fmt::format(
+        "{}-12 normalizes over every dimension from the axis on and {}-13 over "
+        "the axis alone; the input's rank is unknown, so ONNX's adapter (which "
+        "keeps the axis) cannot be shown to keep the result",
+        op, op);
   }
   if (axis != -1 && axis != rank->second - 1) {
-    return fmt::format("{}-12 normalizes over every dimension from the axis on and {}-13 over "
-                       "the axis alone; ONNX's adapter keeps axis {} of the rank-{} input, "
-                       "which would change the result (only the last axis converts)",
-                       op, op, axis, rank->second);
+    return fmt::format(
+        "{}-12 normalizes over every dimension from the axis on and {}-13 over "
+        "the axis alone; ONNX's adapter keeps axis {} of the rank-{} input, "
+        "which would change the result (only the last axis converts)",
+        op, op, axis, rank->second);
   }
   return std::nullopt;
 }
@@ -144,9 +145,9 @@ Status CheckStep(const AdapterTable& table, const onnx::GraphProto& graph, const
     auto obstacle = table.Obstacle(node.op_type(), from, to);
     if (!obstacle) obstacle = UnsoundAdapter(node, ranks, from, to);
     if (obstacle) {
-      return absl::FailedPreconditionError(
-          fmt::format("cannot convert {} from opset {} to {}: {}",
-                      NodeLabel(node, is_main ? "" : graph.name()), from, to, *obstacle));
+      return absl::FailedPreconditionError(fmt::format("cannot convert {} from opset {} to {}: {}",
+                                                       NodeLabel(node, is_main ? "" : graph.name()),
+                                                       from, to, *obstacle));
     }
     for (const onnx::AttributeProto& attribute : node.attribute()) {
       if (attribute.has_g()) {
@@ -272,9 +273,8 @@ StatusOr<onnx::ModelProto> ConvertSteps(onnx::ModelProto proto, int64_t from, in
     try {
       proto = vc::ConvertVersion(proto, static_cast<int>(v + step));
     } catch (const std::exception& e) {
-      return absl::FailedPreconditionError(
-          fmt::format("ONNX's version converter failed going from opset {} to {}: {}", v,
-                      v + step, e.what()));
+      return absl::FailedPreconditionError(fmt::format(
+          "ONNX's version converter failed going from opset {} to {}: {}", v, v + step, e.what()));
     }
   }
   return proto;
@@ -358,8 +358,8 @@ Status ConvertOpset(Model& model, int64_t target_version) {
     options.base_dir = model.base_dir;
     auto loaded = LoadBytes(out, options);
     if (!loaded.ok()) {
-      return absl::InternalError(fmt::format("the converted model does not load: {}",
-                                             StatusMessage(loaded.status())));
+      return absl::InternalError(
+          fmt::format("the converted model does not load: {}", StatusMessage(loaded.status())));
     }
     converted = *std::move(loaded);
     if (!converted->graph) return absl::InternalError("the converted model has no graph");

@@ -87,26 +87,26 @@ StatusOr<std::vector<Connection>> ResolveConnections(const Model& a, const Model
   for (const auto& [output_name, input_name] : spec.connections) {
     Value* output = FindByName(a.graph->outputs(), output_name);
     if (!output) {
-      return absl::NotFoundError(fmt::format(
-          "connection {}:{}: the first model has no output '{}' (its outputs: {})", output_name,
-          input_name, output_name, NameList(a.graph->outputs())));
+      return absl::NotFoundError(
+          fmt::format("connection {}:{}: the first model has no output '{}' (its outputs: {})",
+                      output_name, input_name, output_name, NameList(a.graph->outputs())));
     }
     Value* input = FindByName(b.graph->inputs(), input_name);
     if (!input) {
-      return absl::NotFoundError(fmt::format(
-          "connection {}:{}: the second model has no input '{}' (its inputs: {})", output_name,
-          input_name, input_name, NameList(b.graph->inputs())));
+      return absl::NotFoundError(
+          fmt::format("connection {}:{}: the second model has no input '{}' (its inputs: {})",
+                      output_name, input_name, input_name, NameList(b.graph->inputs())));
     }
     if (!fed.insert(input).second) {
-      return absl::InvalidArgumentError(fmt::format(
-          "input '{}' of the second model is connected more than once", input_name));
+      return absl::InvalidArgumentError(
+          fmt::format("input '{}' of the second model is connected more than once", input_name));
     }
     if (output->type() && input->type()) {
       if (auto conflict = TypeConflict(*output->type(), *input->type())) {
-        return absl::InvalidArgumentError(fmt::format(
-            "connection {}:{}: output '{}' is {} but input '{}' is {} ({})", output_name,
-            input_name, output_name, TypeToString(*output->type()), input_name,
-            TypeToString(*input->type()), *conflict));
+        return absl::InvalidArgumentError(
+            fmt::format("connection {}:{}: output '{}' is {} but input '{}' is {} ({})",
+                        output_name, input_name, output_name, TypeToString(*output->type()),
+                        input_name, TypeToString(*input->type()), *conflict));
       }
     }
     out.push_back({output, input});
@@ -148,16 +148,15 @@ Status RequireTopologicalOrder(const Model& b) {
   for (const Node* node : b.graph->nodes()) {
     std::optional<std::string> late;
     ForEachRead(*node, [&](Value* v) {
-      if (!late && v->graph() == b.graph.get() && v->producer() &&
-          !seen.contains(v->producer())) {
+      if (!late && v->graph() == b.graph.get() && v->producer() && !seen.contains(v->producer())) {
         late = v->name();
       }
     });
     if (late) {
-      return absl::FailedPreconditionError(fmt::format(
-          "the second model's {} reads '{}' before the node that computes it (sort it "
-          "topologically first)",
-          surgery::NodeLabel(*node), *late));
+      return absl::FailedPreconditionError(
+          fmt::format("the second model's {} reads '{}' before the node that computes it (sort it "
+                      "topologically first)",
+                      surgery::NodeLabel(*node), *late));
     }
     seen.insert(node);
   }
@@ -318,8 +317,7 @@ StatusOr<std::pair<std::string, std::string>> ParseConnection(std::string_view t
 StatusOr<MergeStats> Merge(Model& a, Model& b, const MergeSpec& spec) {
   ONNXKIT_RETURN_IF_ERROR(RequireMergeable(a, "first"));
   ONNXKIT_RETURN_IF_ERROR(RequireMergeable(b, "second"));
-  ONNXKIT_ASSIGN_OR_RETURN(std::vector<Connection> connections,
-                           ResolveConnections(a, b, spec));
+  ONNXKIT_ASSIGN_OR_RETURN(std::vector<Connection> connections, ResolveConnections(a, b, spec));
   ONNXKIT_RETURN_IF_ERROR(RequireAgreeingOpsets(a, b));
   ONNXKIT_RETURN_IF_ERROR(RequireTopologicalOrder(b));
   ONNXKIT_RETURN_IF_ERROR(RequireDistinctNames(a, b, spec, connections));

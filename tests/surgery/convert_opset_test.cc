@@ -215,7 +215,8 @@ TEST(ConvertOpset, NodesInsideSubgraphsAreCheckedToo) {
                          "an unnamed Relu node in graph 't' from opset 14 to 13");
 }
 
-// --- 5. No-ops and refusals ------------------------------------------------------------------------
+// --- 5. No-ops and refusals
+// ------------------------------------------------------------------------
 
 constexpr char kAddModel[] = R"(
   <ir_version: 8, opset_import: ["" : 15]>
@@ -260,7 +261,8 @@ TEST(ConvertOpset, RefusesTrainingInfo) {
   EXPECT_THAT(std::string(StatusMessage(status)), HasSubstr("training_info"));
 }
 
-// --- 6. What is kept -------------------------------------------------------------------------------
+// --- 6. What is kept
+// -------------------------------------------------------------------------------
 
 TEST(ConvertOpset, KeepsOtherDomainsFunctionsMetadataAndDeclarations) {
   auto model = Parse(R"(

@@ -234,7 +234,8 @@ TEST(Merge, FunctionsOfBothModelsAndTheirOpsetsAreKept) {
   EXPECT_NE(a->FindFunction(*a->graph->first_node()->next()->next()), nullptr);
 }
 
-// --- 5. Errors ------------------------------------------------------------------------------------
+// --- 5. Errors
+// ------------------------------------------------------------------------------------
 
 TEST(Merge, ATensorBothModelsDefineIsAClashUnlessPrefixed) {
   // Both have an input X.
@@ -297,8 +298,8 @@ TEST(Merge, UnknownNamesAreNotFound) {
 }
 
 TEST(Merge, AnInputConnectedTwiceIsAnError) {
-  ExpectRefused(kFirst, kSecond, {{{"H", "I"}, {"K", "I"}}},
-                absl::StatusCode::kInvalidArgument, "connected more than once");
+  ExpectRefused(kFirst, kSecond, {{{"H", "I"}, {"K", "I"}}}, absl::StatusCode::kInvalidArgument,
+                "connected more than once");
 }
 
 TEST(Merge, DifferentVersionsOfOneDomainAreAnError) {

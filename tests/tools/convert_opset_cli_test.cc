@@ -52,8 +52,7 @@ TEST(ConvertOpsetCli, FileToFileAndUnderOnnxRuntime) {
 }
 
 TEST(ConvertOpsetCli, StdinToStdoutWithTo) {
-  auto r = RunCli({"convert-opset", "-", "-o", "-", "--to", "16"},
-                  testing::ModelFromText(kRelu14));
+  auto r = RunCli({"convert-opset", "-", "-o", "-", "--to", "16"}, testing::ModelFromText(kRelu14));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
   auto model = LoadOrFail(r.out, true);
@@ -64,8 +63,8 @@ TEST(ConvertOpsetCli, StdinToStdoutWithTo) {
 TEST(ConvertOpsetCli, ANodeWithoutAdapterIsExitOneAndWritesNothing) {
   TempDir dir;
   WriteFile(dir / "in.onnx", testing::ModelFromText(kRelu14));
-  auto r = RunCli({"convert-opset", (dir / "in.onnx").string(), "-o",
-                   (dir / "out.onnx").string(), "12"});
+  auto r = RunCli(
+      {"convert-opset", (dir / "in.onnx").string(), "-o", (dir / "out.onnx").string(), "12"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("in.onnx: cannot convert an unnamed Relu node from opset 14 to "
                                "13: ONNX"));
