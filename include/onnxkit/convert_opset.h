@@ -7,6 +7,8 @@
 // main graph and of its sub-graphs is looked up in the converter's adapter table, so an
 // operator that changed at that step and has no adapter (or did not exist yet, going down)
 // is an error that names the node, its op type and the step, before anything is converted.
+// So is a node whose adapter is known to change what it computes: ONNX's Softmax, LogSoftmax
+// and Hardmax 13 -> 12 adapter keeps the axis, right only for the input's last axis.
 //
 // What is converted, and what is not:
 //   - the main graph and its sub-graphs (If/Loop/Scan bodies); nodes of other domains are
@@ -18,13 +20,16 @@
 //   - converting to the model's own version changes nothing.
 // The main graph goes through ONNX's in-memory IR and back. What that IR does not model is
 // carried over by onnxkit: the graph's metadata and quantization annotations, and each named
-// node's metadata_props and device configurations. Models it would lose data of are refused
-// (FailedPrecondition): training_info, sparse initializers.
+// node's metadata_props and device configurations; the value_info entries its shape inference
+// adds are dropped. Not carried: metadata of values and tensors, and the graph-level
+// metadata of sub-graphs. Models it would lose more of are refused (FailedPrecondition):
+// training_info, sparse initializers in the main graph.
 //
-// Weights: initializers of 1 MiB and more (and every external one of that size) are not
-// given to the converter — its adapters read only small tensors (axes, shapes, scales, pads,
-// per-channel parameters) — and are put back unchanged, their data never read: a model with
-// external weights keeps its references. What is given to the converter must be under
+// Weights: main-graph initializers of 1 MiB and more are not given to the converter — its
+// adapters read only small tensors (axes, shapes, scales, pads, per-channel parameters) —
+// and are put back unchanged, their data never read; smaller external ones are read and
+// given inline, then put back as the references they were. So a model with external weights
+// keeps its references. What is given to the converter must be under
 // protobuf's 2 GiB message limit; a larger remainder is refused before converting.
 //
 // Errors: InvalidArgument for a target outside 1..the newest opset the linked ONNX knows;
