@@ -2,6 +2,7 @@
 // (onnxkit/merge.h's Merge).
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <iostream>
 
 #include "onnxkit/escape.h"
@@ -31,6 +32,17 @@ int Run(const CLI::App& cmd, MergeArgs& args) {
       return kExitUsage;
     }
     args.spec.connections.push_back(*std::move(connection));
+  }
+  // SaveFile guards the first model's file; the second's is guarded here.
+  std::error_code ec;
+  if (args.second != "-" && !args.io.output.empty() && args.io.output != "-" &&
+      cmd.count("--in-place") == 0 &&
+      std::filesystem::equivalent(args.second, args.io.output, ec)) {
+    std::cerr << fmt::format(
+        "onnxkit merge: error: the output {} is the second model; give --in-place to replace "
+        "it\n",
+        EscapeForDisplay(args.io.output));
+    return kExitUsage;
   }
   // Read first, so that an unreadable second model gets the exit code of an unreadable model.
   auto second = LoadModel(args.second);

@@ -5,7 +5,7 @@
 //  2. a downgrade whose adapters read an initializer (ReduceSum-13's axes input becomes
 //     ReduceSum-11's attribute) and rewrite attributes (Softmax-13 -> 11) computes the same;
 //     ONNX's Softmax 13 -> 12 adapter, which changes the result for any axis but the last,
-//     is refused for those;
+//     is refused for those; squeezenet goes from opset 9 down to 7;
 //  3. resnet18 with external weights: the weights stay references into their file;
 //  4. a node whose operator changed at a step without an adapter is an error naming the
 //     node, its op type and the step; so is an operator that did not exist yet; the model is
@@ -120,6 +120,19 @@ TEST(ConvertOpset, DowngradesWithAdaptersThatReadInitializers) {
             std::vector<int64_t>{1});
   EXPECT_EQ(reduce->inputs().size(), 1u);
   EXPECT_CLEAN(*model);
+  ExpectSameOutputs(original, *model, dir);
+}
+
+TEST(ConvertOpset, DowngradesSqueezenet) {
+  const fs::path original = testing::CorpusDir() / "models/squeezenet1_1.onnx";
+  auto model = LoadOrFail(original);
+  ASSERT_TRUE(model);
+  ASSERT_EQ(model->OpsetVersion(""), 9);
+  Status status = ConvertOpset(*model, 7);
+  ASSERT_TRUE(status.ok()) << status;
+  EXPECT_EQ(model->OpsetVersion(""), 7);
+  EXPECT_CLEAN(*model);
+  testing::TempDir dir;
   ExpectSameOutputs(original, *model, dir);
 }
 

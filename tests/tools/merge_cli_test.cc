@@ -141,6 +141,11 @@ TEST(MergeCli, ErrorsAndExitCodes) {
   auto opsets = RunCli({"merge", first, (dir / "newer.onnx").string(), "-o", out, "-c", "H:I"});
   EXPECT_EQ(opsets.exit_code, 1);
   EXPECT_THAT(opsets.err, HasSubstr("the first 15, the second 16"));
+  const std::string second = (dir / "second.onnx").string();
+  auto over = RunCli({"merge", first, second, "-o", second, "-c", "H:I"});
+  EXPECT_EQ(over.exit_code, 2);
+  EXPECT_THAT(over.err, HasSubstr("is the second model; give --in-place"));
+  EXPECT_EQ(testing::ReadFile(second), testing::ModelFromText(kSecond));
   auto missing = RunCli({"merge", first, (dir / "absent.onnx").string(), "-o", out});
   EXPECT_EQ(missing.exit_code, 2) << missing.err;
   EXPECT_THAT(missing.err, HasSubstr("absent.onnx"));
