@@ -25,10 +25,9 @@ int Run(const CLI::App& cmd, const ConvertOpsetArgs& args) {
   }
   const int64_t target = args.version ? *args.version : *args.to;
   std::optional<int64_t> from;
-  int code = RunSurgery("convert-opset", cmd, args.io, [&](Model& model) -> StatusOr<SurgeryStats> {
+  int code = RunEdit("convert-opset", cmd, args.io, [&](Model& model) {
     from = model.OpsetVersion("");
-    ONNXKIT_RETURN_IF_ERROR(ConvertOpset(model, target));
-    return SurgeryStats{};
+    return ConvertOpset(model, target);
   });
   if (code == kExitOk && args.io.output != "-" && from) {
     std::cerr << fmt::format("onnxkit convert-opset: default-domain opset {} -> {}\n", *from,

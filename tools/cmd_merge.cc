@@ -48,9 +48,9 @@ int Run(const CLI::App& cmd, MergeArgs& args) {
   auto second = LoadModel(args.second);
   if (!second.ok()) return Report("merge", second.status());
   MergeStats stats;
-  int code = RunSurgery("merge", cmd, args.io, [&](Model& first) -> StatusOr<SurgeryStats> {
+  int code = RunEdit("merge", cmd, args.io, [&](Model& first) -> Status {
     ONNXKIT_ASSIGN_OR_RETURN(stats, Merge(first, **second, args.spec));
-    return SurgeryStats{};
+    return absl::OkStatus();
   });
   if (code == kExitOk && args.io.output != "-") {
     std::cerr << fmt::format(
