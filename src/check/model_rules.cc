@@ -7,25 +7,14 @@
 #include <set>
 
 #include "check/context.h"
+#include "schema/ir_releases.h"
 #include "schema/onnx_api.h"
 #include "schema/schemas.h"
 
 namespace onnxkit::check_internal {
 namespace {
 
-// The newest default-domain opset each IR version can carry (from ONNX's release table:
-// an opset is released together with the IR version that introduced it).
-const std::map<int64_t, int64_t>& IrReleases() {
-  static const auto* table =
-      new std::map<int64_t, int64_t>{{3, 8},  {4, 9},   {5, 10},  {6, 11},  {7, 14},  {8, 18},
-                                     {9, 20}, {10, 22}, {11, 23}, {12, 24}, {13, 27}, {14, 28}};
-  return *table;
-}
-
-int64_t MaxOpsetForIr(int64_t ir) {
-  auto it = IrReleases().find(ir);
-  return it == IrReleases().end() ? INT64_MAX : it->second;
-}
+using schema::MaxOpsetForIr;
 
 Location ModelLocation() { return {}; }
 
@@ -38,7 +27,7 @@ void CheckIrVersion(Context& c) {
     return;
   }
   int64_t known = schema::KnownMaxIrVersion();
-  int64_t newest = std::max(known, IrReleases().rbegin()->first);
+  int64_t newest = std::max(known, schema::NewestIrInReleaseTable());
   if (m.ir_version > newest) {
     c.Error("model.ir-version", ModelLocation(),
             fmt::format("ir_version {} is beyond every defined IR version (newest: {})",
