@@ -9,6 +9,7 @@
 
 #include "onnxkit/check.h"
 #include "onnxkit/escape.h"
+#include "terminal_progress.h"
 
 namespace onnxkit::cli {
 
@@ -124,6 +125,7 @@ void AddSaveFlags(CLI::App& cmd) {
   cmd.add_flag("--in-place", flags.in_place,
                "Allow an output to overwrite a file the model is read from (the model or one "
                "of its external-data files)");
+  AddProgressFlag(cmd);
 }
 
 StatusOr<SaveOptions> CliSaveOptions(const CLI::App& cmd, const std::string& output) {
@@ -139,6 +141,7 @@ StatusOr<SaveOptions> CliSaveOptions(const CLI::App& cmd, const std::string& out
   }
   SaveOptions options;
   options.in_place = flags.in_place;
+  options.progress = CliProgress();
   if (flags.inline_data) options.external_data = SaveOptions::ExternalData::kInline;
   if (!external) return options;
   options.external_data = SaveOptions::ExternalData::kExternal;

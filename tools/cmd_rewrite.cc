@@ -3,12 +3,14 @@
 #include <fmt/format.h>
 
 #include <iostream>
+#include <optional>
 
 #include "cli_common.h"
 #include "onnxkit/escape.h"
 #include "onnxkit/pass.h"
 #include "onnxkit/simplify.h"
 #include "pass_report.h"
+#include "terminal_progress.h"
 
 namespace onnxkit::cli {
 namespace {
@@ -116,6 +118,7 @@ int Run(const CLI::App& cmd, RewriteArgs args) {
   manager_options.max_rounds = max_rounds;
   manager_options.verify_each = args.verify_each;
   manager_options.explain = args.stats || explain;
+  manager_options.progress = CliProgress();
   auto manager = PassManager::Make(registry, *pipeline, manager_options);
   if (!manager.ok()) {
     return UsageError("rewrite", EscapeForDisplay(StatusMessage(manager.status())) +
@@ -127,12 +130,16 @@ int Run(const CLI::App& cmd, RewriteArgs args) {
   auto nodes_before = NodesPerOpType(**model);
   auto size_before = ModelSize(args.input, **model, /*serialized_is_the_file=*/true);
   std::vector<StepTotals> totals;
+  // Cleared before anything below prints: the passes' progress line ends with them.
+  std::optional<ProgressScope> progress(std::in_place, CliProgress());
   if (args.simplify) {
     SimplifyOptions simplify_options;
     simplify_options.verify_each = args.verify_each;
     simplify_options.explain = args.stats || explain;
+    simplify_options.progress = CliProgress();
     auto simplified = Simplify(**model, simplify_options, registry);
     if (!simplified.ok()) {
+      progress.reset();
       int code = Report("rewrite", simplified.status());
       std::cerr << "onnxkit rewrite: nothing written\n";
       return simplified.status().code() == absl::StatusCode::kInternal ? kExitModelProblem : code;
@@ -142,6 +149,7 @@ int Run(const CLI::App& cmd, RewriteArgs args) {
     }
   }
   auto report = manager->Run(**model);
+  progress.reset();
   if (!report.ok()) {
     // A pass refused the model, or broke it (Internal, which ExitCodeFor counts as I/O):
     // a problem with this model, and nothing is written.

@@ -9,6 +9,7 @@
 #include "onnxkit/escape.h"
 #include "onnxkit/simplify.h"
 #include "pass_report.h"
+#include "terminal_progress.h"
 
 namespace onnxkit::cli {
 namespace {
@@ -71,7 +72,11 @@ int Run(const CLI::App& cmd, SimplifyArgs args) {
   if (!model.ok()) return Report("simplify", model.status());
   auto nodes_before = NodesPerOpType(**model);
   auto size_before = ModelSize(args.input, **model, /*serialized_is_the_file=*/true);
-  auto report = Simplify(**model, *options);
+  options->progress = CliProgress();
+  auto report = [&] {
+    ProgressScope progress(options->progress);
+    return Simplify(**model, *options);
+  }();
   if (!report.ok()) {
     int code = Report("simplify", report.status());
     std::cerr << "onnxkit simplify: nothing written\n";

@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "onnxkit/ir.h"
+#include "onnxkit/progress.h"
 #include "onnxkit/status.h"
 #include "onnxkit/tensor.h"
 
@@ -63,6 +64,8 @@ struct SaveOptions {
   // written. Either way the data being read stays readable: outputs are new files renamed
   // into place, and external data is read through descriptors opened at load.
   bool in_place = false;
+  // Told about each file as it is written (bytes); not owned, may be null.
+  Progress* progress = nullptr;
 };
 
 // Saves to `path`. "-", /dev/stdout, /dev/stderr, /dev/fd/N and /proc/self/fd/N write to that

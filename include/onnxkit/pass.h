@@ -24,6 +24,7 @@
 
 #include "onnxkit/check.h"
 #include "onnxkit/ir.h"
+#include "onnxkit/progress.h"
 #include "onnxkit/status.h"
 
 namespace onnxkit {
@@ -173,6 +174,9 @@ struct PassManagerOptions {
   bool verify_each = false;
   // Sets PassContext::explain: passes record why they skipped candidates.
   bool explain = false;
+  // Told of each pass as it starts ("fold-constants (round 2)", its index among the steps of
+  // the run so far); not owned, may be null. Run does not End it: its caller does.
+  Progress* progress = nullptr;
 };
 
 // What one run of one pass did.

@@ -18,6 +18,7 @@
 #include "onnxkit/edit.h"
 #include "onnxkit/ir.h"
 #include "onnxkit/pass.h"
+#include "onnxkit/progress.h"
 #include "onnxkit/status.h"
 
 namespace onnxkit {
@@ -40,6 +41,8 @@ struct SimplifyOptions {
   int max_rounds = 10;
   bool verify_each = false;
   bool explain = false;
+  // Told of each pass as it starts (see PassManagerOptions::progress); not owned, may be null.
+  Progress* progress = nullptr;
 };
 
 // The pipelines simplify runs, in order: once before the rounds, the rounds (repeated to a

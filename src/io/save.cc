@@ -31,15 +31,31 @@ using io_internal::TensorRewrites;
 
 class FdSink : public io_internal::ByteSink {
  public:
-  FdSink(int fd, std::string label) : fd_(fd), label_(std::move(label)) {}
+  // With `progress`, a stage "writing <label>" of `total` bytes (0: unknown) begins.
+  FdSink(int fd, std::string label, Progress* progress = nullptr, uint64_t total = 0)
+      : fd_(fd), label_(std::move(label)), progress_(progress) {
+    if (progress_)
+      progress_->Begin(fmt::format("writing {}", label_), Progress::Unit::kBytes, total);
+  }
   Status Write(std::string_view bytes) override {
-    return io_internal::WriteAll(fd_, bytes, label_);
+    ONNXKIT_RETURN_IF_ERROR(io_internal::WriteAll(fd_, bytes, label_));
+    written_ += bytes.size();
+    if (progress_) progress_->Update(written_);
+    return absl::OkStatus();
   }
 
  private:
   int fd_;
   std::string label_;
+  Progress* progress_;
+  uint64_t written_ = 0;
 };
+
+// The model file's size, for a progress display only (it costs a pass over the model).
+uint64_t SizeForProgress(const Model& model, const io_internal::TensorRewrites& rewrites,
+                         const Progress* progress) {
+  return progress ? io_internal::EncodedModelSize(model, rewrites) : 0;
+}
 
 // ---------------------------------------------------------------------------------------
 // What the model reads: its own file and every external-data file its tensors are read from.
@@ -257,8 +273,11 @@ StatusOr<std::vector<SideTensor>> PlanSideFile(const Model& model, const std::st
   return side;
 }
 
-Status WriteSideFile(const std::vector<SideTensor>& side, int fd, const std::string& label) {
-  FdSink sink(fd, label);
+Status WriteSideFile(const std::vector<SideTensor>& side, int fd, const std::string& label,
+                     Progress* progress) {
+  const uint64_t total =
+      side.empty() ? 0 : side.back().offset + side.back().tensor->RawByteSize().value_or(0);
+  FdSink sink(fd, label, progress, total);
   static const std::string kZeros(4096, '\0');
   uint64_t offset = 0;
   for (const SideTensor& s : side) {
@@ -326,25 +345,26 @@ std::vector<SideTensor> PlanMovedReferences(const Model& model,
 // Writing.
 
 Status WriteToDescriptor(const Model& model, const TensorRewrites& rewrites, int fd,
-                         const std::string& label) {
-  FdSink sink(fd, label);
+                         const std::string& label, Progress* progress) {
+  FdSink sink(fd, label, progress, SizeForProgress(model, rewrites, progress));
   return io_internal::EncodeModel(model, rewrites, sink);
 }
 
 Status WriteToSpecialFile(const Model& model, const TensorRewrites& rewrites,
-                          const std::string& path) {
+                          const std::string& path, Progress* progress) {
   io_internal::Fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY));
   if (fd.get() < 0) {
     return absl::NotFoundError(fmt::format("{}: cannot open: {}", path, strerror(errno)));
   }
-  return WriteToDescriptor(model, rewrites, fd.get(), path);
+  return WriteToDescriptor(model, rewrites, fd.get(), path, progress);
 }
 
 // Writes the model and, when `side` is not empty, its side file, each under a temporary name;
 // renames both only when both are complete (side file first, signals blocked), so that an old
 // model never sits next to a new side file after a failure or an interrupt.
 Status WriteFiles(const Model& model, const TensorRewrites& rewrites, const Target& model_target,
-                  const std::vector<SideTensor>& side, const Target* side_target) {
+                  const std::vector<SideTensor>& side, const Target* side_target,
+                  Progress* progress) {
   ONNXKIT_ASSIGN_OR_RETURN(PendingFile model_file, PendingFile::Create(model_target.path));
   // A file that is replaced keeps its mode (a private model stays private) and, where
   // permitted, its owner; a new one has 0666 minus the umask. The side file is like its model.
@@ -355,9 +375,10 @@ Status WriteFiles(const Model& model, const TensorRewrites& rewrites, const Targ
     side_file.emplace(std::move(created));
     struct stat model_mode;
     if (::fstat(model_file.fd(), &model_mode) == 0) side_file->CopyOwnerAndMode(model_mode);
-    ONNXKIT_RETURN_IF_ERROR(WriteSideFile(side, side_file->fd(), side_target->path));
+    ONNXKIT_RETURN_IF_ERROR(WriteSideFile(side, side_file->fd(), side_target->path, progress));
   }
-  FdSink sink(model_file.fd(), model_target.path);
+  FdSink sink(model_file.fd(), model_target.path, progress,
+              SizeForProgress(model, rewrites, progress));
   ONNXKIT_RETURN_IF_ERROR(io_internal::EncodeModel(model, rewrites, sink));
   if (side_file) ONNXKIT_RETURN_IF_ERROR(side_file->Finish());
   ONNXKIT_RETURN_IF_ERROR(model_file.Finish());
@@ -443,13 +464,16 @@ Status SaveFile(const Model& model, const std::string& path, const SaveOptions& 
   }
   ONNXKIT_RETURN_IF_ERROR(CheckInlineSize(model, rewrites, path));
 
+  ProgressScope progress_scope(options.progress);
   switch (target.kind) {
     case Target::Kind::kDescriptor:
       return WriteToDescriptor(model, rewrites, target.fd,
-                               path == "-" ? std::string("<stdout>") : path);
-    case Target::Kind::kSpecial: return WriteToSpecialFile(model, rewrites, target.path);
+                               path == "-" ? std::string("<stdout>") : path, options.progress);
+    case Target::Kind::kSpecial:
+      return WriteToSpecialFile(model, rewrites, target.path, options.progress);
     case Target::Kind::kFile:
-      return WriteFiles(model, rewrites, target, side, side_target ? &*side_target : nullptr);
+      return WriteFiles(model, rewrites, target, side, side_target ? &*side_target : nullptr,
+                        options.progress);
   }
   return absl::InternalError("unreachable");
 }

@@ -118,6 +118,12 @@ StatusOr<PipelineReport> PassManager::Run(Model& model) const {
   for (int round = 0; round < options_.max_rounds; ++round) {
     bool round_changed = false;
     for (const Step& step : steps_) {
+      if (options_.progress) {
+        options_.progress->Begin(options_.max_rounds > 1
+                                     ? fmt::format("{} (round {})", step.printed, round + 1)
+                                     : step.printed,
+                                 Progress::Unit::kSteps, 0);
+      }
       auto start = std::chrono::steady_clock::now();
       StatusOr<PassResult> result = step.pass->Run(model, context);
       std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;

@@ -92,6 +92,7 @@ StatusOr<SimplifyReport> Simplify(Model& model, const SimplifyOptions& options,
     manager_options.max_rounds = stage.max_rounds;
     manager_options.verify_each = options.verify_each;
     manager_options.explain = options.explain;
+    manager_options.progress = options.progress;
     ONNXKIT_ASSIGN_OR_RETURN(PassManager manager,
                              PassManager::Make(registry, stage.pipeline, manager_options));
     managers.push_back(std::move(manager));

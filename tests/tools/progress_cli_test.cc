@@ -1,0 +1,61 @@
+// Progress on stderr: drawn with --progress=always (a terminal's default) as one line
+// redrawn in place and erased at the end; nothing on a pipe by default, so scripts and logs
+// see only the command's own messages.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "support/test_support.h"
+
+namespace onnxkit {
+namespace {
+
+using ::onnxkit::testing::RunCli;
+using ::testing::EndsWith;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+const std::string kErase = "\r\x1b[K";
+
+std::string Resnet18() { return (testing::WeightsDir() / "resnet18.onnx").string(); }
+
+TEST(ProgressCli, AlwaysDrawsEachFileBeingWrittenAndErasesTheLine) {
+  testing::TempDir dir;
+  const std::string out = (dir / "out.onnx").string();
+  auto r = RunCli({"convert", Resnet18(), "-o", out, "--external-data", "--progress=always"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr(kErase + "writing " + out + ".data  "));
+  EXPECT_THAT(r.err, HasSubstr(" MiB of "));
+  EXPECT_THAT(r.err, HasSubstr("(100%)"));
+  EXPECT_THAT(r.err, HasSubstr(kErase + "writing " + out + "  "));
+  EXPECT_THAT(r.err, EndsWith(kErase));
+}
+
+TEST(ProgressCli, SimplifyShowsThePassesThenTheSave) {
+  testing::TempDir dir;
+  auto r = RunCli({"simplify", Resnet18(), "-o", (dir / "out.onnx").string(), "--progress=always"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr(kErase + "fold-constants{max-size=1048576} (round 1)" + kErase));
+  EXPECT_THAT(r.err, HasSubstr(kErase + "writing "));
+  // The report comes on a clean line, after the progress line was erased.
+  EXPECT_THAT(r.err, HasSubstr(kErase + "onnxkit simplify:"));
+}
+
+TEST(ProgressCli, NothingOnAPipeByDefaultOrWithNever) {
+  testing::TempDir dir;
+  for (const char* flag : {"--progress=auto", "--progress=never"}) {
+    auto r =
+        RunCli({"convert", Resnet18(), "-o", (dir / "out.onnx").string(), "--external-data", flag});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_THAT(r.err, Not(HasSubstr("\x1b[K"))) << flag;
+  }
+}
+
+TEST(ProgressCli, AnUnknownModeIsAUsageError) {
+  auto r = RunCli({"convert", Resnet18(), "-o", "-", "--progress=sometimes"});
+  EXPECT_EQ(r.exit_code, 2);
+}
+
+}  // namespace
+}  // namespace onnxkit
