@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
@@ -204,6 +205,13 @@ class Browser : public ::testing::Test {
     testing::WriteFile((dir_ / "graph.html").string(), *page);
   }
 
+  // Adds a script of the test's own that acts as a reader after the page's script ran.
+  void AppendScript(const std::string& script) {
+    std::string page = testing::ReadFile(dir_ / "graph.html");
+    page.insert(page.rfind("</body>"), "<script>" + script + "</script>\n");
+    testing::WriteFile((dir_ / "graph.html").string(), page);
+  }
+
   std::string Dom(const std::string& fragment) {
     // timeout signals the process group: Chromium's helpers go too. Root needs --no-sandbox.
     CliResult r = testing::RunProgram(
@@ -251,6 +259,57 @@ TEST_F(Browser, SearchMarksNodesByOpOrName) {
   const std::string by_name = Dom("search=NEG");
   EXPECT_THAT(Marked(by_name), ::testing::ElementsAre("negate"));
   EXPECT_THAT(by_name, HasSubstr("<span id=\"found\">1 node(s)</span>"));
+}
+
+// The viewBox after each step a reader takes, as "step x y w h" lines in <pre id="probe">.
+constexpr char kPanZoomProbe[] = R"js(
+  const svg = document.querySelector("#view svg"), r = svg.getBoundingClientRect(), out = [];
+  const note = (step) => out.push(step + " " + svg.getAttribute("viewBox"));
+  note("start");
+  document.getElementById("zoom-in").click();
+  note("zoom-in");
+  svg.dispatchEvent(new PointerEvent("pointerdown", {clientX: r.x + 100, clientY: r.y + 100}));
+  window.dispatchEvent(new PointerEvent("pointermove", {clientX: r.x + 150, clientY: r.y + 130}));
+  window.dispatchEvent(new PointerEvent("pointerup", {}));
+  note("drag");
+  svg.dispatchEvent(new WheelEvent("wheel", {deltaY: -100, clientX: r.x + 10, clientY: r.y + 10,
+                                             cancelable: true}));
+  note("wheel");
+  document.getElementById("fit").click();
+  note("fit");
+  document.body.insertAdjacentHTML("beforeend", `<pre id="probe">${out.join("\n")}</pre>`);
+)js";
+
+struct ViewBox {
+  double x = 0, y = 0, w = 0, h = 0;
+};
+
+TEST_F(Browser, DragPansWheelAndButtonsZoomFitShowsAll) {
+  AppendScript(kPanZoomProbe);
+  const std::string dom = Dom("");
+  const std::string open = "<pre id=\"probe\">";
+  const size_t start = dom.rfind(open);  // not the one in the script's text
+  ASSERT_NE(start, std::string::npos) << dom;
+  const size_t body = start + open.size();
+  std::istringstream lines(dom.substr(body, dom.find("</pre>", body) - body));
+  std::map<std::string, ViewBox> after;
+  for (std::string step; lines >> step;) {
+    ViewBox& v = after[step];
+    lines >> v.x >> v.y >> v.w >> v.h;
+  }
+  ASSERT_EQ(after.size(), 5u) << dom.substr(start);
+  const ViewBox whole = after["start"], zoomed = after["zoom-in"], dragged = after["drag"];
+  EXPECT_GT(whole.w, 0);  // SVG keeps float32: compare to a thousandth of a unit
+  EXPECT_NEAR(zoomed.w, whole.w / 1.5, 1e-3);  // about the centre
+  EXPECT_NEAR(zoomed.x + zoomed.w / 2, whole.x + whole.w / 2, 1e-3);
+  // Dragging right and down moves the picture with the pointer: the view goes left and up.
+  EXPECT_LT(dragged.x, zoomed.x);
+  EXPECT_LT(dragged.y, zoomed.y);
+  EXPECT_DOUBLE_EQ(dragged.w, zoomed.w);
+  EXPECT_NEAR(after["wheel"].w, dragged.w / 1.2, 1e-3);  // wheel up zooms in
+  EXPECT_NEAR(after["fit"].x, whole.x, 1e-3);
+  EXPECT_NEAR(after["fit"].w, whole.w, 1e-3);
+  EXPECT_NEAR(after["fit"].h, whole.h, 1e-3);
 }
 
 }  // namespace
