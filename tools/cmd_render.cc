@@ -1,5 +1,6 @@
-// onnxkit render: a picture of a model laid out by Graphviz (see RenderGraph in
-// include/onnxkit/dump.h). The format follows the output's extension.
+// onnxkit render: a picture of a model laid out by Graphviz, or an interactive page around
+// it (see RenderGraph and RenderHtml in include/onnxkit/dump.h). The format follows the
+// output's extension.
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -29,10 +30,12 @@ StatusOr<std::string> PictureFormat(const RenderArgs& args) {
   if (!args.format.empty()) return args.format;
   if (args.output == "-") return std::string("svg");
   std::string ext = std::filesystem::path(args.output).extension().string();
-  if (ext == ".svg" || ext == ".png" || ext == ".pdf" || ext == ".dot") return ext.substr(1);
+  if (ext == ".svg" || ext == ".png" || ext == ".pdf" || ext == ".dot" || ext == ".html") {
+    return ext.substr(1);
+  }
   return absl::FailedPreconditionError(
-      fmt::format("{}: cannot tell the picture format from the name (.svg, .png, .pdf or .dot; or "
-                  "--format)",
+      fmt::format("{}: cannot tell the picture format from the name (.svg, .png, .pdf, .html or "
+                  ".dot; or --format)",
                   args.output));
 }
 
@@ -50,7 +53,8 @@ int Render(const RenderArgs& args) {
   options.max_nodes = args.max_nodes;
   StatusOr<std::string> picture = *format == "dot"
                                       ? StatusOr<std::string>(DumpDot(**model, options))
-                                      : RenderGraph(**model, options, *format);
+                                  : *format == "html" ? RenderHtml(**model, options)
+                                                      : RenderGraph(**model, options, *format);
   if (!picture.ok()) return Report("render", picture.status());
   if (args.output == "-") {
     std::cout << *picture << std::flush;
@@ -66,11 +70,13 @@ int Render(const RenderArgs& args) {
 const CommandRegistration kRegistration([](CLI::App& app, int* exit_code) {
   auto args = std::make_shared<RenderArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "render", "Draw a model with Graphviz: SVG, PNG or PDF (or the DOT text) by the -o name");
+      "render",
+      "Draw a model with Graphviz: SVG, PNG, PDF, an interactive HTML page (or the DOT text) by "
+      "the -o name");
   cmd->add_option("model", args->input, "Model file ('-' for stdin)")->required();
   cmd->add_option("-o,--output", args->output, "Picture file ('-' for stdout: SVG)")->required();
   cmd->add_option("--format", args->format, "Picture format, instead of the extension's")
-      ->check(CLI::IsMember({"svg", "png", "pdf", "dot"}));
+      ->check(CLI::IsMember({"svg", "png", "pdf", "html", "dot"}));
   AddLoadFlags(*cmd);
   cmd->add_option("--node", args->nodes, "Draw around the nodes with this name (repeatable)");
   cmd->add_option("--op", args->ops, "Draw around the nodes of this op type (repeatable)");

@@ -89,6 +89,14 @@ Status DumpDot(const Model& model, const DumpOptions& options, std::ostream& out
 StatusOr<std::string> RenderGraph(const Model& model, const DumpOptions& options,
                                   std::string_view format = "svg");
 
+// The same picture as an interactive web page: one self-contained HTML file (no network, no
+// other files) holding the SVG, pan (drag) and zoom (wheel, buttons, fit), a search box that
+// marks the nodes whose name or op type holds the text and centres the first, and a side
+// panel that shows a clicked node as DumpText lists it. The page's address can act for the
+// reader: "graph.html#click=NAME" clicks the first node named NAME, "#search=TEXT" searches
+// (URL-encoded). Needs `dot` as RenderGraph does.
+StatusOr<std::string> RenderHtml(const Model& model, const DumpOptions& options);
+
 // One tensor as dump shows an initializer, with at most `max_values` values (-1: all) and
 // statistics (min, max, mean; NaN and infinity counts): "float32[2,2] [1,2,3,4]  min 1 max 4
 // mean 2.5". The JSON form is dump's tensor object ({"name", "dtype", "dims", "bytes",

@@ -10,6 +10,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "dump/picture.h"
 #include "onnxkit/dump.h"
 #include "onnxkit/escape.h"
 #include "onnxkit/tensor.h"
@@ -122,6 +123,9 @@ class DotWriter {
          << DotEscape(Summary()) << "\";\n}\n";
   }
 
+  // The node behind each box: boxes()[k] is drawn as "n<k>".
+  const std::vector<const Node*>& boxes() const { return boxes_; }
+
  private:
   bool Filtering() const { return !options_.node_names.empty() || !options_.op_types.empty(); }
 
@@ -213,7 +217,10 @@ class DotWriter {
 
   std::string Id(const Node& n) {
     auto [it, added] = node_ids_.try_emplace(&n, "");
-    if (added) it->second = fmt::format("n{}", node_ids_.size() - 1);
+    if (added) {
+      it->second = fmt::format("n{}", boxes_.size());
+      boxes_.push_back(&n);
+    }
     return it->second;
   }
 
@@ -330,6 +337,7 @@ class DotWriter {
   std::ostream& out_;
   absl::flat_hash_set<const Node*> drawn_;
   absl::flat_hash_map<const Node*, std::string> node_ids_;
+  std::vector<const Node*> boxes_;
   absl::flat_hash_map<const Value*, std::string> value_ids_;
   std::vector<Edge> edges_;
   size_t total_wanted_ = 0;
@@ -353,4 +361,16 @@ std::string DumpDot(const Model& model, const DumpOptions& options) {
   return out.str();
 }
 
+namespace dump_internal {
+
+std::string DotPicture(const Model& model, const DumpOptions& options,
+                       std::vector<const Node*>* boxes) {
+  std::ostringstream out;
+  DotWriter writer(model, options, out);
+  writer.Write();
+  *boxes = writer.boxes();
+  return out.str();
+}
+
+}  // namespace dump_internal
 }  // namespace onnxkit

@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "dump/picture.h"
 #include "onnxkit/dump.h"
 
 extern char** environ;
@@ -68,7 +69,10 @@ std::string ReadAll(int fd) {
   return out;
 }
 
-// Runs `dot -T<format>` on `picture`; its standard output.
+}  // namespace
+
+namespace dump_internal {
+
 StatusOr<std::string> RunDot(const std::string& picture, std::string_view format) {
   OwnedFd input, messages;
   ONNXKIT_RETURN_IF_ERROR(MemoryFile(input, "onnxkit-dot-input", picture));
@@ -108,7 +112,7 @@ StatusOr<std::string> RunDot(const std::string& picture, std::string_view format
       fmt::format("render: Graphviz's dot failed ({}){}{}", how, said.empty() ? "" : ": ", said));
 }
 
-}  // namespace
+}  // namespace dump_internal
 
 StatusOr<std::string> RenderGraph(const Model& model, const DumpOptions& options,
                                   std::string_view format) {
@@ -116,7 +120,7 @@ StatusOr<std::string> RenderGraph(const Model& model, const DumpOptions& options
     return absl::InvalidArgumentError(
         fmt::format("render: unknown picture format '{}' (svg, png or pdf)", format));
   }
-  return RunDot(DumpDot(model, options), format);
+  return dump_internal::RunDot(DumpDot(model, options), format);
 }
 
 }  // namespace onnxkit

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "dump/document.h"
+#include "dump/picture.h"
 #include "dump/schema_names.h"
 #include "onnxkit/dump.h"
 #include "onnxkit/escape.h"
@@ -256,6 +257,14 @@ class TextRenderer {
     return out_ ? absl::OkStatus() : absl::UnavailableError("cannot write the dump");
   }
 
+  // dump_internal::NodeTexts; `buffer` is the stream this renderer writes to.
+  absl::flat_hash_map<const onnxkit::Node*, std::string> NodeTexts(
+      const absl::flat_hash_set<const onnxkit::Node*>& nodes, std::ostringstream& buffer) {
+    absl::flat_hash_map<const onnxkit::Node*, std::string> texts;
+    if (builder_.model().graph) CollectNodeTexts(builder_.MainGraph(), nodes, buffer, texts);
+    return texts;
+  }
+
  private:
   // Every line goes through here: the model's strings are escaped for the terminal.
   void Line(size_t indent, std::string_view text) {
@@ -406,6 +415,25 @@ class TextRenderer {
     if (!outputs.empty()) {
       outputs.front() = "-> " + outputs.front();
       Wrapped(detail, outputs);
+    }
+  }
+
+  // For NodeTexts: each of `nodes` in `g` and in its sub-graphs at any depth, as Node() writes
+  // it. `buffer` is the stream this renderer writes to.
+  void CollectNodeTexts(const GraphRef& g, const absl::flat_hash_set<const onnxkit::Node*>& nodes,
+                        std::ostringstream& buffer,
+                        absl::flat_hash_map<const onnxkit::Node*, std::string>& texts) {
+    size_t index = 0;
+    for (const onnxkit::Node* node : g.graph->nodes()) {
+      if (nodes.contains(node)) {
+        buffer.str("");
+        Node(builder_.NodeJson(*node, index, g, /*context=*/false), *node, g, 0);
+        texts.emplace(node, buffer.str());
+      }
+      ++index;
+      for (const onnxkit::Graph* sub : node->subgraphs()) {
+        CollectNodeTexts(builder_.Subgraph(*sub, g), nodes, buffer, texts);
+      }
     }
   }
 
@@ -695,6 +723,21 @@ std::string DumpTensorText(const Tensor& tensor, int64_t max_values) {
   if (std::string stats = StatsText(t); !stats.empty()) out += "  " + stats;
   return out;
 }
+
+namespace dump_internal {
+
+absl::flat_hash_map<const Node*, std::string> NodeTexts(
+    const Model& model, const DumpOptions& options, const absl::flat_hash_set<const Node*>& nodes) {
+  DumpOptions unfiltered = options;
+  unfiltered.node_names.clear();
+  unfiltered.op_types.clear();
+  unfiltered.max_depth = 0;  // sub-graphs named in their node's text, not listed there
+  std::ostringstream buffer;
+  TextRenderer renderer(model, unfiltered, buffer);
+  return renderer.NodeTexts(nodes, buffer);
+}
+
+}  // namespace dump_internal
 
 std::string DumpText(const Model& model, const DumpOptions& options) {
   std::ostringstream out;
