@@ -282,7 +282,9 @@ void BindGraph(nb::module_& m) {
           "Adds a tensor graph input (elem_type: TensorProto.DataType number; shape: ints, "
           "symbols and None, or None for an unknown rank).")
       .def("verify", [](const PyGraph& self) { ThrowIfError(self.get().Verify()); })
-      .def("__eq__", [](const PyGraph& a, const PyGraph& b) { return a.graph == b.graph; })
+      .def(
+          "__eq__",
+          [](const PyGraph& a, const PyGraph& b) { return a.graph == b.graph; }, nb::is_operator())
       .def("__hash__", [](const PyGraph& self) { return std::hash<const void*>()(self.graph); })
       .def("__repr__", [](const PyGraph& self) {
         return fmt::format("<onnxkit.Graph '{}' nodes={}>", self.get().name,
@@ -448,7 +450,9 @@ void BindNode(nb::module_& m) {
              }
              self.get().MoveAfter(&other.get());
            })
-      .def("__eq__", [](const PyNode& a, const PyNode& b) { return a.node == b.node; })
+      .def(
+          "__eq__",
+          [](const PyNode& a, const PyNode& b) { return a.node == b.node; }, nb::is_operator())
       .def("__hash__", [](const PyNode& self) { return std::hash<const void*>()(self.node); })
       .def("__repr__", [](const PyNode& self) {
         const Node& n = self.get();
@@ -549,7 +553,9 @@ void BindValue(nb::module_& m) {
           },
           "The initializer's data as a read-only NumPy array that shares the model's memory "
           "where the bytes are in memory (external data is read), or None.")
-      .def("__eq__", [](const PyValue& a, const PyValue& b) { return a.value == b.value; })
+      .def(
+          "__eq__",
+          [](const PyValue& a, const PyValue& b) { return a.value == b.value; }, nb::is_operator())
       .def("__hash__", [](const PyValue& self) { return std::hash<const void*>()(self.value); })
       .def("__repr__", [](const PyValue& self) {
         const Value& v = self.get();
