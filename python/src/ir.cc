@@ -34,6 +34,11 @@ bool InScopeOf(const Graph& graph, const Value& value) {
 // None.
 Value* ValueFor(const HandlePtr& handle, const Graph& graph, nb::handle object) {
   if (object.is_none()) return nullptr;
+  if (!nb::isinstance<PyValue>(object)) {
+    throw nb::type_error(fmt::format("expected an onnxkit.Value or None, not {}",
+                                     nb::type_name(object.type()).c_str())
+                             .c_str());
+  }
   const PyValue& py = nb::cast<const PyValue&>(object);
   if (py.handle != handle) {
     ThrowError(absl::StatusCode::kInvalidArgument,
@@ -283,8 +288,8 @@ void BindGraph(nb::module_& m) {
           "symbols and None, or None for an unknown rank).")
       .def("verify", [](const PyGraph& self) { ThrowIfError(self.get().Verify()); })
       .def(
-          "__eq__",
-          [](const PyGraph& a, const PyGraph& b) { return a.graph == b.graph; }, nb::is_operator())
+          "__eq__", [](const PyGraph& a, const PyGraph& b) { return a.graph == b.graph; },
+          nb::is_operator())
       .def("__hash__", [](const PyGraph& self) { return std::hash<const void*>()(self.graph); })
       .def("__repr__", [](const PyGraph& self) {
         return fmt::format("<onnxkit.Graph '{}' nodes={}>", self.get().name,
@@ -451,8 +456,8 @@ void BindNode(nb::module_& m) {
              self.get().MoveAfter(&other.get());
            })
       .def(
-          "__eq__",
-          [](const PyNode& a, const PyNode& b) { return a.node == b.node; }, nb::is_operator())
+          "__eq__", [](const PyNode& a, const PyNode& b) { return a.node == b.node; },
+          nb::is_operator())
       .def("__hash__", [](const PyNode& self) { return std::hash<const void*>()(self.node); })
       .def("__repr__", [](const PyNode& self) {
         const Node& n = self.get();
@@ -554,8 +559,8 @@ void BindValue(nb::module_& m) {
           "The initializer's data as a read-only NumPy array that shares the model's memory "
           "where the bytes are in memory (external data is read), or None.")
       .def(
-          "__eq__",
-          [](const PyValue& a, const PyValue& b) { return a.value == b.value; }, nb::is_operator())
+          "__eq__", [](const PyValue& a, const PyValue& b) { return a.value == b.value; },
+          nb::is_operator())
       .def("__hash__", [](const PyValue& self) { return std::hash<const void*>()(self.value); })
       .def("__repr__", [](const PyValue& self) {
         const Value& v = self.get();

@@ -165,6 +165,10 @@ def test_values_of_another_model_are_refused(srcnn):
     """)
     with pytest.raises(onnxkit.InvalidArgumentError, match="another model"):
         srcnn.graph.outputs.append(other.graph.inputs[0])
+    with pytest.raises(TypeError, match="onnxkit.Value"):
+        srcnn.graph.outputs.append("output")
+    with pytest.raises(TypeError):
+        next(n for n in srcnn.graph.nodes if n.inputs).set_input(0, 3)
 
 
 def test_graph_outputs_list_edits():
