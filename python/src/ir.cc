@@ -254,6 +254,33 @@ void BindGraph(nb::module_& m) {
           nb::arg("node"),
           "Removes a node whose outputs nothing uses and no graph returns (raises otherwise).")
       .def(
+          "remove_input",
+          [](const PyGraph& self, const PyValue& value) {
+            Value& v = value.get();
+            if (v.graph() != &self.get() || !v.is_graph_input()) {
+              throw nb::value_error(
+                  fmt::format("'{}' is not an input of this graph", v.name()).c_str());
+            }
+            ThrowIfError(self.get().RemoveInput(&v));
+          },
+          nb::arg("value"),
+          "Removes a graph input: one with an initializer becomes a plain initializer; any "
+          "other must be unused and no graph output.")
+      .def(
+          "remove_initializer",
+          [](const PyGraph& self, const PyValue& value) {
+            Value& v = value.get();
+            if (v.graph() != &self.get() ||
+                (v.initializer() == nullptr && v.sparse_initializer() == nullptr)) {
+              throw nb::value_error(
+                  fmt::format("'{}' is not an initializer of this graph", v.name()).c_str());
+            }
+            ThrowIfError(self.get().RemoveInitializer(&v));
+          },
+          nb::arg("value"),
+          "Removes an initializer: a graph input stays an input without a default; any other "
+          "value must be unused and no graph output.")
+      .def(
           "add_initializer",
           [](const PyGraph& self, const std::string& name, nb::handle array) {
             Tensor tensor = TensorFromPython(array);

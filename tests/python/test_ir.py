@@ -267,3 +267,23 @@ def test_subgraphs_are_graphs_with_a_parent():
     inner = then_g.nodes[0]
     assert inner.inputs[0] == m.graph.inputs[1]  # reads the outer x
     assert (inner, 0) in m.graph.inputs[1].uses
+
+
+def test_remove_inputs_and_initializers():
+    m = parse("""
+        <ir_version: 8, opset_import: ["" : 17]>
+        g (float[2] x, float[2] unused) => (float[2] y) <float[2] w = {1.0, 2.0}, float[2] spare = {0.0, 0.0}> {
+          y = Add (x, w)
+        }
+    """)
+    unused = m.graph.find_value("unused")
+    m.graph.remove_input(unused)
+    assert [v.name for v in m.graph.inputs] == ["x"]
+    w = m.graph.find_value("w")
+    with pytest.raises(onnxkit.Error):
+        m.graph.remove_initializer(w)  # Add reads it
+    m.graph.remove_initializer(m.graph.find_value("spare"))
+    assert [v.name for v in m.graph.initializers] == ["w"]
+    with pytest.raises(ValueError):
+        m.graph.remove_input(w)
+    m.verify()
