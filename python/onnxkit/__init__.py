@@ -25,6 +25,13 @@ from ._tensors import data_type_of, dtype_of
 
 __version__ = "0.1.0"
 
+# The public names of the classes, as tracebacks and repr() show them.
+for _cls in (AlreadyExistsError, DataLossError, Error, FailedPreconditionError, InternalError,
+             InvalidArgumentError, MissingFileError, NotFoundError, OutOfRangeError,
+             PermissionDeniedError, ResourceExhaustedError, UnimplementedError):
+    _cls.__module__ = "onnxkit"
+del _cls
+
 
 def load(source, base_dir="", check_external_data=True):
     """Loads a model from a path (str or os.PathLike), bytes, or an ``onnx.ModelProto``.

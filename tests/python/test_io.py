@@ -7,6 +7,8 @@ import pytest
 
 import onnxkit
 
+from conftest import REPO
+
 
 def test_load_from_str_and_pathlib_path_give_the_same_model(corpus):
     path = corpus / "models" / "srcnn_x3.onnx"
@@ -96,3 +98,9 @@ def test_bad_save_option_is_a_value_error(srcnn, tmp_path):
     with pytest.raises(ValueError):
         onnxkit.save(srcnn, tmp_path / "x.onnx", external_data="sideways")
     assert not (tmp_path / "x.onnx").exists()
+
+
+def test_the_version_matches_the_project():
+    cmake = (REPO / "CMakeLists.txt").read_text()
+    assert f"project(onnxkit VERSION {onnxkit.__version__} " in cmake
+    assert f'\nversion = "{onnxkit.__version__}"\n' in (REPO / "pyproject.toml").read_text()
