@@ -18,7 +18,8 @@ from ._errors import (AlreadyExistsError, DataLossError, Error, FailedPreconditi
                       OutOfRangeError, PermissionDeniedError, ResourceExhaustedError,
                       UnimplementedError)
 from ._onnxkit import (Diagnostic, Graph, GraphOutputs, Location, Model, Node, Value,
-                       add_outputs, check, describe_pass, extract, infer_shapes, passes,
+                       add_outputs, check, describe_pass, evaluate, extract, infer_shapes,
+                       passes,
                        remove_node, remove_outputs, replace_initializer, rule_groups, strip)
 from . import _onnxkit
 from ._tensors import data_type_of, dtype_of
@@ -179,7 +180,8 @@ __all__ = [
     "Graph", "GraphOutputs", "InternalError", "InvalidArgumentError", "Location",
     "MissingFileError", "Model", "Node", "NotFoundError", "OutOfRangeError",
     "PermissionDeniedError", "ResourceExhaustedError", "UnimplementedError", "Value",
-    "add_outputs", "check", "data_type_of", "describe_pass", "dtype_of", "dump", "extract",
+    "add_outputs", "check", "data_type_of", "describe_pass", "dtype_of", "dump", "evaluate",
+    "extract",
     "infer_shapes", "info", "load", "passes", "pipeline_step", "remove_node", "remove_outputs",
     "rename", "replace_initializer", "rule_groups", "run_pass", "run_passes", "save",
     "set_attr", "set_shape", "strip", "to_bytes", "to_onnx",

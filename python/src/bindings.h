@@ -10,5 +10,6 @@ void BindCheck(nanobind::module_& m);    // check.cc: Diagnostic, check, infer_s
 void BindIr(nanobind::module_& m);       // ir.cc: Graph, Node, Value, initializer data
 void BindPasses(nanobind::module_& m);   // passes.cc: pipelines and the pass registry
 void BindSurgery(nanobind::module_& m);  // surgery.cc: surgery.h and edit.h
+void BindEval(nanobind::module_& m);     // eval.cc: evaluate
 
 }  // namespace onnxkit::python

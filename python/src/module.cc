@@ -53,4 +53,5 @@ NB_MODULE(_onnxkit, m) {
   BindIr(m);
   BindPasses(m);
   BindSurgery(m);
+  BindEval(m);
 }
