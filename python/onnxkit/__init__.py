@@ -17,7 +17,7 @@ from ._errors import (AlreadyExistsError, DataLossError, Error, FailedPreconditi
                       InternalError, InvalidArgumentError, MissingFileError, NotFoundError,
                       OutOfRangeError, PermissionDeniedError, ResourceExhaustedError,
                       UnimplementedError)
-from ._onnxkit import (Diagnostic, Graph, GraphOutputs, Location, Model, Node, Value,
+from ._onnxkit import (Diagnostic, Function, Graph, GraphOutputs, Location, Model, Node, Value,
                        add_outputs, check, describe_pass, evaluate, extract, infer_shapes,
                        passes,
                        remove_node, remove_outputs, replace_initializer, rule_groups, strip)
@@ -177,6 +177,7 @@ def set_attr(model, node, attributes=None, **kwargs):
 
 __all__ = [
     "AlreadyExistsError", "DataLossError", "Diagnostic", "Error", "FailedPreconditionError",
+    "Function",
     "Graph", "GraphOutputs", "InternalError", "InvalidArgumentError", "Location",
     "MissingFileError", "Model", "Node", "NotFoundError", "OutOfRangeError",
     "PermissionDeniedError", "ResourceExhaustedError", "UnimplementedError", "Value",

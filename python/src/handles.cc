@@ -35,6 +35,7 @@ void ModelHandle::Rebuild() {
     for (const Node* node : graph.nodes()) live_.insert(node);
     for (const Value* value : graph.values()) live_.insert(value);
   });
+  for (const auto& function : model_->functions) live_.insert(function.get());
   live_epoch_ = epoch_;
 }
 
@@ -52,5 +53,6 @@ T& Checked(const HandlePtr& handle, T* object, const char* what) {
 Graph& PyGraph::get() const { return Checked(handle, graph, "graph"); }
 Node& PyNode::get() const { return Checked(handle, node, "node"); }
 Value& PyValue::get() const { return Checked(handle, value, "value"); }
+Function& PyFunction::get() const { return Checked(handle, function, "function"); }
 
 }  // namespace onnxkit::python

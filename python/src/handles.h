@@ -45,7 +45,7 @@ class ModelHandle {
   void Invalidate() { ++epoch_; }
   // Call after creating a node, so that it is known live without a rebuild.
   void Added(const void* object);
-  // Whether `object` (a Graph, Node or Value of this model) is still alive.
+  // Whether `object` (a Graph, Node, Value or Function of this model) is still alive.
   bool IsLive(const void* object);
 
  private:
@@ -76,6 +76,11 @@ struct PyValue {
   HandlePtr handle;
   Value* value;
   Value& get() const;
+};
+struct PyFunction {
+  HandlePtr handle;
+  Function* function;
+  Function& get() const;
 };
 // A graph's outputs as an editable list (graph.outputs.append(value)).
 struct PyGraphOutputs {

@@ -68,6 +68,37 @@ std::vector<std::pair<std::string, int64_t>> OpsetImports(const Model& model) {
 }  // namespace
 
 void BindModel(nb::module_& m) {
+  nb::class_<PyFunction>(m, "Function", "A model-local function: its body is a Graph.")
+      .def_prop_ro("name", [](const PyFunction& self) { return self.get().name; })
+      .def_prop_ro("domain", [](const PyFunction& self) { return self.get().domain; })
+      .def_prop_ro("overload", [](const PyFunction& self) { return self.get().overload; })
+      .def_prop_ro(
+          "attributes", [](const PyFunction& self) { return self.get().attributes; },
+          "The formal attribute names without a default.")
+      .def_prop_ro("opset_import",
+                   [](const PyFunction& self) {
+                     std::vector<std::pair<std::string, int64_t>> imports;
+                     for (const OpsetImport& i : self.get().opset_import) {
+                       imports.emplace_back(i.domain, i.version);
+                     }
+                     return imports;
+                   })
+      .def_prop_ro(
+          "body",
+          [](const PyFunction& self) {
+            return PyGraph{self.handle, self.get().body.get()};
+          },
+          "The body: its inputs and outputs are the function's formal inputs and outputs.")
+      .def(
+          "__eq__",
+          [](const PyFunction& a, const PyFunction& b) { return a.function == b.function; },
+          nb::is_operator())
+      .def("__hash__",
+           [](const PyFunction& self) { return std::hash<const void*>()(self.function); })
+      .def("__repr__", [](const PyFunction& self) {
+        return fmt::format("<onnxkit.Function {}.{}>", self.get().domain, self.get().name);
+      });
+
   nb::class_<PyModel>(m, "Model", "A loaded ONNX model (onnxkit's IR).")
       .def_prop_rw(
           "ir_version", [](PyModel& self) { return self.handle->model().ir_version; },
@@ -106,6 +137,16 @@ void BindModel(nb::module_& m) {
             return nb::cast(PyGraph{self.handle, graph});
           },
           "The main graph, or None when the file has none.")
+      .def_prop_ro(
+          "functions",
+          [](PyModel& self) {
+            std::vector<PyFunction> functions;
+            for (const auto& f : self.handle->model().functions) {
+              functions.push_back(PyFunction{self.handle, f.get()});
+            }
+            return functions;
+          },
+          "The model-local functions (a snapshot).")
       .def(
           "to_bytes",
           [](PyModel& self) {

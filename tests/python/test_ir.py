@@ -287,3 +287,21 @@ def test_remove_inputs_and_initializers():
     with pytest.raises(ValueError):
         m.graph.remove_input(w)
     m.verify()
+
+
+def test_model_local_functions_and_their_bodies(corpus):
+    m = onnxkit.load(corpus / "models" / "funcs_mlp.onnx")
+    (function,) = m.functions
+    calls = [n for n in m.graph.nodes if n.op_type == function.name]
+    assert len(calls) == 3 and all(n.domain == function.domain for n in calls)
+    body = function.body
+    assert body.parent is None
+    assert len(body.inputs) == len(calls[0].inputs)
+    assert [n.op_type for n in body.nodes].count("MatMul") == 2
+    assert function.opset_import == [("", 15)]
+    nodes_before = len(m.graph.nodes)
+    onnxkit.run_pass(m, "inline-functions")
+    assert m.functions == []
+    assert len(m.graph.nodes) > nodes_before
+    with pytest.raises(onnxkit.FailedPreconditionError, match="removed"):
+        function.name
