@@ -359,7 +359,11 @@ class Rewriter {
   bool TryChain(Graph& g, Node& anchor, const std::vector<Value*>& ends, const Run* run,
                 bool is_function_body) {
     StatusOr<Region> whole = Collect(g, ends, nullptr);
-    if (!whole.ok() || whole->nodes.empty()) return false;
+    if (!whole.ok()) {
+      NoteRunTimeParameter(anchor, ends, whole.status());
+      return false;
+    }
+    if (whole->nodes.empty()) return false;
     std::vector<const Value*> cuts;
     if (whole->sources.size() == 1) cuts.push_back(whole->sources.front());
     // Nearer starts: 4-D values inside the chain (a chain may begin after earlier moves).
@@ -403,6 +407,24 @@ class Rewriter {
     }
     if (!reason.empty()) result_.Skip(Where(anchor), reason);
     return false;
+  }
+
+  // A chain that ends in an image but whose movement depends on values computed at run time
+  // (PyTorch's slice assignment computes its ScatterND indices from Shape arithmetic) cannot
+  // be decided; say so once per such value, with the remedy, where a user would look for it.
+  void NoteRunTimeParameter(const Node& anchor, const std::vector<Value*>& ends,
+                            const Status& status) {
+    if (!absl::IsInvalidArgument(status) || ends.size() != 1) return;
+    if (!StaticImage(*ends.front(), types_)) return;
+    for (const Use& use : ends.front()->uses()) {
+      if (IsDataMovement(*use.node)) return;  // the chain goes on: noted at its end
+    }
+    std::string message(StatusMessage(status));
+    if (!noted_.insert(message).second) return;
+    result_.Skip(Where(anchor),
+                 fmt::format("{}, so whether it only moves blocks is unknown (fold-constants, or "
+                             "simplify, first makes such values constant where it can)",
+                             message));
   }
 
   // Runs of consecutive Concat inputs that come from one 4-D value.
@@ -601,6 +623,7 @@ class Rewriter {
   NameTable values_;
   NameTable node_names_;
   absl::flat_hash_set<const Node*> removed_;
+  absl::flat_hash_set<std::string> noted_;  // NoteRunTimeParameter's messages
 };
 
 }  // namespace

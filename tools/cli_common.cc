@@ -29,6 +29,15 @@ int Report(std::string_view command, const Status& status) {
   return ExitCodeFor(status);
 }
 
+int UsageError(std::string_view command, std::string_view message) {
+  std::cerr << fmt::format("onnxkit {}: error: {}\n", command, EscapeForDisplay(message));
+  return kExitUsage;
+}
+
+int UsageError(std::string_view command, const Status& status) {
+  return UsageError(command, StatusMessage(status));
+}
+
 namespace {
 std::string& ExternalDataDir() {
   static std::string dir;

@@ -22,6 +22,9 @@ inline constexpr int kExitUsage = 2;
 int ExitCodeFor(const Status& status);
 // Prints "onnxkit <command>: error: <message>" to stderr and returns the exit code for it.
 int Report(std::string_view command, const Status& status);
+// Prints "onnxkit <command>: error: <message>" (made safe to print) and returns kExitUsage.
+int UsageError(std::string_view command, std::string_view message);
+int UsageError(std::string_view command, const Status& status);
 
 // Adds the options every command that loads a model shares (today --external-data-dir) to
 // `cmd`. A process runs one command, so their values are kept for LoadModel and

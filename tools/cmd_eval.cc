@@ -47,11 +47,6 @@ struct EvalArgs {
   bool list_ops = false;
 };
 
-int UsageError(const std::string& message) {
-  std::cerr << fmt::format("onnxkit eval: error: {}\n", EscapeForDisplay(message));
-  return kExitUsage;
-}
-
 // ---------------------------------------------------------------------------------------
 // Input values written on the command line.
 
@@ -262,7 +257,7 @@ std::variant<std::vector<std::pair<std::string, Tensor>>, int> ReadFeeds(const M
   for (const std::string& arg : args.inputs) {
     const size_t eq = arg.find('=');
     if (eq == std::string::npos || eq == 0) {
-      return UsageError(fmt::format("--input '{}': expected NAME=FILE or NAME=VALUE", arg));
+      return UsageError("eval", fmt::format("--input '{}': expected NAME=FILE or NAME=VALUE", arg));
     }
     const std::string name = arg.substr(0, eq);
     const std::string spec = arg.substr(eq + 1);
@@ -270,11 +265,11 @@ std::variant<std::vector<std::pair<std::string, Tensor>>, int> ReadFeeds(const M
     if (input == nullptr || !input->is_graph_input()) {
       std::string names;
       for (const Value* v : graph.inputs()) names += (names.empty() ? "" : ", ") + v->name();
-      return UsageError(fmt::format("--input {}: the model has no input '{}' (inputs: {})", name,
-                                    name, names.empty() ? "none" : names));
+      return UsageError("eval", fmt::format("--input {}: the model has no input '{}' (inputs: {})",
+                                            name, name, names.empty() ? "none" : names));
     }
     if (!fed.insert(name).second) {
-      return UsageError(fmt::format("--input {}: given twice", name));
+      return UsageError("eval", fmt::format("--input {}: given twice", name));
     }
     StatusOr<Tensor> tensor =
         LooksLikeFile(spec) ? LoadTensorFile(spec) : TensorFromLiteral(spec, *input);
@@ -283,15 +278,16 @@ std::variant<std::vector<std::pair<std::string, Tensor>>, int> ReadFeeds(const M
       if (!fits.ok()) tensor = fits;
     }
     if (!tensor.ok()) {
-      return UsageError(fmt::format("--input {}: {}", name, StatusMessage(tensor.status())));
+      return UsageError("eval",
+                        fmt::format("--input {}: {}", name, StatusMessage(tensor.status())));
     }
     tensor->name = name;
     feeds.emplace_back(name, *std::move(tensor));
   }
   for (const Value* v : graph.inputs()) {
     if (v->initializer() == nullptr && !fed.contains(v->name())) {
-      return UsageError(fmt::format("no --input for the model's input '{}' ({})", v->name(),
-                                    v->type() ? TypeToString(*v->type()) : "?"));
+      return UsageError("eval", fmt::format("no --input for the model's input '{}' ({})", v->name(),
+                                            v->type() ? TypeToString(*v->type()) : "?"));
     }
   }
   return feeds;
@@ -345,13 +341,14 @@ int WriteOutputs(const std::vector<Tensor>& outputs, const EvalArgs& args) {
   fs::create_directories(args.output_dir, error);
   if (error) {
     return UsageError(
-        fmt::format("{}: cannot create the folder: {}", args.output_dir, error.message()));
+        "eval", fmt::format("{}: cannot create the folder: {}", args.output_dir, error.message()));
   }
   std::set<std::string> files;
   for (const Tensor& t : outputs) {
     const std::string file = FileNameFor(t.name) + (args.npy ? ".npy" : ".pb");
     if (!files.insert(file).second) {
       return UsageError(
+          "eval",
           fmt::format("outputs '{}' and another one would both be written to {}", t.name, file));
     }
   }
@@ -380,7 +377,7 @@ int PrintOutputs(const std::vector<Tensor>& outputs, const EvalArgs& args) {
     }
   }
   std::cout.flush();
-  if (!std::cout) return UsageError("cannot write to standard output");
+  if (!std::cout) return UsageError("eval", "cannot write to standard output");
   return kExitOk;
 }
 
@@ -398,7 +395,8 @@ int ListOps() {
 
 int Run(const EvalArgs& args) {
   if (args.list_ops) return ListOps();
-  if (args.model.empty()) return UsageError("no model given (or --ops to list the evaluated ops)");
+  if (args.model.empty())
+    return UsageError("eval", "no model given (or --ops to list the evaluated ops)");
   auto model = LoadModel(args.model);
   if (!model.ok()) return Report("eval", model.status());
   if (std::vector<std::string> refusals = Refusals(**model); !refusals.empty()) {

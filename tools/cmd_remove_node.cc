@@ -1,13 +1,13 @@
 // onnxkit remove-node: take out a node that reads one value and produces one; its readers
 // read its input instead.
-#include "edit_command.h"
 #include "onnxkit/edit.h"
+#include "surgery_command.h"
 
 namespace onnxkit::cli {
 namespace {
 
 struct RemoveNodeArgs {
-  EditArgs edit;
+  SurgeryArgs edit;
   std::string node;
 };
 
@@ -16,7 +16,7 @@ const CommandRegistration kRegistration([](CLI::App& app, int* exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "remove-node",
       "Take out a node that reads one value and produces one; its readers read its input");
-  AddEditArgs(*cmd, args->edit);
+  AddSurgeryArgs(*cmd, args->edit);
   cmd->add_option("node", args->node, "The node's name")->required();
   cmd->footer(
       "When the node's output is a graph output, its input takes the output's name; that is "

@@ -6,14 +6,14 @@
 #include <iostream>
 #include <sstream>
 
-#include "edit_command.h"
 #include "onnxkit/edit.h"
+#include "surgery_command.h"
 
 namespace onnxkit::cli {
 namespace {
 
 struct RenameArgs {
-  EditArgs edit;
+  SurgeryArgs edit;
   std::vector<std::string> pairs;
   std::string map_file;
   bool values = false;
@@ -57,7 +57,7 @@ const CommandRegistration kRegistration([](CLI::App& app, int* exit_code) {
   auto args = std::make_shared<RenameArgs>();
   CLI::App* cmd = app.add_subcommand(
       "rename", "Rename values (tensors) or nodes; every reference, in sub-graphs too, follows");
-  AddEditArgs(*cmd, args->edit);
+  AddSurgeryArgs(*cmd, args->edit);
   cmd->add_option("renames", args->pairs, "OLD=NEW, as many as needed (applied all at once)");
   cmd->add_option("--map", args->map_file,
                   "A file of renames: lines OLD=NEW ('#' starts a comment) or a JSON object "

@@ -2,15 +2,15 @@
 // file.
 #include <fmt/format.h>
 
-#include "edit_command.h"
 #include "onnxkit/edit.h"
 #include "onnxkit/io.h"
+#include "surgery_command.h"
 
 namespace onnxkit::cli {
 namespace {
 
 struct ReplaceInitializerArgs {
-  EditArgs edit;
+  SurgeryArgs edit;
   std::string name;
   std::string tensor_file;
   bool force = false;
@@ -31,7 +31,7 @@ const CommandRegistration kRegistration([](CLI::App& app, int* exit_code) {
   auto args = std::make_shared<ReplaceInitializerArgs>();
   CLI::App* cmd = app.add_subcommand(
       "replace-initializer", "Give an initializer new data from a .npy or TensorProto file");
-  AddEditArgs(*cmd, args->edit);
+  AddSurgeryArgs(*cmd, args->edit);
   cmd->add_option("name", args->name, "The initializer's name")->required();
   cmd->add_option("tensor", args->tensor_file,
                   "The new data: a NumPy .npy file or a serialized TensorProto (.pb)")

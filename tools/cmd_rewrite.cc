@@ -63,16 +63,12 @@ bool AnyShorthand(const CLI::App& cmd) {
 // ---------------------------------------------------------------------------------------
 // The command.
 
-int UsageError(std::string_view message) {
-  std::cerr << fmt::format("onnxkit rewrite: error: {}\n", message);
-  return kExitUsage;
-}
-
 int Explain(const PassRegistry& registry, const std::string& name) {
   const PassInfo* info = registry.Find(name);
   if (info == nullptr) {
     std::string closest = registry.ClosestName(name);
     return UsageError(
+        "rewrite",
         fmt::format("unknown pass '{}'{}; `onnxkit passes` lists them", EscapeForDisplay(name),
                     closest.empty() ? "" : fmt::format(" (did you mean '{}'?)", closest)));
   }
@@ -85,39 +81,45 @@ int Run(const CLI::App& cmd, RewriteArgs args) {
   const bool explain = cmd.count("--explain") > 0;
   if (explain && args.input.empty()) return Explain(registry, args.explain);
   if (explain && !registry.Find(args.explain)) return Explain(registry, args.explain);
-  if (args.input.empty()) return UsageError("a model is required (or --explain PASS)");
-  if (cmd.count("--pass") == 0 && !AnyShorthand(cmd)) {
-    return UsageError(
-        "--pass (or --simplify, --inline, --dynamic-scales, --s2d-to-conv, "
-        "--d2s-to-convtranspose) is required (`onnxkit passes` lists the passes)");
+  if (args.input.empty()) return UsageError("rewrite", "a model is required (or --explain PASS)");
+  const bool pass_given = cmd.count("--pass") > 0 || AnyShorthand(cmd);
+  if (!pass_given && !explain) {
+    return UsageError("rewrite",
+                      "--pass (or --simplify, --inline, --dynamic-scales, --s2d-to-conv, "
+                      "--d2s-to-convtranspose) is required (`onnxkit passes` lists the passes)");
   }
-  args.pipeline = PipelineText(cmd, args);
+  // `--explain PASS` alone runs that pass: asking why a pass left a model alone should not
+  // need the pass named twice.
+  args.pipeline = pass_given ? PipelineText(cmd, args) : args.explain;
   bool in_place = cmd.count("--in-place") > 0;
   // --explain with a model and no output is a dry run: the model is rewritten in memory
   // only, to say what the pass did and why it left candidates alone.
   const bool dry_run = explain && args.output.empty() && !in_place;
   if (args.output.empty() && !dry_run) {
-    if (!in_place) return UsageError("--output is required (or --in-place to replace the input)");
-    if (args.input == "-") return UsageError("--in-place needs a model file, not '-'");
+    if (!in_place)
+      return UsageError("rewrite", "--output is required (or --in-place to replace the input)");
+    if (args.input == "-") return UsageError("rewrite", "--in-place needs a model file, not '-'");
     args.output = args.input;
   }
   int max_rounds = 1;
   if (cmd.count("--fixed-point") > 0) {
-    if (args.fixed_point_rounds < 1) return UsageError("--fixed-point=N needs N of at least 1");
+    if (args.fixed_point_rounds < 1)
+      return UsageError("rewrite", "--fixed-point=N needs N of at least 1");
     max_rounds = args.fixed_point_rounds;
   }
   auto save_options = CliSaveOptions(cmd, dry_run ? std::string("-") : args.output);
-  if (!save_options.ok()) return UsageError(StatusMessage(save_options.status()));
+  if (!save_options.ok()) return UsageError("rewrite", StatusMessage(save_options.status()));
   auto pipeline = Pipeline::Parse(args.pipeline);
-  if (!pipeline.ok()) return UsageError(EscapeForDisplay(StatusMessage(pipeline.status())));
+  if (!pipeline.ok())
+    return UsageError("rewrite", EscapeForDisplay(StatusMessage(pipeline.status())));
   PassManagerOptions manager_options;
   manager_options.max_rounds = max_rounds;
   manager_options.verify_each = args.verify_each;
   manager_options.explain = args.stats || explain;
   auto manager = PassManager::Make(registry, *pipeline, manager_options);
   if (!manager.ok()) {
-    return UsageError(EscapeForDisplay(StatusMessage(manager.status())) +
-                      "; `onnxkit passes` lists the passes and their options");
+    return UsageError("rewrite", EscapeForDisplay(StatusMessage(manager.status())) +
+                                     "; `onnxkit passes` lists the passes and their options");
   }
 
   auto model = LoadModel(args.input);

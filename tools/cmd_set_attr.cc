@@ -1,13 +1,13 @@
 // onnxkit set-attr: set attributes of one node (NAME=VALUE typed by the op's schema, or
 // NAME:TYPE=VALUE).
-#include "edit_command.h"
 #include "onnxkit/edit.h"
+#include "surgery_command.h"
 
 namespace onnxkit::cli {
 namespace {
 
 struct SetAttrArgs {
-  EditArgs edit;
+  SurgeryArgs edit;
   std::string node;
   std::vector<std::string> assignments;
 };
@@ -26,7 +26,7 @@ int Run(const CLI::App& cmd, const SetAttrArgs& args) {
 const CommandRegistration kRegistration([](CLI::App& app, int* exit_code) {
   auto args = std::make_shared<SetAttrArgs>();
   CLI::App* cmd = app.add_subcommand("set-attr", "Set attributes of one node");
-  AddEditArgs(*cmd, args->edit);
+  AddSurgeryArgs(*cmd, args->edit);
   cmd->add_option("node", args->node, "The node's name")->required();
   cmd->add_option("attributes", args->assignments,
                   "NAME=VALUE (typed by the op's schema) or NAME:TYPE=VALUE with TYPE one of "

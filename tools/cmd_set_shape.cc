@@ -4,15 +4,15 @@
 
 #include <iostream>
 
-#include "edit_command.h"
 #include "onnxkit/edit.h"
 #include "onnxkit/escape.h"
+#include "surgery_command.h"
 
 namespace onnxkit::cli {
 namespace {
 
 struct SetShapeArgs {
-  EditArgs edit;
+  SurgeryArgs edit;
   std::vector<std::string> shapes;
   bool no_infer = false;
   bool allow_conflicts = false;
@@ -42,7 +42,7 @@ const CommandRegistration kRegistration([](CLI::App& app, int* exit_code) {
   auto args = std::make_shared<SetShapeArgs>();
   CLI::App* cmd = app.add_subcommand(
       "set-shape", "Fix or free the dims of graph inputs, then infer the types again");
-  AddEditArgs(*cmd, args->edit);
+  AddSurgeryArgs(*cmd, args->edit);
   cmd->add_option("shapes", args->shapes,
                   "NAME:DIM,DIM,… per input: a number fixes a dim, an identifier makes it "
                   "symbolic, '?' unknown (e.g. input:1,3,224,224 or input:N,3,H,W)")

@@ -26,11 +26,6 @@ struct SimplifyArgs {
   std::string explain;
 };
 
-int UsageError(std::string_view message) {
-  std::cerr << fmt::format("onnxkit simplify: error: {}\n", message);
-  return kExitUsage;
-}
-
 // The options as the library takes them, or the usage error's message.
 StatusOr<SimplifyOptions> OptionsOf(const CLI::App& cmd, const SimplifyArgs& args) {
   SimplifyOptions options;
@@ -60,15 +55,16 @@ StatusOr<SimplifyOptions> OptionsOf(const CLI::App& cmd, const SimplifyArgs& arg
 int Run(const CLI::App& cmd, SimplifyArgs args) {
   if (args.output.empty()) {
     if (cmd.count("--in-place") == 0) {
-      return UsageError("--output is required (or --in-place to replace the input)");
+      return UsageError("simplify", "--output is required (or --in-place to replace the input)");
     }
-    if (args.input == "-") return UsageError("--in-place needs a model file, not '-'");
+    if (args.input == "-") return UsageError("simplify", "--in-place needs a model file, not '-'");
     args.output = args.input;
   }
   auto options = OptionsOf(cmd, args);
-  if (!options.ok()) return UsageError(EscapeForDisplay(StatusMessage(options.status())));
+  if (!options.ok())
+    return UsageError("simplify", EscapeForDisplay(StatusMessage(options.status())));
   auto save_options = CliSaveOptions(cmd, args.output);
-  if (!save_options.ok()) return UsageError(StatusMessage(save_options.status()));
+  if (!save_options.ok()) return UsageError("simplify", StatusMessage(save_options.status()));
 
   const auto start = std::chrono::steady_clock::now();
   auto model = LoadModel(args.input);

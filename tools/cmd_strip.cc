@@ -3,14 +3,14 @@
 
 #include <iostream>
 
-#include "edit_command.h"
 #include "onnxkit/edit.h"
+#include "surgery_command.h"
 
 namespace onnxkit::cli {
 namespace {
 
 struct StripArgs {
-  EditArgs edit;
+  SurgeryArgs edit;
   bool doc_strings = false;
   bool metadata = false;
   bool value_info = false;
@@ -42,7 +42,7 @@ const CommandRegistration kRegistration([](CLI::App& app, int* exit_code) {
   auto args = std::make_shared<StripArgs>();
   CLI::App* cmd =
       app.add_subcommand("strip", "Remove doc strings, metadata and stale value_info entries");
-  AddEditArgs(*cmd, args->edit);
+  AddSurgeryArgs(*cmd, args->edit);
   cmd->add_flag("--doc-strings", args->doc_strings,
                 "Remove doc strings (of the model, graphs, nodes, values, tensors, functions)");
   cmd->add_flag("--metadata", args->metadata,

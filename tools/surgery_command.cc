@@ -9,19 +9,6 @@
 namespace onnxkit::cli {
 namespace {
 
-int UsageError(std::string_view command, std::string_view message) {
-  std::cerr << fmt::format("onnxkit {}: error: {}\n", command, message);
-  return kExitUsage;
-}
-
-int EditExitCode(const Status& status) {
-  switch (status.code()) {
-    case absl::StatusCode::kNotFound:
-    case absl::StatusCode::kInvalidArgument: return kExitUsage;
-    default: return kExitModelProblem;
-  }
-}
-
 std::string Summary(const SurgeryStats& stats) {
   std::string text =
       fmt::format("{} node(s), {} initializer(s), {} function(s) removed", stats.nodes_removed,
@@ -36,18 +23,9 @@ std::string Summary(const SurgeryStats& stats) {
   return text;
 }
 
-}  // namespace
-
-void AddSurgeryArgs(CLI::App& cmd, SurgeryArgs& args) {
-  cmd.add_option("model", args.input, "Input model ('-' for stdin)")->required();
-  cmd.add_option("-o,--output", args.output,
-                 "Output model ('-' for stdout); with --in-place it defaults to the input");
-  AddSaveFlags(cmd);
-  AddLoadFlags(cmd);
-}
-
-int RunSurgery(std::string_view command, const CLI::App& cmd, SurgeryArgs args,
-               const std::function<StatusOr<SurgeryStats>(Model&)>& edit) {
+// Load, `edit` (which returns the summary line to print, or nothing), save.
+int RunOnModel(std::string_view command, const CLI::App& cmd, SurgeryArgs args,
+               const std::function<StatusOr<std::string>(Model&)>& edit) {
   if (args.output.empty()) {
     if (cmd.count("--in-place") == 0) {
       return UsageError(command, "--output is required (or --in-place to replace the input)");
@@ -59,13 +37,13 @@ int RunSurgery(std::string_view command, const CLI::App& cmd, SurgeryArgs args,
   if (!options.ok()) return UsageError(command, StatusMessage(options.status()));
   auto model = LoadModel(args.input);
   if (!model.ok()) return Report(command, model.status());
-  auto stats = edit(**model);
-  if (!stats.ok()) {
+  auto summary = edit(**model);
+  if (!summary.ok()) {
     std::cerr << fmt::format("onnxkit {}: error: {}: {}\n", command,
                              EscapeForDisplay(args.input == "-" ? "<stdin>" : args.input),
-                             EscapeForDisplay(StatusMessage(stats.status())));
+                             EscapeForDisplay(StatusMessage(summary.status())));
     std::cerr << fmt::format("onnxkit {}: nothing written\n", command);
-    return EditExitCode(stats.status());
+    return EditExitCode(summary.status());
   }
   Status saved = SaveFile(**model, args.output, *options);
   // As convert: a save that cannot be done as asked (an output that is an input) is a usage
@@ -75,8 +53,47 @@ int RunSurgery(std::string_view command, const CLI::App& cmd, SurgeryArgs args,
     return kExitUsage;
   }
   if (!saved.ok()) return Report(command, saved);
-  if (args.output != "-") std::cerr << fmt::format("onnxkit {}: {}\n", command, Summary(*stats));
+  if (args.output != "-" && !summary->empty()) {
+    std::cerr << fmt::format("onnxkit {}: {}\n", command, *summary);
+  }
   return kExitOk;
+}
+
+}  // namespace
+
+int EditExitCode(const Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kOk: return kExitOk;
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kAlreadyExists:
+    case absl::StatusCode::kOutOfRange: return kExitUsage;
+    default: return kExitModelProblem;
+  }
+}
+
+void AddSurgeryArgs(CLI::App& cmd, SurgeryArgs& args) {
+  cmd.add_option("model", args.input, "Input model ('-' for stdin)")->required();
+  cmd.add_option("-o,--output", args.output,
+                 "Output model ('-' for stdout); with --in-place it defaults to the input");
+  AddSaveFlags(cmd);
+  AddLoadFlags(cmd);
+}
+
+int RunSurgery(std::string_view command, const CLI::App& cmd, SurgeryArgs args,
+               const std::function<StatusOr<SurgeryStats>(Model&)>& edit) {
+  return RunOnModel(command, cmd, std::move(args), [&](Model& m) -> StatusOr<std::string> {
+    ONNXKIT_ASSIGN_OR_RETURN(SurgeryStats stats, edit(m));
+    return Summary(stats);
+  });
+}
+
+int RunEdit(std::string_view command, const CLI::App& cmd, SurgeryArgs args,
+            const std::function<Status(Model&)>& edit) {
+  return RunOnModel(command, cmd, std::move(args), [&](Model& m) -> StatusOr<std::string> {
+    ONNXKIT_RETURN_IF_ERROR(edit(m));
+    return std::string();
+  });
 }
 
 }  // namespace onnxkit::cli

@@ -1,11 +1,13 @@
-// What the graph-surgery subcommands (extract, add-output, remove-output) share: the model
-// argument, -o/--in-place and the save and load flags; then load, one library call, an atomic
-// save, and the exit code for the call's error.
+// What the subcommands that edit one model share (extract, add-output, remove-output, the
+// edits of onnxkit/edit.h, convert-opset): the model argument, -o/--in-place and the save and
+// load flags; then load, one library call, an atomic save, and the exit code for the call's
+// error.
 //
-// Exit codes: a request that does not fit the model (an unknown tensor, an output that
-// cannot be computed from the given inputs: NotFound, InvalidArgument) is a usage error, 2;
-// a model that lacks what the request needs (FailedPrecondition: a type nothing declares or
-// infers) is a problem of the model, 1. Nothing is written on any error.
+// Exit codes: a request that does not fit the model (an unknown name, a clash, a bad value,
+// an output that cannot be computed from the given inputs: NotFound, InvalidArgument,
+// AlreadyExists, OutOfRange) is a usage error, 2; anything else the library refuses (the
+// model lacks what the request needs: FailedPrecondition) is a problem of the model, 1.
+// Nothing is written on any error.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -30,5 +32,12 @@ void AddSurgeryArgs(CLI::App& cmd, SurgeryArgs& args);
 // and no -o). When the output is a file, a one-line summary of `edit`'s stats goes to stderr.
 int RunSurgery(std::string_view command, const CLI::App& cmd, SurgeryArgs args,
                const std::function<StatusOr<SurgeryStats>(Model&)>& edit);
+
+// As RunSurgery, for an edit that reports nothing but success.
+int RunEdit(std::string_view command, const CLI::App& cmd, SurgeryArgs args,
+            const std::function<Status(Model&)>& edit);
+
+// The exit code for an error of an edit (see the top of this file).
+int EditExitCode(const Status& status);
 
 }  // namespace onnxkit::cli

@@ -77,6 +77,13 @@ class DocumentBuilder {
   Json InitializerHead(const Value& v);
   // The whole entry: the head's fields, then values and statistics as the options say.
   Json InitializerJson(const Value& v);
+  // An entry's "values" is null when the printer lists them with ForEachValueChunk.
+  static bool ValuesStreamed(const Json& entry) {
+    return entry.contains("values") && entry["values"].is_null();
+  }
+  Status ForEachValueChunk(const Value& v, const std::function<void(Json)>& fn) const {
+    return tensors_.ForEachValueChunk(*v.initializer(), fn);
+  }
   // {sparse_initializer_count, [sparse_initializers]} when the graph has any, else null.
   Json SparseInitializers(const Graph& graph);
 

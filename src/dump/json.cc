@@ -37,6 +37,7 @@ class JsonPrinter {
     json_.EndArray();
     json_.EndObject();
     out_ << '\n' << std::flush;
+    if (!status_.ok()) return status_;
     return out_ ? absl::OkStatus() : absl::UnavailableError("cannot write the dump");
   }
 
@@ -56,12 +57,35 @@ class JsonPrinter {
       json_.Key("initializers");
       json_.BeginArray();
       for (const Value* v : builder_.ListedInitializers(*g.graph)) {
-        json_.Value(builder_.InitializerJson(*v));
+        if (out_) PrintInitializer(*v);
       }
       json_.EndArray();
     }
     Json sparse = builder_.SparseInitializers(*g.graph);
     if (!sparse.is_null()) json_.Members(std::move(sparse));
+    json_.EndObject();
+  }
+
+  void PrintInitializer(const Value& v) {
+    Json entry = builder_.InitializerJson(v);
+    if (!DocumentBuilder::ValuesStreamed(entry)) {
+      json_.Value(std::move(entry));
+      return;
+    }
+    json_.BeginObject();
+    for (auto it = entry.begin(); it != entry.end(); ++it) {
+      if (it.key() != "values") {
+        json_.Member(it.key(), std::move(it.value()));
+        continue;
+      }
+      json_.Key("values");
+      json_.BeginArray();
+      // The summary read the same bytes without error: a failure here is a changed file.
+      status_.Update(builder_.ForEachValueChunk(v, [&](Json chunk) {
+        for (Json& value : chunk) json_.Value(std::move(value));
+      }));
+      json_.EndArray();
+    }
     json_.EndObject();
   }
 
@@ -160,6 +184,7 @@ class JsonPrinter {
   DocumentBuilder builder_;
   JsonStream json_;
   std::ostream& out_;
+  Status status_;  // the first error met while printing
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <bit>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -124,18 +125,44 @@ Json FloatingStats(int32_t dtype, int64_t count, Decode decode) {
   double max = -min;
   long double sum = 0;
   int64_t finite = 0, nan = 0, inf = 0;
-  for (int64_t i = 0; i < count; ++i) {
-    const double v = decode(i);
-    if (std::isnan(v)) {
-      ++nan;
-    } else if (std::isinf(v)) {
-      ++inf;
-    } else {
-      min = std::min(min, v);
-      max = std::max(max, v);
-      sum += v;
-      ++finite;
+  auto add_one_by_one = [&](int64_t first, int64_t end) {
+    for (int64_t i = first; i < end; ++i) {
+      const double v = decode(i);
+      if (std::isnan(v)) {
+        ++nan;
+      } else if (std::isinf(v)) {
+        ++inf;
+      } else {
+        min = std::min(min, v);
+        max = std::max(max, v);
+        sum += v;
+        ++finite;
+      }
     }
+  };
+  // Blocks without NaN or infinity (nearly all) take a branch-free loop the compiler can
+  // vectorise, summed in double and added to the long double total once per block; a block
+  // with one goes element by element.
+  constexpr int64_t kBlock = 1024;
+  for (int64_t first = 0; first < count; first += kBlock) {
+    const int64_t end = std::min(count, first + kBlock);
+    double block_min = min, block_max = max, block_sum = 0;
+    bool all_finite = true;
+    for (int64_t i = first; i < end; ++i) {
+      const double v = decode(i);
+      all_finite &= v - v == 0;  // false for NaN and infinities
+      block_min = std::min(block_min, v);
+      block_max = std::max(block_max, v);
+      block_sum += v;
+    }
+    if (!all_finite) {
+      add_one_by_one(first, end);
+      continue;
+    }
+    min = block_min;
+    max = block_max;
+    sum += block_sum;
+    finite += end - first;
   }
   Json stats;
   if (finite > 0) {
@@ -245,7 +272,13 @@ std::string FormatBytes(uint64_t bytes) {
 Json FloatJson(float value) {
   if (std::isnan(value)) return "nan";
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-  return std::strtod(fmt::format("{}", value).c_str(), nullptr);
+  // The double nearest to the float's shortest decimal form, so that JSON (which prints a
+  // double's shortest form) shows 0.1, not 0.10000000149011612.
+  char text[32];
+  char* end = fmt::format_to_n(text, sizeof text, "{}", value).out;
+  double nearest = 0;
+  std::from_chars(text, end, nearest);
+  return nearest;
 }
 
 Json DoubleJson(double value) {
@@ -303,7 +336,11 @@ Json TensorSummarizer::Summarize(const Tensor& tensor, int64_t max_values, bool 
   out["bytes"] = *bytes;
   if (tensor.is_external()) out["external"] = ExternalJson(tensor);
   if (tensor.data_type == static_cast<int32_t>(DataType::kString)) {
-    if (max_values != 0) out["values"] = StringValues(tensor, max_values);
+    if (max_values == kStreamValues) {
+      out["values"] = nullptr;
+    } else if (max_values != 0) {
+      out["values"] = StringValues(tensor, max_values);
+    }
     return out;
   }
   if (!Elements::CanDecode(tensor.data_type)) return out;
@@ -323,7 +360,9 @@ Json TensorSummarizer::Summarize(const Tensor& tensor, int64_t max_values, bool 
     return out;
   }
   Elements elements(tensor.data_type, data->view());
-  if (max_values != 0) {
+  if (max_values == kStreamValues) {
+    out["values"] = nullptr;  // ForEachValueChunk lists them
+  } else if (max_values != 0) {
     int64_t shown = max_values < 0 ? *count : std::min(*count, max_values);
     Json values = Json::array();
     for (int64_t i = 0; i < shown; ++i) values.push_back(elements.ValueAt(i));
@@ -339,8 +378,30 @@ Json TensorSummarizer::Summarize(const Tensor& tensor, int64_t max_values, bool 
 }
 
 Json TensorSummarizer::SummarizeInitializer(const Tensor& tensor) {
-  const bool full = options_.initializers == DumpOptions::Initializers::kFull;
-  return Summarize(tensor, full ? -1 : kPreviewValues, /*with_stats=*/true);
+  if (options_.initializers != DumpOptions::Initializers::kFull) {
+    return Summarize(tensor, kPreviewValues, /*with_stats=*/true);
+  }
+  StatusOr<int64_t> count = tensor.ElementCount();
+  const bool many = count.ok() && *count > kConstantValues;
+  return Summarize(tensor, many ? kStreamValues : -1, /*with_stats=*/true);
+}
+
+Status TensorSummarizer::ForEachValueChunk(const Tensor& tensor,
+                                           const std::function<void(Json)>& fn) const {
+  if (tensor.data_type == static_cast<int32_t>(DataType::kString)) {
+    fn(StringValues(tensor, -1));
+    return absl::OkStatus();
+  }
+  ONNXKIT_ASSIGN_OR_RETURN(int64_t count, tensor.ElementCount());
+  ONNXKIT_ASSIGN_OR_RETURN(Bytes data, tensor.Data());
+  Elements elements(tensor.data_type, data.view());
+  for (int64_t first = 0; first < count; first += kValueChunk) {
+    Json chunk = Json::array();
+    const int64_t end = std::min(count, first + kValueChunk);
+    for (int64_t i = first; i < end; ++i) chunk.push_back(elements.ValueAt(i));
+    fn(std::move(chunk));
+  }
+  return absl::OkStatus();
 }
 
 Json TensorSummarizer::SummarizeConstant(const Tensor& tensor) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -48,8 +49,16 @@ class TensorSummarizer {
   // {"dtype", "dims", "bytes", ["external"], ["values"], ["stats" | "stats_skipped"],
   // ["error"]}: at most `max_values` values (-1 = all), statistics when `with_stats`.
   Json Summarize(const Tensor& tensor, int64_t max_values, bool with_stats);
-  // An initializer as the listing shows it: values and statistics as the options say.
+  // An initializer as the listing shows it: values and statistics as the options say. With
+  // every value asked for (--initializers=full) and more than kConstantValues of them,
+  // "values" is null: the printers list them through ForEachValueChunk, so memory holds one
+  // chunk of a tensor's values, not all of them as JSON.
   Json SummarizeInitializer(const Tensor& tensor);
+  // Calls `fn` with the tensor's values in order, as JSON arrays of at most kValueChunk
+  // values (strings: one array). Errors are those Summarize reports in "error".
+  Status ForEachValueChunk(const Tensor& tensor, const std::function<void(Json)>& fn) const;
+  // A Summarize max_values: every value, listed later by ForEachValueChunk.
+  static constexpr int64_t kStreamValues = -2;
   // A constant feeding a node input: type, and its values when there are only a few.
   Json SummarizeConstant(const Tensor& tensor);
   // A tensor attribute: type and a few values.
@@ -69,5 +78,7 @@ class TensorSummarizer {
 // Values shown by the summary listing and by constant inputs.
 inline constexpr int64_t kPreviewValues = 6;
 inline constexpr int64_t kConstantValues = 8;
+// Values per ForEachValueChunk call.
+inline constexpr int64_t kValueChunk = 4096;
 
 }  // namespace onnxkit::dump_internal

@@ -252,6 +252,7 @@ class TextRenderer {
     Functions();
     Training();
     out_.flush();
+    if (!status_.ok()) return status_;
     return out_ ? absl::OkStatus() : absl::UnavailableError("cannot write the dump");
   }
 
@@ -518,7 +519,7 @@ class TextRenderer {
       }
       while (!line.empty() && line.back() == ' ') line.pop_back();
       Line(indent + 2, line);
-      AllValues(t, indent + 6);
+      AllValues(t, *v, indent + 6);
     }
   }
 
@@ -563,20 +564,40 @@ class TextRenderer {
 
   // --initializers=full lists more than a few values on wrapped lines below the entry.
   bool ListsAllValues(const Json& t) const {
-    return full_ && t.contains("values") && t["values"].size() > dump_internal::kConstantValues;
+    return full_ && t.contains("values") &&
+           (DocumentBuilder::ValuesStreamed(t) ||
+            t["values"].size() > dump_internal::kConstantValues);
   }
 
-  void AllValues(const Json& t, size_t indent) {
+  void AllValues(const Json& t, const Value& v, size_t indent) {
     if (!ListsAllValues(t)) return;
     const bool strings = t["dtype"] == "string";
     std::string row;
-    for (const Json& v : t["values"]) {
-      std::string item = strings ? QuoteOf(v) : Scalar(v);
-      if (!row.empty() && indent + Width(row) + 1 + Width(item) > kWrapColumn) {
-        Line(indent, row);
-        row.clear();
+    size_t row_width = 0;
+    auto add_all = [&](const Json& values) {
+      for (const Json& value : values) {
+        std::string item = strings ? QuoteOf(value) : Scalar(value);
+        const size_t width = Width(item);
+        if (!row.empty() && indent + row_width + 1 + width > kWrapColumn) {
+          Line(indent, row);
+          row.clear();
+          row_width = 0;
+        }
+        if (!row.empty()) {
+          row += ' ';
+          ++row_width;
+        }
+        row += item;
+        row_width += width;
       }
-      row += (row.empty() ? "" : " ") + item;
+    };
+    if (!DocumentBuilder::ValuesStreamed(t)) {
+      add_all(t["values"]);
+    } else {
+      // The summary read the same bytes without error: a failure here is a changed file.
+      status_.Update(builder_.ForEachValueChunk(v, [&](const Json& chunk) {
+        if (out_) add_all(chunk);
+      }));
     }
     if (!row.empty()) Line(indent, row);
   }
@@ -654,6 +675,7 @@ class TextRenderer {
 
   DocumentBuilder builder_;
   std::ostream& out_;
+  Status status_;    // the first error met while printing
   const bool full_;  // --initializers=full: values exact and complete
 };
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdint>
 
 #include "io/wire.h"
@@ -29,6 +30,11 @@ std::string ByteEscape(unsigned char byte) { return fmt::format("\\x{:02x}", byt
 }  // namespace
 
 std::string EscapeForDisplay(std::string_view s) {
+  // Most text is printable ASCII, which passes as it is: one scan instead of a decode per
+  // character (dump --initializers=full prints hundreds of megabytes of numbers).
+  if (std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c < 0x7f; })) {
+    return std::string(s);
+  }
   std::string out;
   out.reserve(s.size());
   while (!s.empty()) {

@@ -5,7 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <string>
+#include <vector>
 
+#include "ir/ir_test_util.h"
 #include "onnxkit/io.h"
 #include "support/chain_model.h"
 #include "support/test_support.h"
@@ -61,6 +64,44 @@ TEST_F(DumpStream, TooLittleMemoryIsReportedNotAnAbort) {
   testing::CliResult r = child.Finish();
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("out of memory"), std::string::npos) << r.err;
+}
+
+// --initializers=full lists a tensor's values chunk by chunk: a tensor of 6M floats (24 MB,
+// about 500 MB as a JSON array of numbers) dumps in full under a limit that holds the model
+// and its data a few times, but not its values as a document.
+TEST(DumpStreamValues, AllValuesOfALargeTensorUnderAMemoryLimit) {
+  if (testing::kUnderAddressSanitizer) GTEST_SKIP() << "RLIMIT_AS and ASan do not mix";
+  constexpr int64_t kCount = 6'000'000;
+  TempDir dir;
+  auto model = ir_test::Parse(R"(
+    <ir_version: 8, opset_import: ["" : 13]>
+    g (float[N] x) => (float[N] y) {
+      y = Identity(x)
+    })");
+  ASSERT_NE(model, nullptr);
+  std::vector<float> values(kCount);
+  for (int64_t i = 0; i < kCount; ++i) values[static_cast<size_t>(i)] = static_cast<float>(i);
+  auto tensor = Tensor::FromValues<float>({kCount}, values);
+  ASSERT_TRUE(tensor.ok()) << tensor.status();
+  tensor->name = "w";
+  model->graph->AddInitializer(*std::move(tensor));
+  const std::string path = (dir / "big.onnx").string();
+  ASSERT_TRUE(SaveFile(*model, path).ok());
+  for (const char* format : {"text", "json"}) {
+    ChildOptions options;
+    options.address_space = uint64_t{400} << 20;
+    options.stdout_path = (dir / "out.txt").string();
+    Child child({"dump", std::string("--format=") + format, "--initializers=full", path}, options);
+    testing::CliResult r = child.Finish();
+    ASSERT_EQ(r.exit_code, 0) << format << ": " << r.err;
+    const std::string out = testing::ReadFile(options.stdout_path);
+    // Every value, in order: the last ones close the listing.
+    const size_t last = out.find(std::to_string(kCount - 1));
+    ASSERT_NE(last, std::string::npos) << format;
+    EXPECT_LT(out.find(std::to_string(kCount - 2)), last) << format;
+    EXPECT_NE(out.find("4095"), std::string::npos) << format;
+    EXPECT_NE(out.find("4096"), std::string::npos) << format;
+  }
 }
 
 }  // namespace

@@ -373,6 +373,22 @@ TEST(D2sToConvTranspose, SpaceToDepthIsNotItsBusiness) {
   EXPECT_TRUE(result.skipped.empty());
 }
 
+// Movement whose parameters are computed at run time cannot be decided; the reason says so
+// and names the remedy, once per run-time value (PyTorch's slice assignments before folding).
+TEST(S2dToConv, RunTimeParametersAreNamedWithTheRemedy) {
+  auto model = Parse(R"(
+    <ir_version: 8, opset_import: ["" : 13]>
+    g (float[1,3,4,4] x, int64[4] shape) => (float[1,12,2,2] y) {
+      r = Reshape(x, shape)
+      y = Identity(r)
+    })");
+  PassResult result = RunNamed("s2d-to-conv", *model);
+  EXPECT_FALSE(result.changed);
+  ASSERT_EQ(result.skipped.size(), 1u);
+  EXPECT_THAT(result.skipped[0].reason, HasSubstr("reads 'shape', computed at run time"));
+  EXPECT_THAT(result.skipped[0].reason, HasSubstr("fold-constants"));
+}
+
 // Which corpus exports each pass rewrites; the results check clean.
 TEST(BlockReorganisation, CorpusExports) {
   struct Case {

@@ -407,5 +407,15 @@ TEST(RewriteCli, ExplainWithAModelIsADryRunThatGivesTheReasons) {
   EXPECT_EQ(r.out, "");
 }
 
+// --explain PASS names the pass to run when no pass is given: the same report.
+TEST(RewriteCli, ExplainAloneRunsThePassItExplains) {
+  auto r = testing::RunCli({"rewrite",
+                            (testing::CorpusDir() / "models/resize_sizes_opset11.onnx").string(),
+                            "--explain", "dynamic-scales"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("left alone: Resize '/Resize': it uses sizes, not scales"));
+  EXPECT_EQ(r.out, "");
+}
+
 }  // namespace
 }  // namespace onnxkit
