@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: set up, build (Release), run ctest; then the same
+# The whole test suite, as CI runs it: set up, build (Release), run ctest, install the Python
+# package into .venv (pip install . with the pinned build tools, nothing downloaded) and run
+# its pytest suite; then the same
 # suite built with AddressSanitizer + UndefinedBehaviorSanitizer; then a bounded libFuzzer
 # run (clang, fixed seed) over load + check + infer-shapes + save. All of these build on the
 # pinned ONNX release (scripts/onnx.sh); last, the suite again (Release) on the system's
@@ -19,6 +21,15 @@ echo "== Release build and tests"
 cmake -S . -B build -G Ninja
 cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure -j"$jobs"
+
+echo "== Python package: pip install . and pytest"
+# --no-build-isolation: the build uses .venv's pinned scikit-build-core and nanobind;
+# --no-deps: numpy is pinned there already. The build folder (build-python) persists and
+# ccache serves the library's objects the Release build just compiled, so this compiles
+# only the bindings. The tests read the large models' weights from build/corpus-models.
+CMAKE_BUILD_PARALLEL_LEVEL="$jobs" .venv/bin/pip install --quiet --disable-pip-version-check \
+  --no-build-isolation --no-deps .
+.venv/bin/python -m pytest -q -p no:cacheprovider tests/python
 
 if [ -n "${ONNXKIT_QUICK:-}" ]; then exit 0; fi
 

@@ -1,0 +1,138 @@
+"""Every surgery call: extract, outputs, set_shape, rename, set_attr, remove_node,
+replace_initializer, strip; a refused call leaves the model unchanged."""
+
+import numpy as np
+import pytest
+
+import onnxkit
+
+from conftest import parse
+
+CHAIN = """
+    <ir_version: 8, opset_import: ["" : 17]>
+    g (float[N,4] x) => (float[N,4] y) <float[4] w = {0.0, 1.0, 2.0, 3.0}> {
+      a = Relu (x)
+      b = Add (a, w)
+      c = Sigmoid (b)
+      y = Abs (c)
+    }
+"""
+
+
+def chain():
+    m = parse(CHAIN)
+    for node, name in zip(m.graph.nodes, ["relu", "add", "sigmoid", "abs"]):
+        node.name = name
+    m.graph.nodes[0].doc_string = "first"
+    return m
+
+
+def names(values):
+    return [v.name for v in values]
+
+
+def test_extract_cuts_the_sub_model():
+    m = chain()
+    stats = onnxkit.extract(m, inputs=["a"], outputs=["c"])
+    assert [n.op_type for n in m.graph.nodes] == ["Add", "Sigmoid"]
+    assert names(m.graph.inputs) == ["a"]
+    assert names(m.graph.outputs) == ["c"]
+    assert stats["nodes_removed"] == 2
+    assert set(stats["typed_by_inference"]) == {"a", "c"}
+    assert m.graph.inputs[0].type == "float32[N,4]"
+
+
+def test_a_refused_extract_leaves_the_model_unchanged():
+    m = chain()
+    before = m.to_bytes()
+    with pytest.raises(onnxkit.NotFoundError, match="no-such"):
+        onnxkit.extract(m, inputs=["x"], outputs=["no-such"])
+    with pytest.raises(onnxkit.InvalidArgumentError):
+        onnxkit.extract(m, inputs=["w"], outputs=["c"])
+    assert m.to_bytes() == before
+
+
+def test_add_and_remove_outputs():
+    m = chain()
+    stats = onnxkit.add_outputs(m, ["b"])
+    assert names(m.graph.outputs) == ["y", "b"]
+    assert stats["typed_by_inference"] == ["b"]
+    with pytest.raises(onnxkit.InvalidArgumentError):
+        onnxkit.add_outputs(m, ["b"])
+    onnxkit.remove_outputs(m, ["y"], prune=True)
+    assert names(m.graph.outputs) == ["b"]
+    assert [n.op_type for n in m.graph.nodes] == ["Relu", "Add"]
+
+
+def test_set_shape_pins_inputs_and_reinfers():
+    m = chain()
+    assert onnxkit.set_shape(m, {"x": [2, 4]}) == []
+    assert m.graph.inputs[0].shape == [2, 4]
+    assert m.graph.outputs[0].type == "float32[2,4]"
+    onnxkit.set_shape(m, ["x:batch,4"])
+    assert m.graph.inputs[0].shape == ["batch", 4]
+    with pytest.raises(onnxkit.Error):
+        onnxkit.set_shape(m, {"x": [1, 2, 3]})  # the rank is known and differs
+
+
+def test_rename_values_and_nodes():
+    m = chain()
+    onnxkit.rename(m, {"x": "input", "relu": "first_relu"})
+    assert names(m.graph.inputs) == ["input"]
+    assert m.graph.nodes[0].name == "first_relu"
+    onnxkit.rename(m, [("b", "c"), ("c", "b")], target="values")  # a swap
+    assert m.graph.nodes[1].outputs[0].name == "c"
+    with pytest.raises(onnxkit.NotFoundError):
+        onnxkit.rename(m, {"nothing": "else"})
+
+
+def test_set_attr_typed_by_the_schema_or_explicitly():
+    m = parse("""
+        <ir_version: 8, opset_import: ["" : 17]>
+        g (float[4] x) => (float[4] y) {
+          y = LeakyRelu (x)
+        }
+    """)
+    m.graph.nodes[0].name = "leaky"
+    onnxkit.set_attr(m, "leaky", {"alpha": 0.25})
+    assert m.graph.nodes[0].attributes == {"alpha": 0.25}
+    onnxkit.set_attr(m, "leaky", ["alpha:float=0.5"])
+    assert m.graph.nodes[0].attributes["alpha"] == 0.5
+    onnxkit.set_attr(m, "leaky", alpha=1)
+    assert m.graph.nodes[0].attributes["alpha"] == 1.0
+    with pytest.raises(onnxkit.Error, match="beta"):
+        onnxkit.set_attr(m, "leaky", beta=1.0)
+    with pytest.raises(onnxkit.NotFoundError):
+        onnxkit.set_attr(m, "nobody", alpha=1.0)
+
+
+def test_remove_node_rewires_the_readers():
+    m = chain()
+    onnxkit.remove_node(m, "sigmoid")
+    assert [n.op_type for n in m.graph.nodes] == ["Relu", "Add", "Abs"]
+    assert m.graph.nodes[2].inputs[0].name == "b"
+    with pytest.raises(onnxkit.Error):
+        onnxkit.remove_node(m, "add")  # two inputs
+    m.verify()
+
+
+def test_replace_initializer_checks_dtype_and_dims_unless_forced():
+    m = chain()
+    onnxkit.replace_initializer(m, "w", np.full(4, 7, dtype=np.float32))
+    assert m.graph.find_value("w").initializer.tolist() == [7, 7, 7, 7]
+    with pytest.raises(onnxkit.Error, match="float64"):
+        onnxkit.replace_initializer(m, "w", np.zeros(4))
+    onnxkit.replace_initializer(m, "w", np.zeros((1, 4), dtype=np.float32), force=True)
+    assert m.graph.find_value("w").initializer.shape == (1, 4)
+    with pytest.raises(onnxkit.NotFoundError):
+        onnxkit.replace_initializer(m, "v", np.zeros(4, dtype=np.float32))
+
+
+def test_strip_counts_what_it_removed():
+    m = chain()
+    m.doc_string = "model doc"
+    assert m.graph.nodes[0].doc_string == "first"
+    report = onnxkit.strip(m)
+    assert report["doc_strings"] == 2
+    assert m.graph.nodes[0].doc_string == "" and m.doc_string == ""
+    assert onnxkit.strip(m) == {"doc_strings": 0, "metadata_props": 0, "value_info": 0}
