@@ -122,7 +122,17 @@ constexpr char kSoftmaxLastAxis13[] = R"(
     }                                                                                 \
   } while (0)
 
+// ONNX 1.12's converter fails where later releases convert: ConvertOpset reports its failure
+// as an error naming the step (what these tests check elsewhere), but the conversions that
+// need a fixed converter cannot be tested on that build.
+#define SKIP_WITH_ONNX_1_12_CONVERTER(what)                                                     \
+  if (testing::LinkedOnnxVersion().rfind("1.12.", 0) != 0) {                                    \
+  } else                                                                                        \
+    GTEST_SKIP() << "the version converter of the linked ONNX " << testing::LinkedOnnxVersion() \
+                 << " fails on " << (what)
+
 TEST(ConvertOpset, DowngradesWithAdaptersThatReadInitializers) {
+  SKIP_WITH_ONNX_1_12_CONVERTER("ReduceSum 13 -> 12 (an assertion in eraseOutput)");
   testing::TempDir dir;
   const fs::path original = dir / "original.onnx";
   testing::WriteFile(original, testing::ModelFromText(kReduce13));
@@ -311,6 +321,7 @@ TEST(ConvertOpset, RefusesTrainingInfo) {
 // -------------------------------------------------------------------------------
 
 TEST(ConvertOpset, KeepsOtherDomainsFunctionsMetadataAndDeclarations) {
+  SKIP_WITH_ONNX_1_12_CONVERTER("models with nodes of other domains (unordered_map::at)");
   auto model = Parse(R"(
     <ir_version: 8, opset_import: ["" : 12, "vendor" : 3, "local" : 1]>
     g (float[2,3] X) => (float[2,3] Y, float[2,3] Z) {
