@@ -17,10 +17,10 @@ from ._errors import (AlreadyExistsError, DataLossError, Error, FailedPreconditi
                       InternalError, InvalidArgumentError, MissingFileError, NotFoundError,
                       OutOfRangeError, PermissionDeniedError, ResourceExhaustedError,
                       UnimplementedError)
-from ._onnxkit import (Diagnostic, Function, Graph, GraphOutputs, Location, Model, Node, Value,
-                       add_outputs, check, describe_pass, evaluate, extract, infer_shapes,
-                       passes,
-                       remove_node, remove_outputs, replace_initializer, rule_groups, strip)
+from ._onnxkit import (Diagnostic, DiffEntry, Function, Graph, GraphOutputs, Location, Model,
+                       ModelDiff, Node, Value, add_outputs, check, convert_opset, describe_pass,
+                       diff, evaluate, extract, infer_shapes, merge, passes, remove_node,
+                       remove_outputs, replace_initializer, rule_groups, strip)
 from . import _onnxkit
 from ._tensors import data_type_of, dtype_of
 
@@ -93,6 +93,44 @@ def info(model, format="text"):
         raise ValueError(f"format is {format!r}; it must be 'text' or 'json'")
     text = _onnxkit._info(model, format == "json")
     return json.loads(text) if format == "json" else text
+
+
+_PICTURE_FORMATS = ("svg", "png", "pdf", "html", "dot")
+
+
+def render(model, path_or_format="svg", format=None, node_names=(), op_types=(), max_depth=-1,
+           context=1, max_nodes=1000):
+    """A picture of the model, as ``onnxkit render`` draws it (Graphviz's ``dot`` on PATH,
+    except for "dot").
+
+    path_or_format: one of "svg", "png", "pdf", "html", "dot" returns the picture (str for
+    svg, html and dot; bytes for png and pdf); anything else is a path the picture is written
+    to (atomically), in the format its extension names unless ``format`` is given; it then
+    returns None. node_names / op_types draw only around those nodes (with ``context`` edges
+    of neighbours); max_depth limits the sub-graph levels (-1: all); at most ``max_nodes``
+    nodes are drawn (0: no limit).
+    """
+    path = ""
+    if isinstance(path_or_format, str) and path_or_format in _PICTURE_FORMATS:
+        if format is not None and format != path_or_format:
+            raise ValueError(f"two formats: {path_or_format!r} and format={format!r}")
+        format = path_or_format
+    else:
+        path = os.fspath(path_or_format)
+        if format is None:
+            format = os.path.splitext(path)[1][1:].lower()
+            if format not in _PICTURE_FORMATS:
+                raise ValueError(f"{path}: cannot tell the picture format from the name (.svg, "
+                                 ".png, .pdf, .html or .dot; or format=)")
+    if format not in _PICTURE_FORMATS:
+        raise ValueError(f"format is {format!r}; it must be one of {', '.join(_PICTURE_FORMATS)}")
+    if isinstance(node_names, str) or isinstance(op_types, str):
+        raise TypeError("node_names and op_types are lists of names")
+    picture = _onnxkit._render(model, format, list(node_names), list(op_types), max_depth,
+                               context, max_nodes, path)
+    if path:
+        return None
+    return picture if format in ("png", "pdf") else picture.decode("utf-8")
 
 
 def _option_text(value):
@@ -176,14 +214,13 @@ def set_attr(model, node, attributes=None, **kwargs):
 
 
 __all__ = [
-    "AlreadyExistsError", "DataLossError", "Diagnostic", "Error", "FailedPreconditionError",
-    "Function",
-    "Graph", "GraphOutputs", "InternalError", "InvalidArgumentError", "Location",
-    "MissingFileError", "Model", "Node", "NotFoundError", "OutOfRangeError",
-    "PermissionDeniedError", "ResourceExhaustedError", "UnimplementedError", "Value",
-    "add_outputs", "check", "data_type_of", "describe_pass", "dtype_of", "dump", "evaluate",
-    "extract",
-    "infer_shapes", "info", "load", "passes", "pipeline_step", "remove_node", "remove_outputs",
-    "rename", "replace_initializer", "rule_groups", "run_pass", "run_passes", "save",
+    "AlreadyExistsError", "DataLossError", "Diagnostic", "DiffEntry", "Error",
+    "FailedPreconditionError", "Function", "Graph", "GraphOutputs", "InternalError",
+    "InvalidArgumentError", "Location", "MissingFileError", "Model", "ModelDiff", "Node",
+    "NotFoundError", "OutOfRangeError", "PermissionDeniedError", "ResourceExhaustedError",
+    "UnimplementedError", "Value", "add_outputs", "check", "convert_opset", "data_type_of",
+    "describe_pass", "diff", "dtype_of", "dump", "evaluate", "extract", "infer_shapes", "info",
+    "load", "merge", "passes", "pipeline_step", "remove_node", "remove_outputs", "rename",
+    "render", "replace_initializer", "rule_groups", "run_pass", "run_passes", "save",
     "set_attr", "set_shape", "strip", "to_bytes", "to_onnx",
 ]
