@@ -199,15 +199,12 @@ def run_srcnn(model):
 
 
 def test_convert_opset_11_to_17(srcnn):
-    resize = srcnn.graph.nodes[2]
     expected = run_srcnn(srcnn)
     onnxkit.convert_opset(srcnn, 17)
     np.testing.assert_allclose(run_srcnn(srcnn), expected, rtol=1e-5, atol=1e-6)
     assert srcnn.opset_version() == 17 and srcnn.opset_import == [("", 17)]
     assert [n.op_type for n in srcnn.graph.nodes] == [
         "Constant", "Constant", "Resize", "Conv", "Relu", "Conv", "Relu", "Conv"]
-    with pytest.raises(onnxkit.FailedPreconditionError):
-        resize.name  # the converter rebuilt the graph's nodes
     assert not [d for d in onnxkit.check(srcnn) if d.severity == "error"]
     with pytest.raises(onnxkit.InvalidArgumentError):
         onnxkit.convert_opset(srcnn, 10_000)
