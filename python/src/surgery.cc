@@ -51,12 +51,12 @@ RenameTarget ParseTarget(const std::string& text) {
 }
 
 // Merge consumes its second model (renames it in place, moves its functions). Python's `b`
-// stays the caller's, usable and unchanged: Merge gets a copy made by serializing `b` (its
-// external-data references are kept, read from b's folder, so no weights are read).
+// stays the caller's, usable and unchanged: Merge gets a copy made by serializing `b`. Its
+// external-data references are kept and resolved again against b's folder (the check opens
+// the files; it reads no weights): an unresolved reference could not be read later.
 std::unique_ptr<Model> CopyForMerge(Model& b) {
   LoadOptions options;
   options.base_dir = b.base_dir;
-  options.check_external_data = false;  // checked when `b` was loaded
   std::string bytes = ValueOrThrow(SaveBytes(b));
   std::unique_ptr<Model> copy = ValueOrThrow(LoadBytes(bytes, options));
   copy->base_dir = b.base_dir;

@@ -141,8 +141,8 @@ def test_strip_counts_what_it_removed():
 MIDDLE = "/relu/Relu_output_0"  # srcnn_x3: between the first Relu and the second Conv
 
 
-def halves(corpus):
-    path = corpus / "models" / "srcnn_x3.onnx"
+def halves(corpus, path=None):
+    path = path or corpus / "models" / "srcnn_x3.onnx"
     first, second = onnxkit.load(path), onnxkit.load(path)
     onnxkit.extract(first, inputs=["input"], outputs=[MIDDLE])
     onnxkit.extract(second, inputs=[MIDDLE], outputs=["output"])
@@ -157,6 +157,17 @@ def test_merge_of_two_extracted_halves_is_the_original(srcnn, corpus):
     first.verify()
     d = onnxkit.diff(srcnn, first)
     assert d.equal, d.to_text()
+
+
+def test_merge_keeps_external_weights_of_the_second_model(srcnn, corpus, tmp_path):
+    onnxkit.save(srcnn, tmp_path / "srcnn.onnx", external_data="external", size_threshold=64)
+    first, second = halves(corpus, tmp_path / "srcnn.onnx")
+    onnxkit.merge(first, second, connect=[(MIDDLE, MIDDLE)])
+    assert onnxkit.diff(srcnn, first).equal  # reads every tensor, conv3's from the side file
+    onnxkit.save(first, tmp_path / "merged.onnx")
+    merged = onnxkit.load(tmp_path / "merged.onnx")
+    assert merged.graph.find_value("conv3.weight").initializer.tolist() == \
+        srcnn.graph.find_value("conv3.weight").initializer.tolist()
 
 
 def test_merge_leaves_the_second_model_usable_and_unchanged(corpus):
