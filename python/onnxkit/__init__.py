@@ -165,6 +165,28 @@ def run_pass(model, name, **options):
     return run_passes(model, pipeline_step(name, **options))
 
 
+def _shape_specs(shapes):
+    if isinstance(shapes, dict):
+        return [f"{name}:" + ",".join("?" if d is None else str(d) for d in dims)
+                for name, dims in shapes.items()]
+    return list(shapes)
+
+
+def simplify(model, input_shapes=None, skip=(), max_size=1 << 20, subgraphs=True,
+             max_rounds=10, verify_each=False, explain=False):
+    """Runs ``onnxkit simplify``'s pipeline on ``model`` in place (docs/cli.md, simplify).
+
+    input_shapes: dims pinned first, as set_shape takes them; skip: pass names left out;
+    max_size: the largest folded output in bytes; subgraphs: fold inside If/Loop/Scan bodies;
+    max_rounds: rounds of the pipeline at most. Returns one report per stage ("prepare",
+    "rounds", "finish"): run_passes's dict with "stage" added.
+    """
+    if isinstance(skip, str):
+        skip = [skip]
+    return _onnxkit._simplify(model, _shape_specs(input_shapes or {}), list(skip), max_size,
+                              subgraphs, max_rounds, verify_each, explain)
+
+
 def set_shape(model, shapes, reinfer=True, allow_conflicts=False):
     """Gives main-graph inputs new dims and re-infers the model.
 
@@ -172,12 +194,7 @@ def set_shape(model, shapes, reinfer=True, allow_conflicts=False):
     "input:1,3,N,?" strings. Returns the conflicts inference found (only with
     allow_conflicts; otherwise a conflict is an error and the model is unchanged).
     """
-    if isinstance(shapes, dict):
-        specs = [f"{name}:" + ",".join("?" if d is None else str(d) for d in dims)
-                 for name, dims in shapes.items()]
-    else:
-        specs = list(shapes)
-    return _onnxkit._set_shapes(model, specs, reinfer, allow_conflicts)
+    return _onnxkit._set_shapes(model, _shape_specs(shapes), reinfer, allow_conflicts)
 
 
 def rename(model, renames, target="auto"):
@@ -222,5 +239,5 @@ __all__ = [
     "describe_pass", "diff", "dtype_of", "dump", "evaluate", "extract", "infer_shapes", "info",
     "load", "merge", "passes", "pipeline_step", "remove_node", "remove_outputs", "rename",
     "render", "replace_initializer", "rule_groups", "run_pass", "run_passes", "save",
-    "set_attr", "set_shape", "strip", "to_bytes", "to_onnx",
+    "set_attr", "set_shape", "simplify", "strip", "to_bytes", "to_onnx",
 ]
