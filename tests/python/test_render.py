@@ -58,6 +58,11 @@ def test_filters_focus_the_picture(srcnn):
     assert len(drawn(max_nodes=2)) == 2
 
 
+def test_a_path_that_cannot_be_written_is_an_error(srcnn, tmp_path):
+    with pytest.raises(onnxkit.Error, match="no-such-folder"):
+        onnxkit.render(srcnn, tmp_path / "no-such-folder" / "g.dot")
+
+
 def test_bad_formats_are_errors(srcnn):
     with pytest.raises(ValueError, match="two formats"):
         onnxkit.render(srcnn, "svg", format="png")
