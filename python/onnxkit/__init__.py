@@ -17,10 +17,10 @@ from ._errors import (AlreadyExistsError, DataLossError, Error, FailedPreconditi
                       InternalError, InvalidArgumentError, MissingFileError, NotFoundError,
                       OutOfRangeError, PermissionDeniedError, ResourceExhaustedError,
                       UnimplementedError)
-from ._onnxkit import (Diagnostic, Function, Graph, GraphOutputs, Location, Model, Node, Value,
-                       add_outputs, check, describe_pass, evaluate, extract, infer_shapes,
-                       passes,
-                       remove_node, remove_outputs, replace_initializer, rule_groups, strip)
+from ._onnxkit import (Diagnostic, DiffEntry, Function, Graph, GraphOutputs, Location, Model,
+                       ModelDiff, Node, Value, add_outputs, check, convert_opset, describe_pass,
+                       diff, evaluate, extract, infer_shapes, merge, passes, remove_node,
+                       remove_outputs, replace_initializer, rule_groups, strip)
 from . import _onnxkit
 from ._tensors import data_type_of, dtype_of
 
@@ -95,6 +95,44 @@ def info(model, format="text"):
     return json.loads(text) if format == "json" else text
 
 
+_PICTURE_FORMATS = ("svg", "png", "pdf", "html", "dot")
+
+
+def render(model, path_or_format="svg", format=None, node_names=(), op_types=(), max_depth=-1,
+           context=1, max_nodes=1000):
+    """A picture of the model, as ``onnxkit render`` draws it (Graphviz's ``dot`` on PATH,
+    except for "dot").
+
+    path_or_format: one of "svg", "png", "pdf", "html", "dot" returns the picture (str for
+    svg, html and dot; bytes for png and pdf); anything else is a path the picture is written
+    to (atomically), in the format its extension names unless ``format`` is given; it then
+    returns None. node_names / op_types draw only around those nodes (with ``context`` edges
+    of neighbours); max_depth limits the sub-graph levels (-1: all); at most ``max_nodes``
+    nodes are drawn (0: no limit).
+    """
+    path = ""
+    if isinstance(path_or_format, str) and path_or_format in _PICTURE_FORMATS:
+        if format is not None and format != path_or_format:
+            raise ValueError(f"two formats: {path_or_format!r} and format={format!r}")
+        format = path_or_format
+    else:
+        path = os.fspath(path_or_format)
+        if format is None:
+            format = os.path.splitext(path)[1][1:].lower()
+            if format not in _PICTURE_FORMATS:
+                raise ValueError(f"{path}: cannot tell the picture format from the name (.svg, "
+                                 ".png, .pdf, .html or .dot; or format=)")
+    if format not in _PICTURE_FORMATS:
+        raise ValueError(f"format is {format!r}; it must be one of {', '.join(_PICTURE_FORMATS)}")
+    if isinstance(node_names, str) or isinstance(op_types, str):
+        raise TypeError("node_names and op_types are lists of names")
+    picture = _onnxkit._render(model, format, list(node_names), list(op_types), max_depth,
+                               context, max_nodes, path)
+    if path:
+        return None
+    return picture if format in ("png", "pdf") else picture.decode("utf-8")
+
+
 def _option_text(value):
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -127,6 +165,28 @@ def run_pass(model, name, **options):
     return run_passes(model, pipeline_step(name, **options))
 
 
+def _shape_specs(shapes):
+    if isinstance(shapes, dict):
+        return [f"{name}:" + ",".join("?" if d is None else str(d) for d in dims)
+                for name, dims in shapes.items()]
+    return list(shapes)
+
+
+def simplify(model, input_shapes=None, skip=(), max_size=1 << 20, subgraphs=True,
+             max_rounds=10, verify_each=False, explain=False):
+    """Runs ``onnxkit simplify``'s pipeline on ``model`` in place (docs/cli.md, simplify).
+
+    input_shapes: dims pinned first, as set_shape takes them; skip: pass names left out;
+    max_size: the largest folded output in bytes; subgraphs: fold inside If/Loop/Scan bodies;
+    max_rounds: rounds of the pipeline at most. Returns one report per stage ("prepare",
+    "rounds", "finish"): run_passes's dict with "stage" added.
+    """
+    if isinstance(skip, str):
+        skip = [skip]
+    return _onnxkit._simplify(model, _shape_specs(input_shapes or {}), list(skip), max_size,
+                              subgraphs, max_rounds, verify_each, explain)
+
+
 def set_shape(model, shapes, reinfer=True, allow_conflicts=False):
     """Gives main-graph inputs new dims and re-infers the model.
 
@@ -134,12 +194,7 @@ def set_shape(model, shapes, reinfer=True, allow_conflicts=False):
     "input:1,3,N,?" strings. Returns the conflicts inference found (only with
     allow_conflicts; otherwise a conflict is an error and the model is unchanged).
     """
-    if isinstance(shapes, dict):
-        specs = [f"{name}:" + ",".join("?" if d is None else str(d) for d in dims)
-                 for name, dims in shapes.items()]
-    else:
-        specs = list(shapes)
-    return _onnxkit._set_shapes(model, specs, reinfer, allow_conflicts)
+    return _onnxkit._set_shapes(model, _shape_specs(shapes), reinfer, allow_conflicts)
 
 
 def rename(model, renames, target="auto"):
@@ -176,14 +231,13 @@ def set_attr(model, node, attributes=None, **kwargs):
 
 
 __all__ = [
-    "AlreadyExistsError", "DataLossError", "Diagnostic", "Error", "FailedPreconditionError",
-    "Function",
-    "Graph", "GraphOutputs", "InternalError", "InvalidArgumentError", "Location",
-    "MissingFileError", "Model", "Node", "NotFoundError", "OutOfRangeError",
-    "PermissionDeniedError", "ResourceExhaustedError", "UnimplementedError", "Value",
-    "add_outputs", "check", "data_type_of", "describe_pass", "dtype_of", "dump", "evaluate",
-    "extract",
-    "infer_shapes", "info", "load", "passes", "pipeline_step", "remove_node", "remove_outputs",
-    "rename", "replace_initializer", "rule_groups", "run_pass", "run_passes", "save",
-    "set_attr", "set_shape", "strip", "to_bytes", "to_onnx",
+    "AlreadyExistsError", "DataLossError", "Diagnostic", "DiffEntry", "Error",
+    "FailedPreconditionError", "Function", "Graph", "GraphOutputs", "InternalError",
+    "InvalidArgumentError", "Location", "MissingFileError", "Model", "ModelDiff", "Node",
+    "NotFoundError", "OutOfRangeError", "PermissionDeniedError", "ResourceExhaustedError",
+    "UnimplementedError", "Value", "add_outputs", "check", "convert_opset", "data_type_of",
+    "describe_pass", "diff", "dtype_of", "dump", "evaluate", "extract", "infer_shapes", "info",
+    "load", "merge", "passes", "pipeline_step", "remove_node", "remove_outputs", "rename",
+    "render", "replace_initializer", "rule_groups", "run_pass", "run_passes", "save",
+    "set_attr", "set_shape", "simplify", "strip", "to_bytes", "to_onnx",
 ]

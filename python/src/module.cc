@@ -54,4 +54,5 @@ NB_MODULE(_onnxkit, m) {
   BindPasses(m);
   BindSurgery(m);
   BindEval(m);
+  BindPicture(m);
 }

@@ -1,4 +1,4 @@
-// Passes: pipelines as text, the registry, and what a run reports.
+// Passes: pipelines as text, the registry, what a run reports, and simplify's pipeline.
 #include <nanobind/stl/pair.h>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
@@ -9,7 +9,9 @@
 
 #include "bindings.h"
 #include "handles.h"
+#include "onnxkit/edit.h"
 #include "onnxkit/pass.h"
+#include "onnxkit/simplify.h"
 
 namespace nb = nanobind;
 
@@ -86,6 +88,37 @@ void BindPasses(nb::module_& m) {
       },
       nb::arg("model"), nb::arg("pipeline"), nb::arg("max_rounds") = 1,
       nb::arg("verify_each") = false, nb::arg("explain") = false);
+  m.def(
+      "_simplify",
+      [](PyModel& model, const std::vector<std::string>& shapes, std::vector<std::string> skip,
+         uint64_t max_size, bool subgraphs, int max_rounds, bool verify_each, bool explain) {
+        SimplifyOptions options;
+        for (const std::string& spec : shapes) {
+          options.input_shapes.push_back(ValueOrThrow(ParseInputShape(spec)));
+        }
+        options.skip = std::move(skip);
+        options.max_size = max_size;
+        options.subgraphs = subgraphs;
+        if (max_rounds < 1) {
+          ThrowError(absl::StatusCode::kInvalidArgument, "max_rounds needs at least 1");
+        }
+        options.max_rounds = max_rounds;
+        options.verify_each = verify_each;
+        options.explain = explain;
+        // A misspelt skip is an error before anything changes.
+        ThrowIfError(SimplifyStages(options).status());
+        model.handle->Invalidate();
+        SimplifyReport report = ValueOrThrow(Simplify(model.handle->model(), options, Registry()));
+        nb::list stages;
+        for (const auto& [stage, run] : report.stages) {
+          nb::dict entry = ReportToPython(run);
+          entry["stage"] = stage.name;
+          stages.append(entry);
+        }
+        return stages;
+      },
+      nb::arg("model"), nb::arg("shapes"), nb::arg("skip"), nb::arg("max_size"),
+      nb::arg("subgraphs"), nb::arg("max_rounds"), nb::arg("verify_each"), nb::arg("explain"));
   m.def(
       "_pipeline_step",
       [](const std::string& pass, std::vector<std::pair<std::string, std::string>> options) {

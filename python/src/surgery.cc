@@ -1,4 +1,5 @@
-// Surgery (surgery.h) and edits (edit.h): each call is one `onnxkit` subcommand.
+// Surgery (surgery.h, merge.h, convert_opset.h), edits (edit.h) and diff (diff.h): each
+// call is one `onnxkit` subcommand.
 #include "onnxkit/surgery.h"
 
 #include <fmt/format.h>
@@ -7,6 +8,7 @@
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,7 +16,11 @@
 #include "bindings.h"
 #include "handles.h"
 #include "ir_convert.h"
+#include "onnxkit/convert_opset.h"
+#include "onnxkit/diff.h"
 #include "onnxkit/edit.h"
+#include "onnxkit/io.h"
+#include "onnxkit/merge.h"
 
 namespace nb = nanobind;
 
@@ -42,6 +48,72 @@ RenameTarget ParseTarget(const std::string& text) {
   if (text == "nodes") return RenameTarget::kNodes;
   ThrowError(absl::StatusCode::kInvalidArgument,
              fmt::format("target is '{}'; it must be auto, values or nodes", text));
+}
+
+// Merge consumes its second model (renames it in place, moves its functions). Python's `b`
+// stays the caller's, usable and unchanged: Merge gets a copy made by serializing `b`. Its
+// external-data references are kept and resolved again against b's folder (the check opens
+// the files; it reads no weights): an unresolved reference could not be read later.
+std::unique_ptr<Model> CopyForMerge(Model& b) {
+  LoadOptions options;
+  options.base_dir = b.base_dir;
+  std::string bytes = ValueOrThrow(SaveBytes(b));
+  std::unique_ptr<Model> copy = ValueOrThrow(LoadBytes(bytes, options));
+  copy->base_dir = b.base_dir;
+  return copy;
+}
+
+void BindDiff(nb::module_& m) {
+  nb::class_<DiffEntry>(m, "DiffEntry", "One difference between two models (diff.h).")
+      .def_prop_ro(
+          "kind", [](const DiffEntry& e) { return std::string(DiffKindName(e.kind)); },
+          "'added', 'removed' or 'changed'.")
+      .def_ro("graph", &DiffEntry::graph,
+              "'' for the model's own fields, 'main', a sub-graph path or 'fn:Name'.")
+      .def_prop_ro(
+          "path", [](const DiffEntry& e) { return e.graph; }, "The same as `graph`.")
+      .def_ro("element", &DiffEntry::element, "'node', 'initializer', 'input', 'opset', ...")
+      .def_ro("name", &DiffEntry::name)
+      .def_ro("op", &DiffEntry::op, "For nodes: 'Conv' or 'domain.Op'.")
+      .def_ro("field", &DiffEntry::field, "What of a changed element differs ('' for all).")
+      .def_ro("before", &DiffEntry::before)
+      .def_ro("after", &DiffEntry::after)
+      .def("__repr__", [](const DiffEntry& e) {
+        return fmt::format("<onnxkit.DiffEntry {} {} {} '{}'{}>", DiffKindName(e.kind),
+                           e.graph.empty() ? "model" : e.graph, e.element, e.name,
+                           e.field.empty() ? "" : fmt::format(" {}", e.field));
+      });
+  nb::class_<ModelDiff>(m, "ModelDiff", "What differs between two models (onnxkit.diff).")
+      .def_ro("entries", &ModelDiff::entries, "The differences, in diff.h's order.")
+      .def_prop_ro("equal", &ModelDiff::equal, "Whether the models compare equal.")
+      .def("__len__", [](const ModelDiff& d) { return d.entries.size(); })
+      .def(
+          "to_text",
+          [](const ModelDiff& d, const std::string& a_name, const std::string& b_name) {
+            return DiffText(d, a_name, b_name);
+          },
+          nb::arg("a_name") = "a", nb::arg("b_name") = "b",
+          "`onnxkit diff`'s text: one line per entry and a count ('' when equal).")
+      .def(
+          "to_json",
+          [](const ModelDiff& d, const std::string& a_name, const std::string& b_name) {
+            return DiffJson(d, a_name, b_name);
+          },
+          nb::arg("a_name") = "a", nb::arg("b_name") = "b",
+          "`onnxkit diff --format=json`'s document, as text.")
+      .def("__repr__", [](const ModelDiff& d) {
+        return fmt::format("<onnxkit.ModelDiff {} entries>", d.entries.size());
+      });
+  m.def(
+      "diff",
+      [](PyModel& a, PyModel& b, bool tensor_contents) {
+        DiffOptions options;
+        options.tensor_contents = tensor_contents;
+        return ValueOrThrow(Diff(a.handle->model(), b.handle->model(), options));
+      },
+      nb::arg("a"), nb::arg("b"), nb::arg("tensor_contents") = true,
+      "What differs from `a` to `b`; tensor_contents=False compares tensors' types and dims "
+      "only and reads no data.");
 }
 
 }  // namespace
@@ -139,6 +211,30 @@ void BindSurgery(nb::module_& m) {
       nb::arg("model"), nb::arg("doc_strings") = true, nb::arg("metadata") = true,
       nb::arg("unused_value_info") = true, nb::arg("all_value_info") = false,
       "Removes doc strings, metadata and value_info entries; returns how many of each.");
+  m.def(
+      "merge",
+      [](PyModel& a, PyModel& b, std::vector<std::pair<std::string, std::string>> connect,
+         std::string prefix_a, std::string prefix_b) {
+        MergeSpec spec{std::move(connect), std::move(prefix_a), std::move(prefix_b)};
+        std::unique_ptr<Model> second = CopyForMerge(b.handle->model());
+        MergeStats stats = ValueOrThrow(Merge(Edited(a), *second, spec));
+        nb::dict dict;
+        dict["nodes_from_a"] = stats.nodes_from_a;
+        dict["nodes_from_b"] = stats.nodes_from_b;
+        dict["connections"] = stats.connections;
+        return dict;
+      },
+      nb::arg("a"), nb::arg("b"),
+      nb::arg("connect") = std::vector<std::pair<std::string, std::string>>{},
+      nb::arg("prefix_a") = "", nb::arg("prefix_b") = "",
+      "Merges a copy of `b` into `a` (in place): `connect` pairs (output of a, input of b). "
+      "`b` is left unchanged.");
+  m.def(
+      "convert_opset",
+      [](PyModel& model, int64_t target) { ThrowIfError(ConvertOpset(Edited(model), target)); },
+      nb::arg("model"), nb::arg("target"),
+      "Converts the model (in place) to version `target` of the default-domain opset.");
+  BindDiff(m);
 }
 
 }  // namespace onnxkit::python

@@ -79,3 +79,37 @@ def test_nodes_a_pass_removed_are_refused_not_dangling():
     assert relu.op_type == "Relu"
     with pytest.raises(onnxkit.FailedPreconditionError, match="removed"):
         neg.op_type
+
+
+def test_simplify_pins_shapes_folds_and_eliminates():
+    m = parse("""
+        <ir_version: 8, opset_import: ["" : 17]>
+        g (float[N,4] x) => (float[N,4] y)
+          <float[4] w = {1.0, 2.0, 3.0, 4.0}, float[4] v = {1.0, 1.0, 1.0, 1.0}> {
+          a = Identity (x)
+          s = Add (w, v)
+          y = Add (a, s)
+        }
+    """)
+    stages = onnxkit.simplify(m, input_shapes={"x": [2, 4]})
+    assert [s["stage"] for s in stages] == ["prepare", "rounds", "finish"]
+    assert stages[1]["reached_fixed_point"]
+    changed = {r["pass"].split("{")[0] for s in stages for r in s["runs"] if r["changed"]}
+    assert {"fold-constants", "eliminate-identity"} <= changed
+    assert op_types(m) == ["Add"]
+    add = m.graph.nodes[0]
+    assert add.inputs[0].name == "x" and add.inputs[1].initializer.tolist() == [2, 3, 4, 5]
+    assert m.graph.outputs[0].type == "float32[2,4]"
+    m.verify()
+
+
+def test_simplify_skips_passes_and_refuses_unknown_ones():
+    m = parse(IDENTITY_CHAIN)
+    onnxkit.simplify(m, skip=["eliminate-identity"])
+    assert op_types(m) == ["Identity", "Relu", "Identity"]  # the dead Neg is gone
+    before = m.to_bytes()
+    with pytest.raises(onnxkit.InvalidArgumentError, match="nope"):
+        onnxkit.simplify(m, skip=["nope"])
+    with pytest.raises(onnxkit.InvalidArgumentError):
+        onnxkit.simplify(m, max_rounds=0)
+    assert m.to_bytes() == before

@@ -1,5 +1,5 @@
 """Every surgery call: extract, outputs, set_shape, rename, set_attr, remove_node,
-replace_initializer, strip; a refused call leaves the model unchanged."""
+replace_initializer, strip, merge, convert_opset; a refused call leaves the model unchanged."""
 
 import numpy as np
 import pytest
@@ -136,3 +136,87 @@ def test_strip_counts_what_it_removed():
     assert report["doc_strings"] == 2
     assert m.graph.nodes[0].doc_string == "" and m.doc_string == ""
     assert onnxkit.strip(m) == {"doc_strings": 0, "metadata_props": 0, "value_info": 0}
+
+
+MIDDLE = "/relu/Relu_output_0"  # srcnn_x3: between the first Relu and the second Conv
+
+
+def halves(corpus, path=None):
+    path = path or corpus / "models" / "srcnn_x3.onnx"
+    first, second = onnxkit.load(path), onnxkit.load(path)
+    onnxkit.extract(first, inputs=["input"], outputs=[MIDDLE])
+    onnxkit.extract(second, inputs=[MIDDLE], outputs=["output"])
+    return first, second
+
+
+def test_merge_of_two_extracted_halves_is_the_original(srcnn, corpus):
+    first, second = halves(corpus)
+    assert len(first.graph.nodes) + len(second.graph.nodes) == len(srcnn.graph.nodes)
+    stats = onnxkit.merge(first, second, connect=[(MIDDLE, MIDDLE)])
+    assert stats == {"nodes_from_a": 5, "nodes_from_b": 3, "connections": 1}
+    first.verify()
+    d = onnxkit.diff(srcnn, first)
+    assert d.equal, d.to_text()
+
+
+def test_merge_keeps_external_weights_of_the_second_model(srcnn, corpus, tmp_path):
+    onnxkit.save(srcnn, tmp_path / "srcnn.onnx", external_data="external", size_threshold=64)
+    first, second = halves(corpus, tmp_path / "srcnn.onnx")
+    onnxkit.merge(first, second, connect=[(MIDDLE, MIDDLE)])
+    assert onnxkit.diff(srcnn, first).equal  # reads every tensor, conv3's from the side file
+    onnxkit.save(first, tmp_path / "merged.onnx")
+    merged = onnxkit.load(tmp_path / "merged.onnx")
+    assert merged.graph.find_value("conv3.weight").initializer.tolist() == \
+        srcnn.graph.find_value("conv3.weight").initializer.tolist()
+
+
+def test_merge_leaves_the_second_model_usable_and_unchanged(corpus):
+    first, second = halves(corpus)
+    second_bytes = second.to_bytes()
+    conv = second.graph.nodes[0]
+    onnxkit.merge(first, second, connect=[(MIDDLE, MIDDLE)], prefix_b="b/")
+    assert second.to_bytes() == second_bytes
+    assert conv.name == "/conv2/Conv" and conv.graph.nodes[0] == conv
+    assert first.graph.find_node("b//conv2/Conv") is not None
+    assert [v.name for v in first.graph.outputs] == ["b/output"]
+    # The same model twice, side by side, as a and b.
+    twice = onnxkit.load(second_bytes)
+    onnxkit.merge(twice, twice, prefix_a="a/", prefix_b="b/")
+    assert len(twice.graph.nodes) == 6
+    assert [v.name for v in twice.graph.inputs] == ["a/" + MIDDLE, "b/" + MIDDLE]
+
+
+def test_a_refused_merge_leaves_the_first_model_unchanged(corpus):
+    first, second = halves(corpus)
+    before = first.to_bytes()
+    with pytest.raises(onnxkit.NotFoundError, match="nothing"):
+        onnxkit.merge(first, second, connect=[("nothing", MIDDLE)])
+    with pytest.raises(onnxkit.InvalidArgumentError):
+        onnxkit.merge(first, second)  # both define the input's name: a clash
+    assert first.to_bytes() == before
+    newer = parse("""
+        <ir_version: 8, opset_import: ["" : 17]>
+        g (float[4] x) => (float[4] y) { y = Relu (x) }
+    """)
+    with pytest.raises(onnxkit.FailedPreconditionError, match="17"):
+        onnxkit.merge(first, newer, prefix_b="n/")
+
+
+def run_srcnn(model):
+    import onnxruntime
+    session = onnxruntime.InferenceSession(model.to_bytes(), providers=["CPUExecutionProvider"])
+    x = np.random.default_rng(0).random((1, 3, 256, 256), dtype=np.float32)
+    return session.run(None, {"input": x})[0]
+
+
+def test_convert_opset_11_to_17(srcnn):
+    expected = run_srcnn(srcnn)
+    onnxkit.convert_opset(srcnn, 17)
+    np.testing.assert_allclose(run_srcnn(srcnn), expected, rtol=1e-5, atol=1e-6)
+    assert srcnn.opset_version() == 17 and srcnn.opset_import == [("", 17)]
+    assert [n.op_type for n in srcnn.graph.nodes] == [
+        "Constant", "Constant", "Resize", "Conv", "Relu", "Conv", "Relu", "Conv"]
+    assert not [d for d in onnxkit.check(srcnn) if d.severity == "error"]
+    with pytest.raises(onnxkit.InvalidArgumentError):
+        onnxkit.convert_opset(srcnn, 10_000)
+    assert srcnn.opset_version() == 17
