@@ -6,22 +6,14 @@
 #include <algorithm>
 #include <iostream>
 
+#include "onnxkit/dump.h"
 #include "onnxkit/escape.h"
 
 namespace onnxkit::cli {
 namespace {
 
 std::string Amount(Progress::Unit unit, uint64_t n) {
-  if (unit == Progress::Unit::kSteps) return fmt::format("{}", n);
-  if (n < 1024) return fmt::format("{} B", n);
-  static constexpr const char* kUnits[] = {"KiB", "MiB", "GiB", "TiB"};
-  double value = static_cast<double>(n) / 1024;
-  size_t u = 0;
-  while (value >= 1024 && u + 1 < std::size(kUnits)) {
-    value /= 1024;
-    ++u;
-  }
-  return fmt::format("{:.1f} {}", value, kUnits[u]);
+  return unit == Progress::Unit::kSteps ? fmt::format("{}", n) : FormatBytes(n);
 }
 
 std::string& ProgressMode() {

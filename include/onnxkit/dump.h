@@ -61,6 +61,9 @@ struct DumpOptions {
   size_t max_nodes = 1000;
 };
 
+// A byte count as dump shows it: "324 B", "60.8 KiB", "1.5 GiB".
+std::string FormatBytes(uint64_t bytes);
+
 // The dump as text (ends with a newline).
 std::string DumpText(const Model& model, const DumpOptions& options = {});
 // The dump as one JSON object (pretty-printed, ends with a newline).

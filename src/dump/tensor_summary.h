@@ -16,8 +16,7 @@ namespace onnxkit::dump_internal {
 // Keys keep insertion order, so the JSON output has a fixed key order.
 using Json = nlohmann::ordered_json;
 
-// "324 B", "60.8 KiB", "1.5 GiB".
-std::string FormatBytes(uint64_t bytes);
+using ::onnxkit::FormatBytes;
 
 // A float as JSON: the double nearest to its shortest round-trip decimal (so that 0.1f
 // prints as 0.1, not 0.10000000149011612); "nan", "inf", "-inf" as strings, since JSON has
