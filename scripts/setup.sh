@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ ccache pkg-config clang libclang-rt-14-dev clang-format clang-tidy
   libonnx-dev libprotobuf-dev protobuf-compiler
-  libabsl-dev libfmt-dev libcli11-dev nlohmann-json3-dev
+  libabsl-dev libfmt-dev libcli11-dev nlohmann-json3-dev libmimalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   graphviz chromium
   python3 python3-venv python3-onnx python3-numpy

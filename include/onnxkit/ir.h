@@ -323,6 +323,10 @@ class Value {
   Node* producer_ = nullptr;
   int producer_index_ = -1;
   bool is_graph_input_ = false;
+  // How many value_info entries name this value, so that removing a value that has none
+  // (most of them, in an exported model) does not scan the list. It can only overcount
+  // (entries of a sub-graph that dies are not subtracted), which costs a scan, never a miss.
+  uint32_t value_info_entries_ = 0;
   std::vector<Use> uses_;
   std::vector<Graph*> output_of_;  // one entry per graph output slot holding this value
   std::unique_ptr<Tensor> initializer_;
@@ -483,7 +487,8 @@ class Graph {
   // Construction and mutation. Each keeps producers and use lists consistent.
   Value* AddInput(std::string value_name, ValueInfo info = {});
   Value* AddInitializer(Tensor tensor);
-  // Makes an existing graph input also carry an initializer (an overridable default).
+  // Makes an existing graph input also carry an initializer (an overridable default); a
+  // second attach replaces the tensor, so the initializer list names each value once.
   void AttachInitializer(Value* input, Tensor tensor);
   Value* AddSparseInitializer(std::string value_name, SparseTensor tensor);
   // A value for a name used but defined nowhere (kept so that such models still round-trip).
@@ -549,6 +554,8 @@ class Graph {
   // Detaches the uses and graph-output slots this graph holds of values of graphs that
   // outlive it (called when it dies).
   void DetachFromOuterValues();
+  // Removes every value_info entry naming `value` (none to scan for when it has none).
+  void EraseValueInfoEntries(Value* value);
   // Set while this graph is being destroyed: a dying sub-graph skips detaching from it.
   bool dying_ = false;
   Graph* parent_ = nullptr;

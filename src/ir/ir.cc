@@ -221,8 +221,9 @@ Value* Graph::AddInitializer(Tensor tensor) {
 }
 
 void Graph::AttachInitializer(Value* input, Tensor tensor) {
+  const bool attached = input->initializer_ != nullptr;
   input->initializer_ = std::make_unique<Tensor>(std::move(tensor));
-  initializers_.push_back(input);
+  if (!attached) initializers_.push_back(input);
 }
 
 Value* Graph::AddSparseInitializer(std::string value_name, SparseTensor tensor) {
@@ -271,7 +272,16 @@ void Graph::SetOutput(size_t index, Value* value) {
   std::erase_if(output_info_overrides, [&](const InfoOverride& o) { return o.index == index; });
 }
 
-void Graph::AddValueInfo(Value* value) { value_info_.push_back(value); }
+void Graph::AddValueInfo(Value* value) {
+  value_info_.push_back(value);
+  if (value) ++value->value_info_entries_;
+}
+
+void Graph::EraseValueInfoEntries(Value* value) {
+  if (value->value_info_entries_ == 0) return;
+  EraseEntries(value_info_, value_info_overrides, value);
+  value->value_info_entries_ = 0;
+}
 
 Value* Graph::AddNodeOutput(Node* node, std::string value_name) {
   if (value_name.empty()) {
@@ -341,7 +351,7 @@ Status Graph::RemoveNode(Node* node) {
     out->producer_ = nullptr;
     out->producer_index_ = -1;
     out->kind_ = Value::Kind::kUndefined;
-    EraseEntries(value_info_, value_info_overrides, out);
+    EraseValueInfoEntries(out);
   }
   // Destroying the node destroys its sub-graphs, which detach from the outer values.
   nodes_.erase(node->self_);
@@ -374,18 +384,26 @@ Status Graph::RemoveOutput(size_t index) {
   return absl::OkStatus();
 }
 
+namespace {
+// Where `value` is in `list`, searched from the back: the initializers a pass removes are
+// mostly the ones it (or folding) added last.
+std::vector<Value*>::iterator FindFromBack(std::vector<Value*>& list, const Value* value) {
+  auto it = std::find(list.rbegin(), list.rend(), value);
+  return it == list.rend() ? list.end() : std::prev(it.base());
+}
+}  // namespace
+
 Status Graph::RemoveInitializer(Value* value) {
-  bool dense = std::find(initializers_.begin(), initializers_.end(), value) != initializers_.end();
-  bool sparse = std::find(sparse_initializers_.begin(), sparse_initializers_.end(), value) !=
-                sparse_initializers_.end();
-  if (!dense && !sparse) return absl::InvalidArgumentError("not an initializer of this graph");
+  // AttachInitializer and the loader keep each value once in one of the two lists.
+  std::vector<Value*>& list = value->sparse_initializer_ ? sparse_initializers_ : initializers_;
+  auto entry = FindFromBack(list, value);
+  if (entry == list.end()) return absl::InvalidArgumentError("not an initializer of this graph");
   if (!value->is_graph_input_) {
     ONNXKIT_RETURN_IF_ERROR(StillNeeded(*value, fmt::format("initializer '{}'", value->name())));
     value->kind_ = Value::Kind::kUndefined;
-    EraseEntries(value_info_, value_info_overrides, value);
+    EraseValueInfoEntries(value);
   }
-  std::erase(initializers_, value);
-  std::erase(sparse_initializers_, value);
+  list.erase(entry);
   value->initializer_.reset();
   value->sparse_initializer_.reset();
   return absl::OkStatus();
@@ -396,6 +414,8 @@ Status Graph::RemoveValueInfo(size_t index) {
     return absl::OutOfRangeError(
         fmt::format("no value_info entry {} (the graph has {})", index, value_info_.size()));
   }
+  Value* value = value_info_[index];
+  if (value && value->value_info_entries_ > 0) --value->value_info_entries_;
   value_info_.erase(value_info_.begin() + static_cast<std::ptrdiff_t>(index));
   EraseOverride(value_info_overrides, index);
   return absl::OkStatus();

@@ -115,9 +115,14 @@ StatusOr<PipelineReport> PassManager::Run(Model& model) const {
   if (options_.verify_each) before = Assess(model);
   PassContext context;
   context.explain = options_.explain;
+  // Steps that ran in a row without changing the model. Once every step has, the model is a
+  // fixed point: each would see again the very model it left unchanged. That can happen in
+  // the middle of a round, and the rest of the round would only repeat those runs.
+  size_t unchanged_in_a_row = 0;
   for (int round = 0; round < options_.max_rounds; ++round) {
     bool round_changed = false;
     for (const Step& step : steps_) {
+      if (unchanged_in_a_row == steps_.size()) break;
       if (options_.progress) {
         options_.progress->Begin(options_.max_rounds > 1
                                      ? fmt::format("{} (round {})", step.printed, round + 1)
@@ -133,6 +138,7 @@ StatusOr<PipelineReport> PassManager::Run(Model& model) const {
                                   StatusMessage(result.status())));
       }
       round_changed |= result->changed;
+      unchanged_in_a_row = result->changed ? 0 : unchanged_in_a_row + 1;
       report.runs.push_back({step.printed, round, std::move(*result), elapsed.count()});
       if (!before) continue;
       std::string problem = FirstNewProblem(*before, Assess(model));
@@ -144,7 +150,7 @@ StatusOr<PipelineReport> PassManager::Run(Model& model) const {
     }
     report.rounds = round + 1;
     report.changed |= round_changed;
-    if (!round_changed) {
+    if (!round_changed || unchanged_in_a_row == steps_.size()) {
       report.reached_fixed_point = true;
       break;
     }

@@ -212,6 +212,41 @@ TEST(GraphEdit, RemoveInitializer) {
   EXPECT_VERIFIED(g);
 }
 
+TEST(GraphEdit, AttachingTwiceReplacesTheDefaultAndListsItOnce) {
+  Graph g;
+  Value* b = g.AddInput("B");
+  g.AttachInitializer(b, FloatScalar("B"));
+  g.AttachInitializer(b, FloatScalar("B2"));
+  g.AppendNode("Relu", {b}, {"Y"});
+  EXPECT_EQ(g.initializers().size(), 1u);
+  EXPECT_EQ(b->initializer()->name, "B2");
+  ASSERT_TRUE(g.RemoveInitializer(b).ok());
+  EXPECT_THAT(g.initializers(), IsEmpty());
+  EXPECT_VERIFIED(g);
+}
+
+// Every value_info entry of a removed value goes, however many there are and whichever way
+// the value goes; entries of other values stay.
+TEST(GraphEdit, RemovingAValueRemovesEachOfItsValueInfoEntries) {
+  Graph g;
+  Value* x = g.AddInput("X");
+  Node* relu = g.AppendNode("Relu", {x}, {"T"});
+  Node* neg = g.AppendNode("Neg", {x}, {"U"});
+  Value* dead = g.AddInitializer(FloatScalar("D"));
+  Value* t = relu->output(0);
+  Value* u = neg->output(0);
+  for (Value* v : {t, u, t, dead, u, dead}) g.AddValueInfo(v);
+  ASSERT_TRUE(g.RemoveValueInfo(0).ok());  // the first T: one is left
+  EXPECT_THAT(Names(g.value_info()), ElementsAre("U", "T", "D", "U", "D"));
+  ASSERT_TRUE(g.RemoveNode(relu).ok());
+  EXPECT_THAT(Names(g.value_info()), ElementsAre("U", "D", "U", "D"));
+  ASSERT_TRUE(g.RemoveInitializer(dead).ok());
+  EXPECT_THAT(Names(g.value_info()), ElementsAre("U", "U"));
+  ASSERT_TRUE(g.RemoveNode(neg).ok());
+  EXPECT_THAT(g.value_info(), IsEmpty());
+  EXPECT_VERIFIED(g);
+}
+
 // X is declared as an input and again, differently, as output 1; T twice in value_info. The
 // second declarations are kept as overrides (output 1, value_info 1); input 2 gets one
 // by hand (the reader never makes input overrides: each input is a value of its own).

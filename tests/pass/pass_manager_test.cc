@@ -245,6 +245,24 @@ TEST(PassManagerRun, RepeatsUntilARoundChangesNothing) {
   EXPECT_FALSE(report->runs[7].result.changed);
 }
 
+TEST(PassManagerRun, StopsWithinARoundOnceEveryStepRanWithoutAChange) {
+  auto model = ir_test::Parse(kModel);
+  PassManagerOptions options;
+  options.max_rounds = 10;
+  auto report = RunPipeline(*model, "countdown{times=1},mark", options);
+  ASSERT_TRUE(report.ok()) << report.status();
+  // mark ran unchanged after the last change, then countdown did: mark would see the same
+  // model again, so round 2 ends there.
+  EXPECT_EQ(report->rounds, 2);
+  EXPECT_TRUE(report->reached_fixed_point);
+  EXPECT_TRUE(report->changed);
+  EXPECT_EQ(model->doc_string, "+[mark]");
+  ASSERT_EQ(report->runs.size(), 3u);
+  EXPECT_EQ(report->runs[2].pass, "countdown{times=1}");
+  EXPECT_EQ(report->runs[2].round, 1);
+  EXPECT_FALSE(report->runs[2].result.changed);
+}
+
 TEST(PassManagerRun, StopsAfterMaxRoundsWithoutAFixedPoint) {
   auto model = ir_test::Parse(kModel);
   PassManagerOptions options;

@@ -30,6 +30,8 @@ TEST(CliConventions, VersionExitsZeroAndNamesTheOnnxLibrary) {
   EXPECT_THAT(r.out, MatchesRegex("onnxkit [0-9]+\\.[0-9]+\\.[0-9]+\n.*"));
   EXPECT_THAT(r.out, HasSubstr(fmt::format("\nONNX {}: opsets up to {}, IR versions up to {}\n",
                                            onnx.version, onnx.max_opset, onnx.max_ir_version)));
+  EXPECT_THAT(r.out,
+              MatchesRegex("(.|\n)*\nallocator: (mimalloc [0-9.]+|the C library's malloc)\n"));
 }
 
 TEST(CliConventions, HelpExitsZeroAndListsTheCommands) {
