@@ -150,6 +150,12 @@ class FloatingStats {
       AddBlock(first, std::min(count, first + kBlock), decode);
     }
   }
+  // float32 elements of `raw`.
+  void AddFloats(std::string_view raw, int64_t count) {
+    for (int64_t first = 0; first < count; first += kBlock) {
+      AddFloatBlock(raw, first, std::min(count, first + kBlock));
+    }
+  }
 
   Json Result(int32_t dtype) const {
     Json stats;
@@ -168,37 +174,93 @@ class FloatingStats {
  private:
   static constexpr int kLanes = 4;
 
+  // Per lane: the minimum, maximum and sum of the elements i with i % kLanes == lane.
+  struct Lanes {
+    double min[kLanes], max[kLanes], sum[kLanes];
+    Lanes() {
+      for (int l = 0; l < kLanes; ++l) {
+        min[l] = std::numeric_limits<double>::infinity();
+        max[l] = -std::numeric_limits<double>::infinity();
+        sum[l] = 0;
+      }
+    }
+    // Element `v` into lane `l`; min and max written as comparisons, which is what the
+    // SSE2 instructions below compute.
+    void Add(int l, double v) {
+      min[l] = v < min[l] ? v : min[l];
+      max[l] = max[l] < v ? v : max[l];
+      sum[l] += v;
+    }
+  };
+
   template <typename Decode>
   void AddBlock(int64_t first, int64_t end, Decode decode) {
-    // Plain arrays and a fixed-length inner loop: the shape the vectoriser needs (min and
-    // max written as comparisons, which map to the min/max instructions as they are).
-    double lane_min[kLanes], lane_max[kLanes], lane_sum[kLanes], lane_check[kLanes];
-    for (int l = 0; l < kLanes; ++l) {
-      lane_min[l] = std::numeric_limits<double>::infinity();
-      lane_max[l] = -std::numeric_limits<double>::infinity();
-      lane_sum[l] = lane_check[l] = 0;
-    }
+    Lanes lanes;
     int64_t i = first;
     for (; i + kLanes <= end; i += kLanes) {
       alignas(16) double v[kLanes];
       for (int l = 0; l < kLanes; ++l) v[l] = decode(i + l);
-      AddLanes(v, lane_min, lane_max, lane_sum, lane_check);
+#if defined(__SSE2__)
+      // Two lanes per instruction: GCC does not vectorise this loop by itself.
+      for (int l = 0; l < kLanes; l += 2) {
+        const __m128d x = _mm_load_pd(v + l);
+        _mm_storeu_pd(lanes.min + l, _mm_min_pd(x, _mm_loadu_pd(lanes.min + l)));
+        _mm_storeu_pd(lanes.max + l, _mm_max_pd(x, _mm_loadu_pd(lanes.max + l)));
+        _mm_storeu_pd(lanes.sum + l, _mm_add_pd(_mm_loadu_pd(lanes.sum + l), x));
+      }
+#else
+      for (int l = 0; l < kLanes; ++l) lanes.Add(l, v[l]);
+#endif
     }
-    for (int l = 0; i < end; ++i, ++l) {
-      const double v = decode(i);
-      lane_check[l] += v - v;
-      lane_min[l] = v < lane_min[l] ? v : lane_min[l];
-      lane_max[l] = lane_max[l] < v ? v : lane_max[l];
-      lane_sum[l] += v;
+    FinishBlock(first, i, end, decode, lanes);
+  }
+
+  // float32, the common case: the same lanes as AddBlock (so the same result), with min and
+  // max taken on four floats per instruction (a float's order is its double's).
+  void AddFloatBlock(std::string_view raw, int64_t first, int64_t end) {
+    auto decode = [raw](int64_t i) { return static_cast<double>(Load<float>(raw, i)); };
+#if defined(__SSE2__)
+    static_assert(kLanes == 4);
+    __m128 min = _mm_set1_ps(std::numeric_limits<float>::infinity());
+    __m128 max = _mm_set1_ps(-std::numeric_limits<float>::infinity());
+    __m128d sum_low = _mm_setzero_pd(), sum_high = _mm_setzero_pd();
+    int64_t i = first;
+    for (; i + kLanes <= end; i += kLanes) {
+      const __m128 x = _mm_loadu_ps(reinterpret_cast<const float*>(raw.data()) + i);
+      min = _mm_min_ps(x, min);
+      max = _mm_max_ps(x, max);
+      sum_low = _mm_add_pd(sum_low, _mm_cvtps_pd(x));
+      sum_high = _mm_add_pd(sum_high, _mm_cvtps_pd(_mm_movehl_ps(x, x)));
     }
-    double check = 0, block_min = lane_min[0], block_max = lane_max[0], block_sum = lane_sum[0];
-    for (int l = 0; l < kLanes; ++l) check += lane_check[l];
+    Lanes lanes;
+    float mins[kLanes], maxs[kLanes];
+    _mm_storeu_ps(mins, min);
+    _mm_storeu_ps(maxs, max);
+    for (int l = 0; l < kLanes; ++l) {
+      lanes.min[l] = mins[l];
+      lanes.max[l] = maxs[l];
+    }
+    _mm_storeu_pd(lanes.sum, sum_low);
+    _mm_storeu_pd(lanes.sum + 2, sum_high);
+    FinishBlock(first, i, end, decode, lanes);
+#else
+    AddBlock(first, end, decode);
+#endif
+  }
+
+  // The block's elements from `tail` on, then its lanes combined into the totals.
+  template <typename Decode>
+  void FinishBlock(int64_t first, int64_t tail, int64_t end, Decode decode, Lanes& lanes) {
+    for (int l = 0; tail < end; ++tail, ++l) lanes.Add(l, decode(tail));
+    double block_min = lanes.min[0], block_max = lanes.max[0], block_sum = lanes.sum[0];
     for (int l = 1; l < kLanes; ++l) {
-      block_min = std::min(block_min, lane_min[l]);
-      block_max = std::max(block_max, lane_max[l]);
-      block_sum += lane_sum[l];
+      block_min = std::min(block_min, lanes.min[l]);
+      block_max = std::max(block_max, lanes.max[l]);
+      block_sum += lanes.sum[l];
     }
-    if (check != 0) {
+    // A NaN or an infinity makes the sum NaN or infinite (so does, rarely, a double sum
+    // that overflows): that block goes again element by element.
+    if (!std::isfinite(block_sum)) {
       AddOneByOne(first, end, decode);
       return;
     }
@@ -210,29 +272,6 @@ class FloatingStats {
     max_ = std::max(max_, block_max);
     sum_ += block_sum;
     finite_ += end - first;
-  }
-
-  // One element per lane: the same operations as the tail loop of AddBlock, two lanes per
-  // instruction where SSE2 is there (GCC does not vectorise this loop by itself).
-  static void AddLanes(const double* v, double* lane_min, double* lane_max, double* lane_sum,
-                       double* lane_check) {
-#if defined(__SSE2__)
-    for (int l = 0; l < kLanes; l += 2) {
-      const __m128d x = _mm_load_pd(v + l);
-      // _mm_min_pd(x, m) is x < m ? x : m, as the scalar form.
-      _mm_storeu_pd(lane_min + l, _mm_min_pd(x, _mm_loadu_pd(lane_min + l)));
-      _mm_storeu_pd(lane_max + l, _mm_max_pd(x, _mm_loadu_pd(lane_max + l)));
-      _mm_storeu_pd(lane_sum + l, _mm_add_pd(_mm_loadu_pd(lane_sum + l), x));
-      _mm_storeu_pd(lane_check + l, _mm_add_pd(_mm_loadu_pd(lane_check + l), _mm_sub_pd(x, x)));
-    }
-#else
-    for (int l = 0; l < kLanes; ++l) {
-      lane_check[l] += v[l] - v[l];
-      lane_min[l] = v[l] < lane_min[l] ? v[l] : lane_min[l];
-      lane_max[l] = lane_max[l] < v[l] ? v[l] : lane_max[l];
-      lane_sum[l] += v[l];
-    }
-#endif
   }
 
   template <typename Decode>
@@ -276,7 +315,7 @@ class StatsAccumulator {
   void Add(std::string_view raw, int64_t count) {
     auto at = [raw]<typename T>(T, int64_t i) { return Load<T>(raw, i); };
     switch (static_cast<DataType>(dtype_)) {
-      case DataType::kFloat: return floating_.Add(count, [&](int64_t i) { return at(float{}, i); });
+      case DataType::kFloat: return floating_.AddFloats(raw, count);
       case DataType::kDouble:
         return floating_.Add(count, [&](int64_t i) { return at(double{}, i); });
       case DataType::kFloat16:
