@@ -79,6 +79,17 @@ uint64_t InitializerBytes(const Graph& graph) {
 
 }  // namespace
 
+namespace {
+// {"source": source, ...summary}: the summary's members moved, not copied.
+Json Sourced(const char* source, Json summary) {
+  Json out = {{"source", source}};
+  for (auto it = summary.begin(); it != summary.end(); ++it) {
+    out[it.key()] = std::move(it.value());
+  }
+  return out;
+}
+}  // namespace
+
 Json PairsJson(const std::vector<StringPair>& pairs) {
   Json out = Json::array();
   for (const StringPair& kv : pairs) out.push_back({{"key", kv.key}, {"value", kv.value}});
@@ -268,18 +279,18 @@ const OpResolution& DocumentBuilder::Resolve(const GraphRef& g, const Node& node
 
 NodeFacts DocumentBuilder::Facts(const Node& node, size_t index, const GraphRef& g, bool context) {
   NodeFacts f{&node, index, context, &Resolve(g, node), {}, {}, {}, Json()};
-  const std::vector<std::string> in_labels =
+  std::vector<std::string> in_labels =
       SlotLabels(f.resolution->inputs, node.inputs().size(), "input");
   f.inputs.reserve(node.inputs().size());
   for (size_t i = 0; i < node.inputs().size(); ++i) {
     const Value* v = node.inputs()[i];
-    f.inputs.push_back({in_labels[i], v, v ? ConstantJson(*v) : Json()});
+    f.inputs.push_back({std::move(in_labels[i]), v, v ? ConstantJson(*v) : Json()});
   }
-  const std::vector<std::string> out_labels =
+  std::vector<std::string> out_labels =
       SlotLabels(f.resolution->outputs, node.outputs().size(), "output");
   f.outputs.reserve(node.outputs().size());
   for (size_t i = 0; i < node.outputs().size(); ++i) {
-    f.outputs.push_back({out_labels[i], node.outputs()[i], Json()});
+    f.outputs.push_back({std::move(out_labels[i]), node.outputs()[i], Json()});
   }
   f.attributes.reserve(node.attributes.size());
   for (const Attribute& a : node.attributes) {
@@ -353,9 +364,7 @@ Json DocumentBuilder::NodeJson(NodeFacts f) {
 // input, which a caller may override), a sparse initializer, or a Constant node's output.
 Json DocumentBuilder::ConstantJson(const Value& v) {
   if (const Tensor* t = v.initializer()) {
-    Json c = {{"source", v.is_graph_input() ? "default" : "initializer"}};
-    c.update(tensors_.SummarizeConstant(*t));
-    return c;
+    return Sourced(v.is_graph_input() ? "default" : "initializer", tensors_.SummarizeConstant(*t));
   }
   if (const SparseTensor* st = v.sparse_initializer()) {
     Json c = {{"source", "sparse initializer"}};
@@ -364,9 +373,7 @@ Json DocumentBuilder::ConstantJson(const Value& v) {
   }
   if (v.producer() && v.producer()->Is("", "Constant")) {
     if (std::optional<Tensor> t = ConstantNodeTensor(*v.producer())) {
-      Json c = {{"source", "Constant"}};
-      c.update(tensors_.SummarizeConstant(*t));
-      return c;
+      return Sourced("Constant", tensors_.SummarizeConstant(*t));
     }
   }
   return nullptr;

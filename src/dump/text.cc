@@ -116,7 +116,7 @@ std::string DimsText(const Json& dims) {
 }
 
 std::string TypeText(const Json& tensor) {
-  return fmt::format("{}[{}]", tensor["dtype"].get<std::string>(), DimsText(tensor["dims"]));
+  return tensor["dtype"].get_ref<const std::string&>() + "[" + DimsText(tensor["dims"]) + "]";
 }
 
 std::string ValueList(const Json& values, const std::string& dtype, int64_t total) {
