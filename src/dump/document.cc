@@ -79,6 +79,17 @@ uint64_t InitializerBytes(const Graph& graph) {
 
 }  // namespace
 
+namespace {
+// {"source": source, ...summary}: the summary's members moved, not copied.
+Json Sourced(const char* source, Json summary) {
+  Json out = {{"source", source}};
+  for (auto it = summary.begin(); it != summary.end(); ++it) {
+    out[it.key()] = std::move(it.value());
+  }
+  return out;
+}
+}  // namespace
+
 Json PairsJson(const std::vector<StringPair>& pairs) {
   Json out = Json::array();
   for (const StringPair& kv : pairs) out.push_back({{"key", kv.key}, {"value", kv.value}});
@@ -259,55 +270,101 @@ void DocumentBuilder::ForEachListedNode(const GraphRef& g,
   }
 }
 
-Json DocumentBuilder::NodeJson(const Node& node, size_t index, const GraphRef& g, bool context) {
-  const OpResolution resolution = ResolveOp(g.scope, node);
+const OpResolution& DocumentBuilder::Resolve(const GraphRef& g, const Node& node) {
+  const OpKey key{g.scope.function_opsets, node.domain, node.op_type, node.overload};
+  auto it = resolutions_.find(key);
+  if (it == resolutions_.end()) it = resolutions_.emplace(key, ResolveOp(g.scope, node)).first;
+  return it->second;
+}
+
+NodeFacts DocumentBuilder::Facts(const Node& node, size_t index, const GraphRef& g, bool context) {
+  NodeFacts f{&node, index, context, &Resolve(g, node), {}, {}, {}, Json()};
+  std::vector<std::string> in_labels =
+      SlotLabels(f.resolution->inputs, node.inputs().size(), "input");
+  f.inputs.reserve(node.inputs().size());
+  for (size_t i = 0; i < node.inputs().size(); ++i) {
+    const Value* v = node.inputs()[i];
+    f.inputs.push_back({std::move(in_labels[i]), v, v ? ConstantJson(*v) : Json()});
+  }
+  std::vector<std::string> out_labels =
+      SlotLabels(f.resolution->outputs, node.outputs().size(), "output");
+  f.outputs.reserve(node.outputs().size());
+  for (size_t i = 0; i < node.outputs().size(); ++i) {
+    f.outputs.push_back({std::move(out_labels[i]), node.outputs()[i], Json()});
+  }
+  f.attributes.reserve(node.attributes.size());
+  for (const Attribute& a : node.attributes) {
+    NodeFacts::AttributeFacts facts{&a, Json(), ""};
+    if (a.ref_attr_name.empty()) {
+      facts.value = AttributeValueJson(a);
+      if (HoldsDataType(node, *f.resolution, a))
+        facts.dtype = DataTypeName(static_cast<int32_t>(a.i));
+    }
+    f.attributes.push_back(std::move(facts));
+  }
+  AddMetadata(f.extras, node.metadata_props);
+  if (!node.device_configurations.empty()) {
+    f.extras["device_configurations"] = NodeDeviceConfigurationsJson(node.device_configurations);
+  }
+  return f;
+}
+
+Json DocumentBuilder::NodeJson(NodeFacts f) {
+  const Node& node = *f.node;
   Json n;
-  n["index"] = index;
+  n["index"] = f.index;
   n["name"] = node.name;
   n["op_type"] = node.op_type;
   n["domain"] = node.domain;
   if (!node.overload.empty()) n["overload"] = node.overload;
-  n["resolution"] = ResolutionJson(resolution);
-  if (context) n["context"] = true;
-  n["inputs"] = InputsJson(node, resolution);
-  n["outputs"] = OutputsJson(node, resolution);
+  n["resolution"] = ResolutionJson(*f.resolution);
+  if (f.context) n["context"] = true;
+  Json inputs = Json::array();
+  for (NodeFacts::Slot& in : f.inputs) {
+    Json slot;
+    slot["label"] = in.label;
+    slot["name"] = in.value ? Json(in.value->name()) : Json(nullptr);
+    if (!in.constant.is_null()) slot["constant"] = std::move(in.constant);
+    inputs.push_back(std::move(slot));
+  }
+  n["inputs"] = std::move(inputs);
+  Json outputs = Json::array();
+  for (const NodeFacts::Slot& out : f.outputs) {
+    const Value* v = out.value;
+    Json slot;
+    slot["label"] = out.label;
+    slot["name"] = v ? Json(v->name()) : Json(nullptr);
+    if (v) slot["type"] = v->type() ? Json(TypeToString(*v->type())) : Json(nullptr);
+    outputs.push_back(std::move(slot));
+  }
+  n["outputs"] = std::move(outputs);
   Json attributes = Json::array();
-  for (const Attribute& a : node.attributes) {
-    attributes.push_back(AttributeJson(node, a, resolution));
+  for (NodeFacts::AttributeFacts& facts : f.attributes) {
+    const Attribute& a = *facts.attribute;
+    Json out;
+    out["name"] = a.name;
+    out["type"] = AttributeTypeName(a.type);
+    if (!a.ref_attr_name.empty()) {
+      // Inside a function body: the value is the caller's attribute of that name.
+      out["ref"] = a.ref_attr_name;
+    } else {
+      out["value"] = std::move(facts.value);
+      if (!facts.dtype.empty()) out["dtype"] = facts.dtype;
+    }
+    if (!a.doc_string.empty()) out["doc_string"] = a.doc_string;
+    attributes.push_back(std::move(out));
   }
   n["attributes"] = std::move(attributes);
   if (!node.doc_string.empty()) n["doc_string"] = node.doc_string;
-  AddMetadata(n, node.metadata_props);
-  if (!node.device_configurations.empty()) {
-    n["device_configurations"] = NodeDeviceConfigurationsJson(node.device_configurations);
-  }
+  if (f.extras.is_object()) n.update(std::move(f.extras));
   return n;
-}
-
-Json DocumentBuilder::InputsJson(const Node& node, const OpResolution& resolution) {
-  std::vector<std::string> labels = SlotLabels(resolution.inputs, node.inputs().size(), "input");
-  Json out = Json::array();
-  for (size_t i = 0; i < node.inputs().size(); ++i) {
-    const Value* v = node.inputs()[i];
-    Json slot;
-    slot["label"] = labels[i];
-    slot["name"] = v ? Json(v->name()) : Json(nullptr);
-    if (v) {
-      Json constant = ConstantJson(*v);
-      if (!constant.is_null()) slot["constant"] = std::move(constant);
-    }
-    out.push_back(std::move(slot));
-  }
-  return out;
 }
 
 // What is known of a constant input: an initializer (a "default" when it is also a graph
 // input, which a caller may override), a sparse initializer, or a Constant node's output.
 Json DocumentBuilder::ConstantJson(const Value& v) {
   if (const Tensor* t = v.initializer()) {
-    Json c = {{"source", v.is_graph_input() ? "default" : "initializer"}};
-    c.update(tensors_.SummarizeConstant(*t));
-    return c;
+    return Sourced(v.is_graph_input() ? "default" : "initializer", tensors_.SummarizeConstant(*t));
   }
   if (const SparseTensor* st = v.sparse_initializer()) {
     Json c = {{"source", "sparse initializer"}};
@@ -316,26 +373,10 @@ Json DocumentBuilder::ConstantJson(const Value& v) {
   }
   if (v.producer() && v.producer()->Is("", "Constant")) {
     if (std::optional<Tensor> t = ConstantNodeTensor(*v.producer())) {
-      Json c = {{"source", "Constant"}};
-      c.update(tensors_.SummarizeConstant(*t));
-      return c;
+      return Sourced("Constant", tensors_.SummarizeConstant(*t));
     }
   }
   return nullptr;
-}
-
-Json DocumentBuilder::OutputsJson(const Node& node, const OpResolution& resolution) const {
-  std::vector<std::string> labels = SlotLabels(resolution.outputs, node.outputs().size(), "output");
-  Json out = Json::array();
-  for (size_t i = 0; i < node.outputs().size(); ++i) {
-    const Value* v = node.outputs()[i];
-    Json slot;
-    slot["label"] = labels[i];
-    slot["name"] = v ? Json(v->name()) : Json(nullptr);
-    if (v) slot["type"] = v->type() ? Json(TypeToString(*v->type())) : Json(nullptr);
-    out.push_back(std::move(slot));
-  }
-  return out;
 }
 
 bool DocumentBuilder::StreamsGraphs(const Attribute& a) {
@@ -395,22 +436,6 @@ Json DocumentBuilder::AttributeValueJson(const Attribute& a) {
     case AttributeType::kUndefined: break;
   }
   return nullptr;
-}
-
-Json DocumentBuilder::AttributeJson(const Node& node, const Attribute& a,
-                                    const OpResolution& resolution) {
-  Json out;
-  out["name"] = a.name;
-  out["type"] = AttributeTypeName(a.type);
-  if (!a.ref_attr_name.empty()) {
-    // Inside a function body: the value is the caller's attribute of that name.
-    out["ref"] = a.ref_attr_name;
-  } else {
-    out["value"] = AttributeValueJson(a);
-    if (HoldsDataType(node, resolution, a)) out["dtype"] = DataTypeName(static_cast<int32_t>(a.i));
-  }
-  if (!a.doc_string.empty()) out["doc_string"] = a.doc_string;
-  return out;
 }
 
 Json DocumentBuilder::InitializerTotals(const Graph& graph) {

@@ -9,9 +9,14 @@
 // printers stream them in its place (see NodeJson).
 #pragma once
 
+#include <absl/container/node_hash_map.h>
+
 #include <cstddef>
 #include <functional>
 #include <ostream>
+#include <string>
+#include <string_view>
+#include <tuple>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -29,6 +34,32 @@ struct GraphRef {
   const Graph* graph;
   OpsetScope scope;
   int depth;
+};
+
+// What the dump shows of one node, gathered once for both forms: NodeJson turns it into the
+// document's piece and the text form renders it directly, without the JSON in between (a
+// large graph's node list is most of a dump's time). Values whose display rules live in
+// the JSON helpers (constant summaries, attribute values) stay JSON here.
+struct NodeFacts {
+  struct Slot {
+    std::string label;   // the formal parameter's name (SlotLabels)
+    const Value* value;  // nullptr: an omitted optional slot
+    Json constant;       // inputs: ConstantJson, null unless a known constant
+  };
+  struct AttributeFacts {
+    const Attribute* attribute;
+    Json value;         // AttributeValueJson; unused for a reference (ref_attr_name)
+    std::string dtype;  // the type's name when the int holds a DataType, else ""
+  };
+  const Node* node;
+  size_t index;                    // in its graph
+  bool context;                    // listed only because it holds a matching node
+  const OpResolution* resolution;  // owned by the builder, shared by nodes of the same op
+  std::vector<Slot> inputs;
+  std::vector<Slot> outputs;
+  std::vector<AttributeFacts> attributes;
+  // {[metadata_props], [device_configurations]}: rare, kept as JSON for both forms.
+  Json extras;
 };
 
 class DocumentBuilder {
@@ -56,7 +87,12 @@ class DocumentBuilder {
   // {index, name, op_type, domain, resolution, [context], inputs, outputs, attributes,
   // [doc_string]}. The value of a graph or graphs attribute is null here: the printers
   // stream its graphs in its place (StreamsGraphs).
-  Json NodeJson(const Node& node, size_t index, const GraphRef& g, bool context);
+  Json NodeJson(const Node& node, size_t index, const GraphRef& g, bool context) {
+    return NodeJson(Facts(node, index, g, context));
+  }
+  static Json NodeJson(NodeFacts facts);
+  // What NodeJson shows, before it is JSON.
+  NodeFacts Facts(const Node& node, size_t index, const GraphRef& g, bool context);
   // Whether a printer streams this attribute's graphs into its "value": a graph or graphs
   // attribute that holds them and is not a reference to a function's attribute.
   static bool StreamsGraphs(const Attribute& a);
@@ -98,11 +134,11 @@ class DocumentBuilder {
   bool Filtering() const;
   bool Matches(const Node& node) const;
   bool HoldsMatch(const Node& node, int depth) const;
-  Json InputsJson(const Node& node, const OpResolution& resolution);
   Json ConstantJson(const Value& v);
-  Json OutputsJson(const Node& node, const OpResolution& resolution) const;
   Json AttributeValueJson(const Attribute& a);
-  Json AttributeJson(const Node& node, const Attribute& a, const OpResolution& resolution);
+  // ResolveOp, once per distinct op of a scope: a graph repeats a few ops many times, and
+  // each resolution copies the schema's parameter names.
+  const OpResolution& Resolve(const GraphRef& g, const Node& node);
   bool ListsInitializer(const Value& v) const;
 
   const Model& model_;
@@ -111,6 +147,10 @@ class DocumentBuilder {
   TensorSummarizer tensors_;
   // With a filter: the nodes that match, for the initializer listings.
   std::unordered_set<const Node*> shown_;
+  // Resolve's cache: (the scope's function opsets, domain, op_type, overload), the strings
+  // those of the first node seen (the model outlives the builder).
+  using OpKey = std::tuple<const void*, std::string_view, std::string_view, std::string_view>;
+  absl::node_hash_map<OpKey, OpResolution> resolutions_;
 };
 
 // Prints JSON values to a stream as the nlohmann library's dump(2) would print the whole

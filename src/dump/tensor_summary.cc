@@ -9,6 +9,11 @@
 #include <cstring>
 #include <limits>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "ir/tensor_chunks.h"
 #include "onnxkit/number_formats.h"
 
 namespace onnxkit::dump_internal {
@@ -105,124 +110,269 @@ Json MinMaxMean(T min, T max, long double sum, int64_t count) {
 }
 
 // Integer statistics in the integer's own type, so that extremes print exactly.
-template <typename Wide, typename Decode>
-Json IntegerStats(int64_t count, Decode decode) {
-  Wide min = static_cast<Wide>(decode(0)), max = min;
-  long double sum = 0;
-  for (int64_t i = 0; i < count; ++i) {
-    const Wide v = static_cast<Wide>(decode(i));
-    min = std::min(min, v);
-    max = std::max(max, v);
-    sum += static_cast<long double>(v);
+template <typename Wide>
+class IntegerStats {
+ public:
+  template <typename Decode>
+  void Add(int64_t count, Decode decode) {
+    for (int64_t i = 0; i < count; ++i) {
+      const Wide v = static_cast<Wide>(decode(i));
+      min_ = std::min(min_, v);
+      max_ = std::max(max_, v);
+      sum_ += static_cast<long double>(v);
+    }
+    count_ += count;
   }
-  return MinMaxMean(min, max, sum, count);
-}
+  Json Result() const { return MinMaxMean(min_, max_, sum_, count_); }
+
+ private:
+  Wide min_ = std::numeric_limits<Wide>::max();
+  Wide max_ = std::numeric_limits<Wide>::lowest();
+  long double sum_ = 0;
+  int64_t count_ = 0;
+};
 
 // Floating statistics leave NaN and infinities out of min/max/mean and count them instead.
-template <typename Decode>
-Json FloatingStats(int32_t dtype, int64_t count, Decode decode) {
-  double min = std::numeric_limits<double>::infinity();
-  double max = -min;
-  long double sum = 0;
-  int64_t finite = 0, nan = 0, inf = 0;
-  auto add_one_by_one = [&](int64_t first, int64_t end) {
+//
+// Elements go in blocks of kBlock. A block without NaN or infinity (nearly all) takes a
+// branch-free loop over kLanes independent lanes, which the compiler vectorises, summed in
+// double and added to the long double total once per block; a block with one goes element
+// by element. Blocks start every kBlock elements of the tensor, whatever the chunks it is
+// read in (StatsChunkBytes keeps chunks whole blocks), so the result does not depend on
+// the chunk size.
+class FloatingStats {
+ public:
+  static constexpr int64_t kBlock = 1024;
+
+  template <typename Decode>
+  void Add(int64_t count, Decode decode) {
+    for (int64_t first = 0; first < count; first += kBlock) {
+      AddBlock(first, std::min(count, first + kBlock), decode);
+    }
+  }
+  // float32 elements of `raw`.
+  void AddFloats(std::string_view raw, int64_t count) {
+    for (int64_t first = 0; first < count; first += kBlock) {
+      AddFloatBlock(raw, first, std::min(count, first + kBlock));
+    }
+  }
+
+  Json Result(int32_t dtype) const {
+    Json stats;
+    if (finite_ > 0) {
+      stats["min"] = FloatingJson(dtype, min_);
+      stats["max"] = FloatingJson(dtype, max_);
+      stats["mean"] = DoubleJson(static_cast<double>(sum_ / static_cast<long double>(finite_)));
+    } else {
+      stats["min"] = stats["max"] = stats["mean"] = nullptr;
+    }
+    stats["nan"] = nan_;
+    stats["inf"] = inf_;
+    return stats;
+  }
+
+ private:
+  static constexpr int kLanes = 4;
+
+  // Per lane: the minimum, maximum and sum of the elements i with i % kLanes == lane.
+  struct Lanes {
+    double min[kLanes], max[kLanes], sum[kLanes];
+    Lanes() {
+      for (int l = 0; l < kLanes; ++l) {
+        min[l] = std::numeric_limits<double>::infinity();
+        max[l] = -std::numeric_limits<double>::infinity();
+        sum[l] = 0;
+      }
+    }
+    // Element `v` into lane `l`; min and max written as comparisons, which is what the
+    // SSE2 instructions below compute.
+    void Add(int l, double v) {
+      min[l] = v < min[l] ? v : min[l];
+      max[l] = max[l] < v ? v : max[l];
+      sum[l] += v;
+    }
+  };
+
+  template <typename Decode>
+  void AddBlock(int64_t first, int64_t end, Decode decode) {
+    Lanes lanes;
+    int64_t i = first;
+    for (; i + kLanes <= end; i += kLanes) {
+      alignas(16) double v[kLanes];
+      for (int l = 0; l < kLanes; ++l) v[l] = decode(i + l);
+#if defined(__SSE2__)
+      // Two lanes per instruction: GCC does not vectorise this loop by itself.
+      for (int l = 0; l < kLanes; l += 2) {
+        const __m128d x = _mm_load_pd(v + l);
+        _mm_storeu_pd(lanes.min + l, _mm_min_pd(x, _mm_loadu_pd(lanes.min + l)));
+        _mm_storeu_pd(lanes.max + l, _mm_max_pd(x, _mm_loadu_pd(lanes.max + l)));
+        _mm_storeu_pd(lanes.sum + l, _mm_add_pd(_mm_loadu_pd(lanes.sum + l), x));
+      }
+#else
+      for (int l = 0; l < kLanes; ++l) lanes.Add(l, v[l]);
+#endif
+    }
+    FinishBlock(first, i, end, decode, lanes);
+  }
+
+  // float32, the common case: the same lanes as AddBlock (so the same result), with min and
+  // max taken on four floats per instruction (a float's order is its double's).
+  void AddFloatBlock(std::string_view raw, int64_t first, int64_t end) {
+    auto decode = [raw](int64_t i) { return static_cast<double>(Load<float>(raw, i)); };
+#if defined(__SSE2__)
+    static_assert(kLanes == 4);
+    __m128 min = _mm_set1_ps(std::numeric_limits<float>::infinity());
+    __m128 max = _mm_set1_ps(-std::numeric_limits<float>::infinity());
+    __m128d sum_low = _mm_setzero_pd(), sum_high = _mm_setzero_pd();
+    int64_t i = first;
+    for (; i + kLanes <= end; i += kLanes) {
+      const __m128 x = _mm_loadu_ps(reinterpret_cast<const float*>(raw.data()) + i);
+      min = _mm_min_ps(x, min);
+      max = _mm_max_ps(x, max);
+      sum_low = _mm_add_pd(sum_low, _mm_cvtps_pd(x));
+      sum_high = _mm_add_pd(sum_high, _mm_cvtps_pd(_mm_movehl_ps(x, x)));
+    }
+    Lanes lanes;
+    float mins[kLanes], maxs[kLanes];
+    _mm_storeu_ps(mins, min);
+    _mm_storeu_ps(maxs, max);
+    for (int l = 0; l < kLanes; ++l) {
+      lanes.min[l] = mins[l];
+      lanes.max[l] = maxs[l];
+    }
+    _mm_storeu_pd(lanes.sum, sum_low);
+    _mm_storeu_pd(lanes.sum + 2, sum_high);
+    FinishBlock(first, i, end, decode, lanes);
+#else
+    AddBlock(first, end, decode);
+#endif
+  }
+
+  // The block's elements from `tail` on, then its lanes combined into the totals.
+  template <typename Decode>
+  void FinishBlock(int64_t first, int64_t tail, int64_t end, Decode decode, Lanes& lanes) {
+    for (int l = 0; tail < end; ++tail, ++l) lanes.Add(l, decode(tail));
+    double block_min = lanes.min[0], block_max = lanes.max[0], block_sum = lanes.sum[0];
+    for (int l = 1; l < kLanes; ++l) {
+      block_min = std::min(block_min, lanes.min[l]);
+      block_max = std::max(block_max, lanes.max[l]);
+      block_sum += lanes.sum[l];
+    }
+    // A NaN or an infinity makes the sum NaN or infinite (so does, rarely, a double sum
+    // that overflows): that block goes again element by element.
+    if (!std::isfinite(block_sum)) {
+      AddOneByOne(first, end, decode);
+      return;
+    }
+    // Equal extremes are the same number except for zeros: the sign of a zero minimum or
+    // maximum is that of its first occurrence, as an element-by-element pass finds it.
+    if (block_min == 0) block_min = FirstEqual(first, end, decode, block_min);
+    if (block_max == 0) block_max = FirstEqual(first, end, decode, block_max);
+    min_ = std::min(min_, block_min);
+    max_ = std::max(max_, block_max);
+    sum_ += block_sum;
+    finite_ += end - first;
+  }
+
+  template <typename Decode>
+  static double FirstEqual(int64_t first, int64_t end, Decode decode, double value) {
+    for (int64_t i = first; i < end; ++i) {
+      if (decode(i) == value) return decode(i);
+    }
+    return value;
+  }
+
+  template <typename Decode>
+  void AddOneByOne(int64_t first, int64_t end, Decode decode) {
     for (int64_t i = first; i < end; ++i) {
       const double v = decode(i);
       if (std::isnan(v)) {
-        ++nan;
+        ++nan_;
       } else if (std::isinf(v)) {
-        ++inf;
+        ++inf_;
       } else {
-        min = std::min(min, v);
-        max = std::max(max, v);
-        sum += v;
-        ++finite;
+        min_ = std::min(min_, v);
+        max_ = std::max(max_, v);
+        sum_ += v;
+        ++finite_;
       }
     }
-  };
-  // Blocks without NaN or infinity (nearly all) take a branch-free loop the compiler can
-  // vectorise, summed in double and added to the long double total once per block; a block
-  // with one goes element by element.
-  constexpr int64_t kBlock = 1024;
-  for (int64_t first = 0; first < count; first += kBlock) {
-    const int64_t end = std::min(count, first + kBlock);
-    double block_min = min, block_max = max, block_sum = 0;
-    bool all_finite = true;
-    for (int64_t i = first; i < end; ++i) {
-      const double v = decode(i);
-      all_finite &= v - v == 0;  // false for NaN and infinities
-      block_min = std::min(block_min, v);
-      block_max = std::max(block_max, v);
-      block_sum += v;
-    }
-    if (!all_finite) {
-      add_one_by_one(first, end);
-      continue;
-    }
-    min = block_min;
-    max = block_max;
-    sum += block_sum;
-    finite += end - first;
   }
-  Json stats;
-  if (finite > 0) {
-    stats["min"] = FloatingJson(dtype, min);
-    stats["max"] = FloatingJson(dtype, max);
-    stats["mean"] = DoubleJson(static_cast<double>(sum / static_cast<long double>(finite)));
-  } else {
-    stats["min"] = stats["max"] = stats["mean"] = nullptr;
-  }
-  stats["nan"] = nan;
-  stats["inf"] = inf;
-  return stats;
-}
 
-// min/max/mean of the elements. The type switch sits outside the loops: statistics may
-// run over millions of elements.
-Json ComputeStats(int32_t dtype, std::string_view raw, int64_t count) {
-  auto at = [raw]<typename T>(T, int64_t i) { return Load<T>(raw, i); };
-  switch (static_cast<DataType>(dtype)) {
-    case DataType::kFloat:
-      return FloatingStats(dtype, count, [&](int64_t i) { return at(float{}, i); });
-    case DataType::kDouble:
-      return FloatingStats(dtype, count, [&](int64_t i) { return at(double{}, i); });
-    case DataType::kFloat16:
-      return FloatingStats(dtype, count,
-                           [&](int64_t i) { return Float16ToFloat(at(uint16_t{}, i)); });
-    case DataType::kBfloat16:
-      return FloatingStats(dtype, count,
-                           [&](int64_t i) { return Bfloat16ToFloat(at(uint16_t{}, i)); });
-    case DataType::kInt8:
-      return IntegerStats<int64_t>(count, [&](int64_t i) { return Int8At(raw, i); });
-    case DataType::kInt16:
-      return IntegerStats<int64_t>(count, [&](int64_t i) { return at(int16_t{}, i); });
-    case DataType::kInt32:
-      return IntegerStats<int64_t>(count, [&](int64_t i) { return at(int32_t{}, i); });
-    case DataType::kInt64:
-      return IntegerStats<int64_t>(count, [&](int64_t i) { return at(int64_t{}, i); });
-    case DataType::kUint8:
-      return IntegerStats<uint64_t>(count, [&](int64_t i) { return at(uint8_t{}, i); });
-    case DataType::kBool:
-      return IntegerStats<uint64_t>(count, [&](int64_t i) { return at(uint8_t{}, i) != 0; });
-    case DataType::kUint16:
-      return IntegerStats<uint64_t>(count, [&](int64_t i) { return at(uint16_t{}, i); });
-    case DataType::kUint32:
-      return IntegerStats<uint64_t>(count, [&](int64_t i) { return at(uint32_t{}, i); });
-    case DataType::kUint64:
-      return IntegerStats<uint64_t>(count, [&](int64_t i) { return at(uint64_t{}, i); });
-    default: break;
+  double min_ = std::numeric_limits<double>::infinity();
+  double max_ = -std::numeric_limits<double>::infinity();
+  long double sum_ = 0;
+  int64_t finite_ = 0, nan_ = 0, inf_ = 0;
+};
+
+// min/max/mean of a tensor's elements, fed the raw data chunk by chunk. The type switch
+// sits outside the loops: statistics may run over millions of elements.
+class StatsAccumulator {
+ public:
+  explicit StatsAccumulator(int32_t dtype) : dtype_(dtype) {}
+
+  // The next `count` elements, which `raw` holds from its first byte.
+  void Add(std::string_view raw, int64_t count) {
+    auto at = [raw]<typename T>(T, int64_t i) { return Load<T>(raw, i); };
+    switch (static_cast<DataType>(dtype_)) {
+      case DataType::kFloat: return floating_.AddFloats(raw, count);
+      case DataType::kDouble:
+        return floating_.Add(count, [&](int64_t i) { return at(double{}, i); });
+      case DataType::kFloat16:
+        return floating_.Add(count, [&](int64_t i) { return Float16ToFloat(at(uint16_t{}, i)); });
+      case DataType::kBfloat16:
+        return floating_.Add(count, [&](int64_t i) { return Bfloat16ToFloat(at(uint16_t{}, i)); });
+      case DataType::kInt8: return signed_.Add(count, [&](int64_t i) { return Int8At(raw, i); });
+      case DataType::kInt16: return signed_.Add(count, [&](int64_t i) { return at(int16_t{}, i); });
+      case DataType::kInt32: return signed_.Add(count, [&](int64_t i) { return at(int32_t{}, i); });
+      case DataType::kInt64: return signed_.Add(count, [&](int64_t i) { return at(int64_t{}, i); });
+      case DataType::kUint8:
+        return unsigned_.Add(count, [&](int64_t i) { return at(uint8_t{}, i); });
+      case DataType::kBool:
+        return unsigned_.Add(count, [&](int64_t i) { return at(uint8_t{}, i) != 0; });
+      case DataType::kUint16:
+        return unsigned_.Add(count, [&](int64_t i) { return at(uint16_t{}, i); });
+      case DataType::kUint32:
+        return unsigned_.Add(count, [&](int64_t i) { return at(uint32_t{}, i); });
+      case DataType::kUint64:
+        return unsigned_.Add(count, [&](int64_t i) { return at(uint64_t{}, i); });
+      default: break;
+    }
+    // The float8, float6 and float4 formats and the packed integers, element by element.
+    const int32_t dtype = dtype_;
+    switch (CategoryOf(dtype)) {
+      case Category::kFloating:
+        return floating_.Add(count, [&](int64_t i) { return FloatingAt(dtype, raw, i); });
+      case Category::kSigned:
+        return signed_.Add(count, [&](int64_t i) { return SignedAt(dtype, raw, i); });
+      case Category::kUnsigned:
+        return unsigned_.Add(count, [&](int64_t i) { return UnsignedAt(dtype, raw, i); });
+      case Category::kOther: break;
+    }
   }
-  // The float8, float6 and float4 formats and the packed integers, element by element.
-  switch (CategoryOf(dtype)) {
-    case Category::kFloating:
-      return FloatingStats(dtype, count, [&](int64_t i) { return FloatingAt(dtype, raw, i); });
-    case Category::kSigned:
-      return IntegerStats<int64_t>(count, [&](int64_t i) { return SignedAt(dtype, raw, i); });
-    case Category::kUnsigned:
-      return IntegerStats<uint64_t>(count, [&](int64_t i) { return UnsignedAt(dtype, raw, i); });
-    case Category::kOther: break;
+
+  Json Result() const {
+    switch (CategoryOf(dtype_)) {
+      case Category::kFloating: return floating_.Result(dtype_);
+      case Category::kSigned: return signed_.Result();
+      case Category::kUnsigned: return unsigned_.Result();
+      case Category::kOther: break;
+    }
+    return nullptr;
   }
-  return nullptr;
+
+ private:
+  int32_t dtype_;
+  FloatingStats floating_;
+  IntegerStats<int64_t> signed_;
+  IntegerStats<uint64_t> unsigned_;
+};
+
+// Bytes per chunk when reading for statistics: about kDataChunkBytes, a whole
+// number of FloatingStats blocks (so that chunking does not move block boundaries).
+uint64_t StatsChunkBytes(int32_t dtype) {
+  const uint64_t block = *RawByteSizeOf(dtype, FloatingStats::kBlock);
+  return std::max<uint64_t>(1, kDataChunkBytes / block) * block;
 }
 
 Json ExternalJson(const Tensor& tensor) {
@@ -340,25 +490,53 @@ Json TensorSummarizer::Summarize(const Tensor& tensor, int64_t max_values, bool 
     if (!skip.empty()) out["stats_skipped"] = skip;
     return out;
   }
-  // For an external or memory-mapped tensor this maps the bytes; only the pages the preview
-  // and the statistics touch are read.
-  StatusOr<Bytes> data = tensor.Data();
-  if (!data.ok()) {
-    out["error"] = std::string(StatusMessage(data.status()));
+  // One pass over the data, chunk by chunk: a preview stops after the chunk that holds its
+  // values, statistics read to the end. A large tensor is never in memory whole.
+  const int64_t shown = max_values == kStreamValues ? 0
+                        : max_values < 0            ? *count
+                                                    : std::min(*count, max_values);
+  // Whole element groups, so that the first chunk holds every value shown (float6: three
+  // bytes hold four values).
+  const uint64_t group = DataTypeGroupBytes(tensor.data_type);
+  const uint64_t preview_bytes =
+      (*RawByteSizeOf(tensor.data_type, shown) + group - 1) / group * group;
+  // Values listed later (kStreamValues) are read through now too, so that an unreadable
+  // tensor shows its error here, in its entry.
+  const bool read_all = stats || max_values == kStreamValues;
+  const uint64_t chunk_bytes =
+      read_all ? std::max(StatsChunkBytes(tensor.data_type), preview_bytes) : preview_bytes;
+  const size_t bits = DataTypeBits(tensor.data_type);
+  Json values = Json::array();
+  StatsAccumulator accumulator(tensor.data_type);
+  int64_t remaining = *count;
+  Status read = ForEachDataChunk(
+      tensor,
+      [&](std::string_view chunk) {
+        if (values.empty() && shown > 0) {
+          Elements elements(tensor.data_type, chunk);
+          for (int64_t i = 0; i < shown; ++i) values.push_back(elements.ValueAt(i));
+        }
+        if (!read_all) return false;
+        if (!stats) return true;
+        const auto whole = static_cast<int64_t>(chunk.size() * 8 / bits);
+        const int64_t in_chunk = std::min(remaining, whole);
+        accumulator.Add(chunk, in_chunk);
+        remaining -= in_chunk;
+        return true;
+      },
+      std::max(chunk_bytes, group));
+  if (!read.ok()) {
+    out["error"] = std::string(StatusMessage(read));
     return out;
   }
-  Elements elements(tensor.data_type, data->view());
   if (max_values == kStreamValues) {
     out["values"] = nullptr;  // ForEachValueChunk lists them
   } else if (max_values != 0) {
-    int64_t shown = max_values < 0 ? *count : std::min(*count, max_values);
-    Json values = Json::array();
-    for (int64_t i = 0; i < shown; ++i) values.push_back(elements.ValueAt(i));
     out["values"] = std::move(values);
   }
   if (stats) {
     stats_bytes_read_ += *bytes;
-    out["stats"] = ComputeStats(tensor.data_type, data->view(), *count);
+    out["stats"] = accumulator.Result();
   } else if (!skip.empty()) {
     out["stats_skipped"] = skip;
   }
@@ -381,15 +559,20 @@ Status TensorSummarizer::ForEachValueChunk(const Tensor& tensor,
     return absl::OkStatus();
   }
   ONNXKIT_ASSIGN_OR_RETURN(int64_t count, tensor.ElementCount());
-  ONNXKIT_ASSIGN_OR_RETURN(Bytes data, tensor.Data());
-  Elements elements(tensor.data_type, data.view());
-  for (int64_t first = 0; first < count; first += kValueChunk) {
-    Json chunk = Json::array();
-    const int64_t end = std::min(count, first + kValueChunk);
-    for (int64_t i = first; i < end; ++i) chunk.push_back(elements.ValueAt(i));
-    fn(std::move(chunk));
-  }
-  return absl::OkStatus();
+  ONNXKIT_ASSIGN_OR_RETURN(uint64_t chunk_bytes, RawByteSizeOf(tensor.data_type, kValueChunk));
+  int64_t remaining = count;
+  return ForEachDataChunk(
+      tensor,
+      [&](std::string_view data) {
+        Elements elements(tensor.data_type, data);
+        Json chunk = Json::array();
+        const int64_t in_chunk = std::min(remaining, kValueChunk);
+        for (int64_t i = 0; i < in_chunk; ++i) chunk.push_back(elements.ValueAt(i));
+        remaining -= in_chunk;
+        fn(std::move(chunk));
+        return true;
+      },
+      chunk_bytes);
 }
 
 Json TensorSummarizer::SummarizeConstant(const Tensor& tensor) {

@@ -116,7 +116,7 @@ std::string DimsText(const Json& dims) {
 }
 
 std::string TypeText(const Json& tensor) {
-  return fmt::format("{}[{}]", tensor["dtype"].get<std::string>(), DimsText(tensor["dims"]));
+  return tensor["dtype"].get_ref<const std::string&>() + "[" + DimsText(tensor["dims"]) + "]";
 }
 
 std::string ValueList(const Json& values, const std::string& dtype, int64_t total) {
@@ -199,14 +199,15 @@ std::string NodeDeviceText(const Json& c) {
   return out;
 }
 
-std::string ResolutionText(const Json& r) {
-  const std::string kind = r["kind"];
-  if (kind == "schema") {
-    return fmt::format("v{}{}", r["since_version"].get<int>(),
-                       r.contains("deprecated") ? " deprecated" : "");
+std::string ResolutionText(const dump_internal::OpResolution& r) {
+  using Kind = dump_internal::OpResolution::Kind;
+  switch (r.kind) {
+    case Kind::kSchema:
+      return fmt::format("v{}{}", r.since_version, r.deprecated ? " deprecated" : "");
+    case Kind::kLocalFunction: return "(local function)";
+    case Kind::kNoSchema: break;
   }
-  if (kind == "local function") return "(local function)";
-  return fmt::format("(no schema: {})", r["reason"].get<std::string>());
+  return fmt::format("(no schema: {})", r.reason);
 }
 
 std::string ConstantText(const Json& c) {
@@ -252,6 +253,7 @@ class TextRenderer {
     }
     Functions();
     Training();
+    Flush();
     out_.flush();
     if (!status_.ok()) return status_;
     return out_ ? absl::OkStatus() : absl::UnavailableError("cannot write the dump");
@@ -267,9 +269,19 @@ class TextRenderer {
 
  private:
   // Every line goes through here: the model's strings are escaped for the terminal.
+  // Lines collect in `pending_` and reach the stream in blocks of about kFlushBytes: one
+  // write per block, not several per line through a (possibly stdio-synchronised) stream.
   void Line(size_t indent, std::string_view text) {
     if (!out_) return;  // a failed write (closed pipe, full disk): the rest is pointless
-    out_ << std::string(indent, ' ') << EscapeForDisplay(text) << '\n';
+    pending_.append(indent, ' ');
+    pending_ += EscapeForDisplay(text);
+    pending_ += '\n';
+    if (pending_.size() >= kFlushBytes) Flush();
+  }
+
+  void Flush() {
+    if (out_ && !pending_.empty()) out_.write(pending_.data(), std::ssize(pending_));
+    pending_.clear();
   }
 
   // Items separated by two spaces, wrapped before kWrapColumn.
@@ -378,38 +390,44 @@ class TextRenderer {
       Line(indent, fmt::format("nodes ({} of {} shown)", listed, total));
     }
     builder_.ForEachListedNode(g, [&](const onnxkit::Node& node, size_t index, bool context) {
-      if (out_) Node(builder_.NodeJson(node, index, g, context), node, g, node_indent);
+      if (out_) Node(builder_.Facts(node, index, g, context), g, node_indent);
     });
   }
 
-  void Node(const Json& n, const onnxkit::Node& node, const GraphRef& g, size_t indent) {
+  void Node(const dump_internal::NodeFacts& f, const GraphRef& g, size_t indent) {
+    const onnxkit::Node& node = *f.node;
     std::string header =
-        fmt::format("#{} {}  {}  {} {}", n["index"].get<size_t>(), NameOf(n["op_type"]),
-                    NameOf(n["name"]), DomainText(n["domain"]), ResolutionText(n["resolution"]));
-    if (n.contains("context")) header += "  [context: holds matching nodes]";
+        fmt::format("#{} {}  {}  {} {}", f.index, Name(node.op_type), Name(node.name),
+                    dump_internal::DisplayDomain(node.domain), ResolutionText(*f.resolution));
+    if (f.context) header += "  [context: holds matching nodes]";
     Line(indent, header);
     const size_t detail = indent + 4;
-    if (n.contains("doc_string")) Line(detail, "doc " + QuoteOf(n["doc_string"]));
-    if (n.contains("overload")) Line(detail, "overload " + NameOf(n["overload"]));
-    Metadata(detail, n);
-    if (n.contains("device_configurations")) {
-      for (const Json& c : n["device_configurations"]) Line(detail, "device " + NodeDeviceText(c));
+    if (!node.doc_string.empty()) Line(detail, "doc " + Quote(node.doc_string));
+    if (!node.overload.empty()) Line(detail, "overload " + Name(node.overload));
+    if (f.extras.is_object()) {
+      Metadata(detail, f.extras);
+      if (f.extras.contains("device_configurations")) {
+        for (const Json& c : f.extras["device_configurations"]) {
+          Line(detail, "device " + NodeDeviceText(c));
+        }
+      }
     }
     std::vector<std::string> inputs;
-    for (const Json& in : n["inputs"]) {
-      std::string item = in["label"].get<std::string>() + "=";
-      item += in["name"].is_null() ? "(omitted)" : NameOf(in["name"]);
-      if (in.contains("constant")) item += " (" + ConstantText(in["constant"]) + ")";
+    inputs.reserve(f.inputs.size());
+    for (const dump_internal::NodeFacts::Slot& in : f.inputs) {
+      std::string item = in.label + "=";
+      item += in.value ? Name(in.value->name()) : "(omitted)";
+      if (!in.constant.is_null()) item += " (" + ConstantText(in.constant) + ")";
       inputs.push_back(std::move(item));
     }
     Wrapped(detail, inputs);
-    Attributes(n["attributes"], node.attributes, g, detail);
+    Attributes(f, g, detail);
     std::vector<std::string> outputs;
-    for (const Json& out : n["outputs"]) {
-      std::string item = out["label"].get<std::string>() + "=";
-      item += out["name"].is_null() ? "(omitted)" : NameOf(out["name"]);
-      if (out.contains("type") && !out["type"].is_null())
-        item += " " + out["type"].get<std::string>();
+    outputs.reserve(f.outputs.size());
+    for (const dump_internal::NodeFacts::Slot& out : f.outputs) {
+      std::string item = out.label + "=";
+      item += out.value ? Name(out.value->name()) : "(omitted)";
+      if (out.value && out.value->type()) item += " " + TypeToString(*out.value->type());
       outputs.push_back(std::move(item));
     }
     if (!outputs.empty()) {
@@ -427,7 +445,8 @@ class TextRenderer {
     for (const onnxkit::Node* node : g.graph->nodes()) {
       if (nodes.contains(node)) {
         buffer.str("");
-        Node(builder_.NodeJson(*node, index, g, /*context=*/false), *node, g, 0);
+        Node(builder_.Facts(*node, index, g, /*context=*/false), g, 0);
+        Flush();
         texts.emplace(node, buffer.str());
       }
       ++index;
@@ -437,20 +456,19 @@ class TextRenderer {
     }
   }
 
-  void Attributes(const Json& entries, const std::vector<Attribute>& attributes, const GraphRef& g,
-                  size_t indent) {
+  void Attributes(const dump_internal::NodeFacts& f, const GraphRef& g, size_t indent) {
     std::vector<std::string> items;
-    for (const Json& a : entries) {
-      const std::string type = a["type"];
-      if (!a.contains("ref") && (type == "graph" || type == "graphs")) continue;
-      items.push_back(AttributeText(a));
+    for (const dump_internal::NodeFacts::AttributeFacts& facts : f.attributes) {
+      const Attribute& a = *facts.attribute;
+      const bool graphs = a.type == AttributeType::kGraph || a.type == AttributeType::kGraphs;
+      if (a.ref_attr_name.empty() && graphs) continue;
+      items.push_back(AttributeText(a.name, a.type, a.ref_attr_name, facts.value, facts.dtype));
     }
     Wrapped(indent, items);
     // Sub-graphs after the plain attributes, each nested under its attribute's name.
-    for (size_t i = 0; i < entries.size(); ++i) {
-      const Attribute& a = attributes[i];
+    for (const Attribute& a : f.node->attributes) {
       if (!DocumentBuilder::StreamsGraphs(a)) continue;
-      const std::string name = NameOf(entries[i]["name"]);
+      const std::string name = Name(a.name);
       if (a.type == AttributeType::kGraph) {
         Subgraph(name + "=", *a.g, g, indent);
       } else {
@@ -486,25 +504,31 @@ class TextRenderer {
     return out + "]";
   }
 
-  static std::string AttributeText(const Json& a) {
-    const std::string name = NameOf(a["name"]);
-    if (a.contains("ref")) return fmt::format("{}=@{}", name, NameOf(a["ref"]));
-    const std::string type = a["type"];
-    const Json& v = a["value"];
+  // "name=value" of an attribute: `ref` the caller's attribute a function body refers to
+  // (or ""), `value` its AttributeValueJson, `dtype` the type name an int stands for (or "").
+  static std::string AttributeText(std::string_view attribute, AttributeType type,
+                                   std::string_view ref, const Json& v, std::string_view dtype) {
+    const std::string name = Name(attribute);
+    if (!ref.empty()) return fmt::format("{}=@{}", name, Name(ref));
     if (v.is_null()) return name + "=?";
-    if (a.contains("dtype")) return fmt::format("{}={}", name, a["dtype"].get<std::string>());
-    if (type == "string") return name + "=" + Quote(v.get<std::string>());
-    if (type == "float" || type == "int") return name + "=" + Scalar(v);
-    if (type == "floats" || type == "ints") return name + "=" + List(v, false);
-    if (type == "strings") return name + "=" + List(v, true);
-    if (type == "tensor") return name + "=" + TensorText(v);
-    if (type == "sparse_tensor") return name + "=" + SparseText(v);
-    if (type == "type_proto") return name + "=" + v.get<std::string>();
+    if (!dtype.empty()) return fmt::format("{}={}", name, dtype);
+    switch (type) {
+      case AttributeType::kString: return name + "=" + Quote(v.get_ref<const std::string&>());
+      case AttributeType::kFloat:
+      case AttributeType::kInt: return name + "=" + Scalar(v);
+      case AttributeType::kFloats:
+      case AttributeType::kInts: return name + "=" + List(v, false);
+      case AttributeType::kStrings: return name + "=" + List(v, true);
+      case AttributeType::kTensor: return name + "=" + TensorText(v);
+      case AttributeType::kSparseTensor: return name + "=" + SparseText(v);
+      case AttributeType::kTypeProto: return name + "=" + v.get<std::string>();
+      default: break;
+    }
     std::vector<std::string> parts;
     for (const Json& e : v) {
-      if (type == "tensors") parts.push_back(TensorText(e));
-      if (type == "sparse_tensors") parts.push_back(SparseText(e));
-      if (type == "type_protos") parts.push_back(e.get<std::string>());
+      if (type == AttributeType::kTensors) parts.push_back(TensorText(e));
+      if (type == AttributeType::kSparseTensors) parts.push_back(SparseText(e));
+      if (type == AttributeType::kTypeProtos) parts.push_back(e.get<std::string>());
     }
     std::string joined;
     for (const std::string& p : parts) joined += (joined.empty() ? "" : ", ") + p;
@@ -661,8 +685,11 @@ class TextRenderer {
       if (f.contains("doc_string")) Line(6, "doc " + QuoteOf(f["doc_string"]));
       Metadata(6, f);
       std::string attributes = names(f["attributes"]);
-      for (const Json& a : f["attribute_defaults"]) {
-        attributes += (attributes.empty() ? "" : ", ") + AttributeText(a);
+      const Json& defaults = f["attribute_defaults"];
+      for (size_t i = 0; i < fn->attribute_defaults.size(); ++i) {
+        const Attribute& a = fn->attribute_defaults[i];
+        attributes += (attributes.empty() ? "" : ", ") +
+                      AttributeText(a.name, a.type, "", defaults[i]["value"], "");
       }
       if (!attributes.empty()) Line(6, "attributes  " + attributes);
       Line(6, "opsets  " + OpsetsText(f["opset_import"]));
@@ -701,10 +728,13 @@ class TextRenderer {
     Graph(ref, builder_.GraphHead(*graph), 6, /*main=*/false);
   }
 
+  static constexpr size_t kFlushBytes = 64 << 10;
+
   DocumentBuilder builder_;
   std::ostream& out_;
-  Status status_;    // the first error met while printing
-  const bool full_;  // --initializers=full: values exact and complete
+  std::string pending_;  // lines not yet written to out_
+  Status status_;        // the first error met while printing
+  const bool full_;      // --initializers=full: values exact and complete
 };
 
 }  // namespace

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <memory>
 
+#include "ir/tensor_chunks.h"
+
 namespace onnxkit::io_internal {
 
 void Fd::Reset() {
@@ -67,6 +69,25 @@ StatusOr<InputBytes> ReadStdin() {
 
 namespace onnxkit {
 
+std::shared_ptr<char[]> ExternalDataFile::Buffer(uint64_t length) const {
+  // Not value-initialised: every byte is overwritten by the read or the buffer is dropped.
+  auto fresh = [length] { return std::shared_ptr<char[]>(new char[length]); };
+  // Smaller blocks cost malloc little; larger ones are not pieces of a chunked read.
+  constexpr uint64_t kSmallestSpare = 64 << 10;
+  if (length < kSmallestSpare || length > kDataChunkBytes) return fresh();
+  std::lock_guard<std::mutex> lock(spare_mutex_);
+  // Only this object hands the spare buffer out, under the lock: a use count of one means
+  // no reader holds it any more.
+  const bool spare_free = spare_ && spare_.use_count() == 1;
+  if (spare_free && spare_size_ >= length) return spare_;
+  std::shared_ptr<char[]> buffer = fresh();
+  if (!spare_ || spare_free) {
+    spare_ = buffer;
+    spare_size_ = length;
+  }
+  return buffer;
+}
+
 StatusOr<Bytes> ExternalDataFile::Read(uint64_t offset, uint64_t length,
                                        std::string_view tensor) const {
   if (length == 0) return Bytes();
@@ -75,8 +96,7 @@ StatusOr<Bytes> ExternalDataFile::Read(uint64_t offset, uint64_t length,
         fmt::format("{}: tensor '{}': bytes {}..{} lie outside the file ({} bytes)", path_, tensor,
                     offset, offset + length, size_));
   }
-  // Not value-initialised: every byte is overwritten by the read or the buffer is dropped.
-  std::shared_ptr<char[]> buffer(new char[length]);
+  std::shared_ptr<char[]> buffer = Buffer(length);
   uint64_t done = 0;
   while (done < length) {
     size_t chunk = static_cast<size_t>(std::min<uint64_t>(length - done, size_t{1} << 30));

@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -83,10 +85,20 @@ class ExternalDataFile final : public DataSource {
   StatusOr<Bytes> Read(uint64_t offset, uint64_t length, std::string_view tensor) const override;
 
  private:
+  // A buffer of at least `length` bytes for Read: the spare one when it fits and is free.
+  std::shared_ptr<char[]> Buffer(uint64_t length) const;
+
   io_internal::Fd fd_;
   std::string path_;
   FileId id_;
   uint64_t size_;
+  // The buffer of the last small read, used again once its reader let go of it: a tensor
+  // read in pieces (ForEachDataChunk: dump's statistics) reads every piece into the same
+  // memory instead of allocating and freeing a megabyte per piece, and each free of a block
+  // that large makes malloc consolidate its free lists.
+  mutable std::mutex spare_mutex_;
+  mutable std::shared_ptr<char[]> spare_;
+  mutable uint64_t spare_size_ = 0;
 };
 
 }  // namespace onnxkit

@@ -2,9 +2,20 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
+#include <numeric>
+
+#include "ir/tensor_chunks.h"
 
 namespace onnxkit {
+
+size_t DataTypeGroupBytes(int32_t type) {
+  const size_t bits = DataTypeBits(type);
+  if (bits == 0) return 1;
+  // The smallest number of whole bytes that ends on an element boundary.
+  return std::lcm(bits, size_t{8}) / 8;
+}
 
 Bytes Bytes::Copy(std::string_view bytes) { return Own(std::string(bytes)); }
 
@@ -80,22 +91,32 @@ std::string PackSixBits(const std::vector<int32_t>& values, uint64_t byte_size) 
 }
 }  // namespace
 
-StatusOr<Bytes> Tensor::Data() const {
-  if (data_type == static_cast<int32_t>(DataType::kString)) {
-    return absl::InvalidArgumentError("string tensors have no raw byte form");
+namespace {
+// Why an external tensor's reference cannot be read as `size` bytes, or OK.
+Status CheckExternal(const Tensor& t, uint64_t size) {
+  if (!t.external || !t.external->source) {
+    return absl::FailedPreconditionError(
+        fmt::format("tensor '{}' is external but its reference was not resolved at load", t.name));
   }
+  if (t.external->length != size) {
+    return absl::InvalidArgumentError(
+        fmt::format("{}: tensor '{}': external length {} disagrees with its size {} bytes",
+                    t.external->file, t.name, t.external->length, size));
+  }
+  return absl::OkStatus();
+}
+
+Status StringsHaveNoRawForm() {
+  return absl::InvalidArgumentError("string tensors have no raw byte form");
+}
+}  // namespace
+
+StatusOr<Bytes> Tensor::Data() const {
+  if (data_type == static_cast<int32_t>(DataType::kString)) return StringsHaveNoRawForm();
   auto size = RawByteSize();
   if (!size.ok()) return size.status();
   if (is_external()) {
-    if (!external || !external->source) {
-      return absl::FailedPreconditionError(
-          fmt::format("tensor '{}' is external but its reference was not resolved at load", name));
-    }
-    if (external->length != *size) {
-      return absl::InvalidArgumentError(
-          fmt::format("{}: tensor '{}': external length {} disagrees with its size {} bytes",
-                      external->file, name, external->length, *size));
-    }
+    ONNXKIT_RETURN_IF_ERROR(CheckExternal(*this, *size));
     return external->source->Read(external->offset, external->length, name);
   }
   if (has_raw_data()) {
@@ -149,6 +170,36 @@ StatusOr<Bytes> Tensor::Data() const {
                                                     name, DataTypeName(data_type)));
   }
   return Bytes::Own(std::move(out));
+}
+
+Status ForEachDataChunk(const Tensor& tensor, const std::function<bool(std::string_view)>& fn,
+                        uint64_t chunk_bytes) {
+  const uint64_t group = DataTypeGroupBytes(tensor.data_type);
+  const uint64_t step = std::max(group, chunk_bytes / group * group);
+  if (!tensor.is_external()) {
+    // Inline data is in memory already (typed fields are converted once, as Data() does).
+    ONNXKIT_ASSIGN_OR_RETURN(Bytes data, tensor.Data());
+    const std::string_view all = data.view();
+    for (uint64_t done = 0; done < all.size(); done += step) {
+      if (!fn(all.substr(done, step))) break;
+    }
+    return absl::OkStatus();
+  }
+  if (tensor.data_type == static_cast<int32_t>(DataType::kString)) return StringsHaveNoRawForm();
+  ONNXKIT_ASSIGN_OR_RETURN(uint64_t size, tensor.RawByteSize());
+  ONNXKIT_RETURN_IF_ERROR(CheckExternal(tensor, size));
+  const ExternalLocation& where = *tensor.external;
+  for (uint64_t done = 0; done < size; done += step) {
+    const uint64_t piece = std::min(step, size - done);
+    StatusOr<Bytes> bytes = where.source->Read(where.offset + done, piece, tensor.name);
+    if (!bytes.ok()) {
+      // The message of a whole read names the tensor's range, not this piece's.
+      StatusOr<Bytes> whole = where.source->Read(where.offset, where.length, tensor.name);
+      return whole.ok() ? bytes.status() : whole.status();
+    }
+    if (!fn(bytes->view())) break;
+  }
+  return absl::OkStatus();
 }
 
 void Tensor::SetRawData(Bytes bytes) {
