@@ -6,6 +6,7 @@
 #include <charconv>
 #include <filesystem>
 #include <iostream>
+#include <vector>
 
 #include "onnxkit/check.h"
 #include "onnxkit/escape.h"
@@ -82,6 +83,11 @@ LoadOptions CliLoadOptions() {
 
 StatusOr<std::unique_ptr<Model>> LoadModel(const std::string& path) {
   return LoadFile(path, CliLoadOptions());
+}
+
+void KeepUntilExit(std::unique_ptr<Model> model) {
+  static std::vector<std::unique_ptr<Model>> kept;
+  kept.push_back(std::move(model));
 }
 
 namespace {

@@ -30,6 +30,7 @@ int Run(const CLI::App& cmd, const ConvertArgs& args) {
     return kExitUsage;
   }
   if (!saved.ok()) return Report("convert", saved);
+  KeepUntilExit(std::move(*model));
   return kExitOk;
 }
 

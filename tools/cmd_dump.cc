@@ -47,6 +47,7 @@ int Dump(const DumpArgs& args) {
                    : args.format == "dot" ? DumpDot(**model, options, std::cout)
                                           : DumpText(**model, options, std::cout);
   if (!written.ok()) return Report("dump", absl::UnavailableError("cannot write standard output"));
+  KeepUntilExit(std::move(*model));
   return kExitOk;
 }
 

@@ -40,6 +40,7 @@ int Run(const InferArgs& args) {
   if (args.output != "-") {
     std::cerr << fmt::format("{} value(s) typed\n", stats.values_typed);
   }
+  KeepUntilExit(std::move(*model));
   return kExitOk;
 }
 

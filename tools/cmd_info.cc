@@ -18,6 +18,7 @@ int Run(const InfoArgs& args) {
   ModelInfo info = GetModelInfo(**model);
   std::cout << (args.format == "json" ? InfoJson(info) : InfoText(info)) << std::flush;
   if (!std::cout) return Report("info", absl::UnavailableError("cannot write standard output"));
+  KeepUntilExit(std::move(*model));
   return kExitOk;
 }
 

@@ -177,6 +177,7 @@ int Run(const CLI::App& cmd, RewriteArgs args) {
             << OpTypeTable(nodes_before, NodesPerOpType(**model), size_before, size_after);
   if (!totals.empty()) std::cerr << PassTable(totals);
   if (args.stats && !totals.empty()) std::cerr << "statistics:\n" << StatsText(totals);
+  KeepUntilExit(std::move(*model));
   return kExitOk;
 }
 

@@ -111,6 +111,7 @@ int Run(const CLI::App& cmd, SimplifyArgs args) {
             << OpTypeTable(nodes_before, NodesPerOpType(**model), size_before, size_after)
             << PassTable(totals);
   if (args.stats) std::cerr << "statistics:\n" << StatsText(totals);
+  KeepUntilExit(std::move(*model));
   return kExitOk;
 }
 
