@@ -9,6 +9,7 @@
 #include "cli_common.h"
 #include "onnxkit/dump.h"
 #include "onnxkit/io.h"
+#include "terminal_progress.h"
 
 namespace onnxkit::cli {
 namespace {
@@ -51,6 +52,7 @@ int Render(const RenderArgs& args) {
   options.max_depth = args.depth;
   options.context = args.context;
   options.max_nodes = args.max_nodes;
+  options.progress = CliProgress();
   StatusOr<std::string> picture = *format == "dot"
                                       ? StatusOr<std::string>(DumpDot(**model, options))
                                   : *format == "html" ? RenderHtml(**model, options)
@@ -84,6 +86,7 @@ const CommandRegistration kRegistration([](CLI::App& app, int* exit_code) {
       ->check(CLI::NonNegativeNumber);
   AddPictureFlags(*cmd, &args->context, &args->max_nodes);
   AddInferFlag(*cmd, &args->infer);
+  AddProgressFlag(*cmd);
   cmd->callback([args, exit_code] { *exit_code = Render(*args); });
 });
 

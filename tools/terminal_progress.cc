@@ -12,8 +12,20 @@
 namespace onnxkit::cli {
 namespace {
 
+// "45 s", "2 min 05 s", "1 h 02 min": a time as long as Graphviz may take.
+std::string FormatSeconds(uint64_t seconds) {
+  if (seconds < 60) return fmt::format("{} s", seconds);
+  if (seconds < 3600) return fmt::format("{} min {:02} s", seconds / 60, seconds % 60);
+  return fmt::format("{} h {:02} min", seconds / 3600, seconds % 3600 / 60);
+}
+
 std::string Amount(Progress::Unit unit, uint64_t n) {
-  return unit == Progress::Unit::kSteps ? fmt::format("{}", n) : FormatBytes(n);
+  switch (unit) {
+    case Progress::Unit::kBytes: return FormatBytes(n);
+    case Progress::Unit::kSeconds: return FormatSeconds(n);
+    case Progress::Unit::kSteps: break;
+  }
+  return fmt::format("{}", n);
 }
 
 std::string& ProgressMode() {

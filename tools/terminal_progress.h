@@ -24,7 +24,8 @@ class TerminalProgress : public Progress {
   void Update(uint64_t done) override;
   void End() override;
 
-  // The line shown for a stage: "writing big.onnx.data  1.2 GiB of 2.5 GiB (48%)".
+  // The line shown for a stage: "writing big.onnx.data  1.2 GiB of 2.5 GiB (48%)", or
+  // "laying out 1200 nodes with Graphviz's dot  1 min 05 s" for a stage counted in seconds.
   static std::string Line(std::string_view what, Unit unit, uint64_t done, uint64_t total);
 
  private:

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "onnxkit/ir.h"
+#include "onnxkit/progress.h"
 #include "onnxkit/status.h"
 
 namespace onnxkit {
@@ -59,6 +60,9 @@ struct DumpOptions {
   // Pictures: draw at most this many nodes (0: no limit); the picture's title says how many
   // it left out. Graphviz takes minutes on tens of thousands of nodes.
   size_t max_nodes = 1000;
+  // RenderGraph, RenderHtml: when set, told of the layout ("laying out N nodes with
+  // Graphviz's dot", in seconds as it runs) and ended when the rendering returns.
+  Progress* progress = nullptr;
 };
 
 // A byte count as dump shows it: "324 B", "60.8 KiB", "1.5 GiB".

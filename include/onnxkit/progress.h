@@ -13,7 +13,9 @@ namespace onnxkit {
 
 class Progress {
  public:
-  enum class Unit { kBytes, kSteps };
+  // kSeconds: a stage whose size is not known, e.g. Graphviz laying out a picture, reports
+  // the whole seconds it has run so far so that a display shows it is still working.
+  enum class Unit { kBytes, kSteps, kSeconds };
   virtual ~Progress() = default;
   // A new stage, e.g. "writing model.onnx", of `total` units (0: not known beforehand).
   virtual void Begin(std::string_view what, Unit unit, uint64_t total) = 0;

@@ -201,8 +201,8 @@ nlohmann::json NodesJson(const Model& model, const DumpOptions& options,
 
 StatusOr<std::string> RenderHtml(const Model& model, const DumpOptions& options) {
   std::vector<const Node*> boxes;
-  const std::string dot = dump_internal::DotPicture(model, options, &boxes);
-  ONNXKIT_ASSIGN_OR_RETURN(std::string svg, dump_internal::RunDot(dot, "svg"));
+  ONNXKIT_ASSIGN_OR_RETURN(std::string svg,
+                           dump_internal::LayOutPicture(model, options, "svg", &boxes));
   // The XML prologue and doctype are not wanted inside HTML.
   const size_t start = svg.find("<svg");
   if (start == std::string::npos) {

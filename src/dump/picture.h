@@ -1,6 +1,6 @@
 // The pieces the pictures share (internal): the DOT text with the node behind each of its
-// boxes, Graphviz's `dot` run on it, and each drawn node as the text dump shows it. RenderGraph
-// uses the first two; RenderHtml all three.
+// boxes, that text laid out by Graphviz's `dot`, and each drawn node as the text dump shows
+// it. RenderGraph uses the layout; RenderHtml the layout and the node texts.
 #pragma once
 
 #include <string>
@@ -20,8 +20,11 @@ namespace onnxkit::dump_internal {
 std::string DotPicture(const Model& model, const DumpOptions& options,
                        std::vector<const Node*>* boxes);
 
-// Runs `dot -T<format>` on `picture`: its standard output, or an error with what dot said.
-StatusOr<std::string> RunDot(const std::string& picture, std::string_view format);
+// The DOT picture of `model` (DotPicture, filling `boxes`) laid out by Graphviz's
+// `dot -T<format>`: dot's output, or an error with what dot said. The one way the pictures
+// run dot: `options.progress` hears of the layout while it runs, and is ended on return.
+StatusOr<std::string> LayOutPicture(const Model& model, const DumpOptions& options,
+                                    std::string_view format, std::vector<const Node*>* boxes);
 
 // Each of `nodes` as DumpText lists it in its graph (the "#index op name" line and the
 // indented lines below it), with sub-graphs named but not expanded: the picture draws them,

@@ -2,18 +2,22 @@
 //
 // The picture goes to the child through an in-memory file and its messages come back the
 // same way, so only one pipe (its image) is read while it runs: no deadlock on full pipes,
-// and no SIGPIPE for us if it dies early.
+// and no SIGPIPE for us if it dies early. That pipe is polled, so that a progress display
+// ticks while dot works (it writes nothing until its layout is done).
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <poll.h>
 #include <spawn.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "dump/picture.h"
 #include "onnxkit/dump.h"
@@ -57,10 +61,22 @@ Status MemoryFile(OwnedFd& fd, const char* name, std::string_view contents) {
   return absl::OkStatus();
 }
 
-std::string ReadAll(int fd) {
+// Reads `fd` to its end. With `progress`, waits for data at most a tick at a time and reports
+// the whole seconds spent so far in between.
+std::string ReadAll(int fd, Progress* progress = nullptr) {
+  constexpr int kTickMilliseconds = 200;
+  const auto start = std::chrono::steady_clock::now();
   std::string out;
   char buffer[1 << 16];
   for (;;) {
+    if (progress) {
+      pollfd readable = {.fd = fd, .events = POLLIN, .revents = 0};
+      const int ready = ::poll(&readable, 1, kTickMilliseconds);
+      const auto spent = std::chrono::steady_clock::now() - start;
+      progress->Update(std::chrono::duration_cast<std::chrono::seconds>(spent).count());
+      if (ready == 0 || (ready < 0 && errno == EINTR)) continue;
+      // Readable, at its end, or poll failed: the read below tells which (it blocks at worst).
+    }
     ssize_t n = ::read(fd, buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
@@ -69,11 +85,10 @@ std::string ReadAll(int fd) {
   return out;
 }
 
-}  // namespace
-
-namespace dump_internal {
-
-StatusOr<std::string> RunDot(const std::string& picture, std::string_view format) {
+// Runs `dot -T<format>` on `picture`: its standard output, or an error with what dot said.
+// `progress` (may be null) hears the seconds spent in the current stage.
+StatusOr<std::string> RunDot(const std::string& picture, std::string_view format,
+                             Progress* progress) {
   OwnedFd input, messages;
   ONNXKIT_RETURN_IF_ERROR(MemoryFile(input, "onnxkit-dot-input", picture));
   ONNXKIT_RETURN_IF_ERROR(MemoryFile(messages, "onnxkit-dot-messages", ""));
@@ -98,7 +113,7 @@ StatusOr<std::string> RunDot(const std::string& picture, std::string_view format
         std::strerror(spawned)));
   }
   write_end.Reset();
-  std::string image = ReadAll(read_end.get());
+  std::string image = ReadAll(read_end.get(), progress);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
@@ -112,6 +127,22 @@ StatusOr<std::string> RunDot(const std::string& picture, std::string_view format
       fmt::format("render: Graphviz's dot failed ({}){}{}", how, said.empty() ? "" : ": ", said));
 }
 
+}  // namespace
+
+namespace dump_internal {
+
+StatusOr<std::string> LayOutPicture(const Model& model, const DumpOptions& options,
+                                    std::string_view format, std::vector<const Node*>* boxes) {
+  ProgressScope progress_scope(options.progress);
+  const std::string picture = DotPicture(model, options, boxes);
+  if (options.progress) {
+    options.progress->Begin(fmt::format("laying out {} node{} with Graphviz's dot", boxes->size(),
+                                        boxes->size() == 1 ? "" : "s"),
+                            Progress::Unit::kSeconds, 0);
+  }
+  return RunDot(picture, format, options.progress);
+}
+
 }  // namespace dump_internal
 
 StatusOr<std::string> RenderGraph(const Model& model, const DumpOptions& options,
@@ -120,7 +151,8 @@ StatusOr<std::string> RenderGraph(const Model& model, const DumpOptions& options
     return absl::InvalidArgumentError(
         fmt::format("render: unknown picture format '{}' (svg, png or pdf)", format));
   }
-  return dump_internal::RunDot(DumpDot(model, options), format);
+  std::vector<const Node*> boxes;
+  return dump_internal::LayOutPicture(model, options, format, &boxes);
 }
 
 }  // namespace onnxkit

@@ -52,6 +52,30 @@ TEST(ProgressCli, NothingOnAPipeByDefaultOrWithNever) {
   }
 }
 
+// Graphviz's layout is one stage counted in seconds, drawn for the SVG and the HTML page
+// alike, and erased before the command ends.
+TEST(ProgressCli, RenderShowsTheLayoutAndErasesTheLine) {
+  testing::TempDir dir;
+  for (const char* name : {"g.svg", "g.html"}) {
+    auto r = RunCli({"render", Resnet18(), "-o", (dir / name).string(), "--progress=always"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_THAT(r.err, HasSubstr(kErase + "laying out 65 nodes with Graphviz's dot")) << name;
+    EXPECT_THAT(r.err, EndsWith(kErase)) << name;
+  }
+}
+
+TEST(ProgressCli, RenderDrawsNothingOnAPipeByDefaultOrWithNever) {
+  testing::TempDir dir;
+  for (const char* flag : {"--progress=auto", "--progress=never"}) {
+    auto r = RunCli({"render", Resnet18(), "-o", (dir / "g.svg").string(), flag});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.err, "") << flag;
+  }
+  auto r = RunCli({"render", Resnet18(), "-o", (dir / "g.svg").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+}
+
 TEST(ProgressCli, AnUnknownModeIsAUsageError) {
   auto r = RunCli({"convert", Resnet18(), "-o", "-", "--progress=sometimes"});
   EXPECT_EQ(r.exit_code, 2);
