@@ -324,9 +324,12 @@ class Value {
   int producer_index_ = -1;
   bool is_graph_input_ = false;
   // How many value_info entries name this value, so that removing a value that has none
-  // (most of them, in an exported model) does not scan the list. It can only overcount
-  // (entries of a sub-graph that dies are not subtracted), which costs a scan, never a miss.
+  // costs nothing. It can only overcount (entries of a sub-graph that dies are not
+  // subtracted), which costs one needless mark, never a missed entry.
   uint32_t value_info_entries_ = 0;
+  // Removed while its graph's value_info still names it: those entries go at the graph's
+  // next CompactValueInfo.
+  bool value_info_dropped_ = false;
   std::vector<Use> uses_;
   std::vector<Graph*> output_of_;  // one entry per graph output slot holding this value
   std::unique_ptr<Tensor> initializer_;
@@ -480,7 +483,14 @@ class Graph {
   const std::vector<Value*>& outputs() const { return outputs_; }
   const std::vector<Value*>& initializers() const { return initializers_; }
   const std::vector<Value*>& sparse_initializers() const { return sparse_initializers_; }
-  const std::vector<Value*>& value_info() const { return value_info_; }
+  // Entries of removed values leave this list in one sweep, the next time it is read: a
+  // pass that removes most of a graph's nodes would otherwise erase from the middle of a
+  // list of thousands once per node. Reading it is therefore not thread-safe while another
+  // thread reads the same graph.
+  const std::vector<Value*>& value_info() const {
+    CompactValueInfo();
+    return value_info_;
+  }
   // Every value this graph owns, in creation order.
   ValueRange values() const { return {values_.begin(), values_.end()}; }
 
@@ -535,7 +545,9 @@ class Graph {
   };
   std::vector<InfoOverride> input_info_overrides;
   std::vector<InfoOverride> output_info_overrides;
-  std::vector<InfoOverride> value_info_overrides;
+  // Indices into value_info(): read that first (it may drop removed values' entries, and
+  // moves these indices with them).
+  mutable std::vector<InfoOverride> value_info_overrides;
 
   // Checks every invariant a mutation can break, in this graph and its sub-graphs at any
   // depth: use lists and node inputs agree both ways, producers and graph back-pointers,
@@ -554,8 +566,10 @@ class Graph {
   // Detaches the uses and graph-output slots this graph holds of values of graphs that
   // outlive it (called when it dies).
   void DetachFromOuterValues();
-  // Removes every value_info entry naming `value` (none to scan for when it has none).
+  // Marks the value_info entries naming `value` for removal (none when it has none).
   void EraseValueInfoEntries(Value* value);
+  // Removes the marked entries of this graph's values, moving value_info_overrides along.
+  void CompactValueInfo() const;
   // Set while this graph is being destroyed: a dying sub-graph skips detaching from it.
   bool dying_ = false;
   Graph* parent_ = nullptr;
@@ -565,7 +579,9 @@ class Graph {
   std::vector<Value*> outputs_;
   std::vector<Value*> initializers_;
   std::vector<Value*> sparse_initializers_;
-  std::vector<Value*> value_info_;
+  mutable std::vector<Value*> value_info_;
+  // Values of this graph marked by EraseValueInfoEntries since the last compaction.
+  mutable size_t value_info_drops_ = 0;
 };
 
 struct OpsetImport {

@@ -273,14 +273,48 @@ void Graph::SetOutput(size_t index, Value* value) {
 }
 
 void Graph::AddValueInfo(Value* value) {
+  // A value listed again after its removal: its old entries go first, the new one stays.
+  if (value && value->value_info_dropped_) CompactValueInfo();
   value_info_.push_back(value);
   if (value) ++value->value_info_entries_;
 }
 
 void Graph::EraseValueInfoEntries(Value* value) {
   if (value->value_info_entries_ == 0) return;
-  EraseEntries(value_info_, value_info_overrides, value);
   value->value_info_entries_ = 0;
+  if (value->value_info_dropped_) return;
+  value->value_info_dropped_ = true;
+  ++value_info_drops_;
+}
+
+void Graph::CompactValueInfo() const {
+  if (value_info_drops_ == 0) return;
+  value_info_drops_ = 0;
+  const bool has_overrides = !value_info_overrides.empty();
+  constexpr size_t kGone = SIZE_MAX;
+  std::vector<size_t> moved_to(has_overrides ? value_info_.size() : 0, kGone);
+  std::vector<Value*> dropped;
+  size_t kept = 0;
+  for (size_t i = 0; i < value_info_.size(); ++i) {
+    Value* v = value_info_[i];
+    // Only this graph's values: another graph's entry naming one stays, as it always has.
+    if (v && v->value_info_dropped_ && v->graph_ == this) {
+      dropped.push_back(v);
+      continue;
+    }
+    if (has_overrides) moved_to[i] = kept;
+    value_info_[kept++] = v;
+  }
+  value_info_.resize(kept);
+  for (Value* v : dropped) v->value_info_dropped_ = false;
+  if (!has_overrides) return;
+  // An index past the end is already broken (Verify says so); it is left as it is.
+  auto past_end = [&](const InfoOverride& o) { return o.index >= moved_to.size(); };
+  std::erase_if(value_info_overrides,
+                [&](const InfoOverride& o) { return !past_end(o) && moved_to[o.index] == kGone; });
+  for (InfoOverride& o : value_info_overrides) {
+    if (!past_end(o)) o.index = moved_to[o.index];
+  }
 }
 
 Value* Graph::AddNodeOutput(Node* node, std::string value_name) {
@@ -410,6 +444,7 @@ Status Graph::RemoveInitializer(Value* value) {
 }
 
 Status Graph::RemoveValueInfo(size_t index) {
+  CompactValueInfo();
   if (index >= value_info_.size()) {
     return absl::OutOfRangeError(
         fmt::format("no value_info entry {} (the graph has {})", index, value_info_.size()));

@@ -145,9 +145,11 @@ Status Graph::Verify() const {
                                       v ? v->name() : ""));
     }
   }
+  const size_t value_info_size = value_info().size();  // drops removed values' entries first
+  const std::vector<InfoOverride>& value_overrides = value_info_overrides;
   for (auto [overrides, size] : {std::pair{&input_info_overrides, inputs_.size()},
                                  std::pair{&output_info_overrides, outputs_.size()},
-                                 std::pair{&value_info_overrides, value_info_.size()}}) {
+                                 std::pair{&value_overrides, value_info_size}}) {
     for (const InfoOverride& o : *overrides) {
       if (o.index >= size) {
         return Broken(name, fmt::format("a declaration override points past the end ({} >= {})",

@@ -247,6 +247,34 @@ TEST(GraphEdit, RemovingAValueRemovesEachOfItsValueInfoEntries) {
   EXPECT_VERIFIED(g);
 }
 
+// A removal moves the later entries' declaration overrides down with them, drops the removed
+// value's own, and a value listed again after its removal keeps only its new entry.
+TEST(GraphEdit, ValueInfoOverridesFollowRemovedEntries) {
+  Graph g;
+  Value* x = g.AddInput("X");
+  Node* relu = g.AppendNode("Relu", {x}, {"A"});
+  Node* neg = g.AppendNode("Neg", {x}, {"B"});
+  Value* a = relu->output(0);
+  Value* b = neg->output(0);
+  for (Value* v : {a, b, a, b}) g.AddValueInfo(v);
+  ValueInfo second;
+  second.doc_string = "second declaration";
+  g.value_info_overrides.push_back({2, second});  // of A: goes with A
+  g.value_info_overrides.push_back({3, second});  // of B: moves to 1
+  ASSERT_TRUE(g.RemoveNode(relu).ok());
+  EXPECT_THAT(Names(g.value_info()), ElementsAre("B", "B"));
+  ASSERT_EQ(g.value_info_overrides.size(), 1u);
+  EXPECT_EQ(g.value_info_overrides[0].index, 1u);
+  EXPECT_EQ(g.value_info_overrides[0].info.doc_string, "second declaration");
+  EXPECT_VERIFIED(g);
+
+  // Listed again after its removal (as a pass might, re-adding a node with that output).
+  ASSERT_TRUE(g.RemoveNode(neg).ok());
+  g.AddValueInfo(b);
+  EXPECT_THAT(Names(g.value_info()), ElementsAre("B"));
+  EXPECT_THAT(g.value_info_overrides, IsEmpty());
+}
+
 // X is declared as an input and again, differently, as output 1; T twice in value_info. The
 // second declarations are kept as overrides (output 1, value_info 1); input 2 gets one
 // by hand (the reader never makes input overrides: each input is a value of its own).
