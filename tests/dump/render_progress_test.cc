@@ -13,6 +13,7 @@
 
 #include "ir/ir_test_util.h"
 #include "onnxkit/dump.h"
+#include "support/programs.h"
 #include "support/test_support.h"
 
 namespace onnxkit {
@@ -20,6 +21,7 @@ namespace {
 
 using ::testing::Contains;
 using ::testing::Ge;
+using testing::OnPath;
 
 constexpr char kChain[] = R"(
   <ir_version: 8, opset_import: ["" : 17]>
@@ -48,17 +50,6 @@ class RecordingProgress : public Progress {
  private:
   std::vector<uint64_t> done_;
 };
-
-// The program `name` found on PATH, or "".
-std::string OnPath(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  std::istringstream dirs(path ? path : "");
-  for (std::string dir; std::getline(dirs, dir, ':');) {
-    const std::filesystem::path candidate = std::filesystem::path(dir) / name;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
-  }
-  return "";
-}
 
 // Puts a folder first on PATH for the test's life; the folder's `dot` then runs instead of
 // Graphviz's.

@@ -18,6 +18,7 @@
 #include "ir/ir_test_util.h"
 #include "onnxkit/dump.h"
 #include "onnxkit/io.h"
+#include "support/programs.h"
 #include "support/test_support.h"
 
 namespace onnxkit {
@@ -26,6 +27,7 @@ namespace {
 using testing::CliResult;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using testing::OnPath;
 using testing::RunCli;
 using testing::TempDir;
 
@@ -177,17 +179,6 @@ TEST(RenderHtmlCli, TheHtmlExtensionOrFormatWritesThePage) {
   ASSERT_EQ(by_flag.exit_code, 0) << by_flag.err;
   EXPECT_TRUE(by_flag.out.starts_with("<!DOCTYPE html>"));
   EXPECT_THAT(by_flag.out, HasSubstr("around the nodes that match the filter"));
-}
-
-// A program on PATH, or "".
-std::string OnPath(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  std::istringstream dirs(path ? path : "");
-  for (std::string dir; std::getline(dirs, dir, ':');) {
-    const std::filesystem::path candidate = std::filesystem::path(dir) / name;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
-  }
-  return "";
 }
 
 // Chromium's DOM of `page` opened at "#<fragment>", once its script has run.
