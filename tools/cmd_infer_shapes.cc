@@ -14,10 +14,13 @@ namespace {
 struct InferArgs {
   std::string input;
   std::string output;
-  bool in_place = false;
 };
 
-int Run(const InferArgs& args) {
+int Run(const CLI::App& cmd, const InferArgs& args) {
+  // The writing flags are convert's (external data, --in-place, --progress); their usage
+  // errors come before the model is read.
+  auto options = CliSaveOptions(cmd, args.output);
+  if (!options.ok()) return UsageError("infer-shapes", options.status());
   auto model = LoadModel(args.input);
   if (!model.ok()) return Report("infer-shapes", model.status());
   Diagnostics diagnostics;
@@ -31,10 +34,8 @@ int Run(const InferArgs& args) {
                              diagnostics.Count(Severity::kError));
     return kExitModelProblem;
   }
-  SaveOptions options;
-  options.in_place = args.in_place;
   // An output that is an input (refused without --in-place) is an I/O error: exit 2.
-  if (Status s = SaveFile(**model, args.output, options); !s.ok()) {
+  if (Status s = SaveFile(**model, args.output, *options); !s.ok()) {
     return Report("infer-shapes", s);
   }
   if (args.output != "-") {
@@ -50,11 +51,9 @@ const CommandRegistration kRegistration([](CLI::App& app, int* exit_code) {
       "infer-shapes", "Infer types and shapes and write them into the model's value_info");
   cmd->add_option("model", args->input, "Input model ('-' for stdin)")->required();
   cmd->add_option("-o,--output", args->output, "Output model ('-' for stdout)")->required();
-  cmd->add_flag("--in-place", args->in_place,
-                "Allow the output to overwrite a file the model is read from (the model or one "
-                "of its external-data files)");
+  AddSaveFlags(*cmd);
   AddLoadFlags(*cmd);
-  cmd->callback([args, exit_code] { *exit_code = Run(*args); });
+  cmd->callback([cmd, args, exit_code] { *exit_code = Run(*cmd, *args); });
 });
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <string>
 
 #include "support/test_support.h"
@@ -40,6 +41,20 @@ TEST(ProgressCli, SimplifyShowsThePassesThenTheSave) {
   EXPECT_THAT(r.err, HasSubstr(kErase + "writing "));
   // The report comes on a clean line, after the progress line was erased.
   EXPECT_THAT(r.err, HasSubstr(kErase + "onnxkit simplify:"));
+}
+
+// infer-shapes writes with convert's flags: a side file of its own, and the same progress.
+TEST(ProgressCli, InferShapesWritesWithConvertsFlags) {
+  testing::TempDir dir;
+  const std::string out = (dir / "typed.onnx").string();
+  auto r = RunCli({"infer-shapes", Resnet18(), "-o", out, "--external-data", "--progress=always"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr(kErase + "writing " + out + ".data  "));
+  EXPECT_THAT(r.err, HasSubstr(kErase + "90 value(s) typed"));
+  EXPECT_TRUE(std::filesystem::exists(out + ".data"));
+  auto bad = RunCli({"infer-shapes", Resnet18(), "-o", "-", "--external-data"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("--external-data needs an output file"));
 }
 
 TEST(ProgressCli, NothingOnAPipeByDefaultOrWithNever) {
