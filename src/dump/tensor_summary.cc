@@ -135,7 +135,7 @@ class IntegerStats {
 // Floating statistics leave NaN and infinities out of min/max/mean and count them instead.
 //
 // Elements go in blocks of kBlock. A block without NaN or infinity (nearly all) takes a
-// branch-free loop over kLanes independent lanes, which the compiler vectorises, summed in
+// branch-free loop over kLanes independent lanes (SSE2 where the target has it), summed in
 // double and added to the long double total once per block; a block with one goes element
 // by element. Blocks start every kBlock elements of the tensor, whatever the chunks it is
 // read in (StatsChunkBytes keeps chunks whole blocks), so the result does not depend on

@@ -282,7 +282,6 @@ void Graph::AddValueInfo(Value* value) {
 void Graph::EraseValueInfoEntries(Value* value) {
   if (value->value_info_entries_ == 0) return;
   value->value_info_entries_ = 0;
-  if (value->value_info_dropped_) return;
   value->value_info_dropped_ = true;
   ++value_info_drops_;
 }
@@ -293,20 +292,19 @@ void Graph::CompactValueInfo() const {
   const bool has_overrides = !value_info_overrides.empty();
   constexpr size_t kGone = SIZE_MAX;
   std::vector<size_t> moved_to(has_overrides ? value_info_.size() : 0, kGone);
-  std::vector<Value*> dropped;
   size_t kept = 0;
   for (size_t i = 0; i < value_info_.size(); ++i) {
     Value* v = value_info_[i];
     // Only this graph's values: another graph's entry naming one stays, as it always has.
-    if (v && v->value_info_dropped_ && v->graph_ == this) {
-      dropped.push_back(v);
-      continue;
-    }
+    if (v && v->value_info_dropped_ && v->graph_ == this) continue;
     if (has_overrides) moved_to[i] = kept;
     value_info_[kept++] = v;
   }
   value_info_.resize(kept);
-  for (Value* v : dropped) v->value_info_dropped_ = false;
+  // Every mark is this graph's (a value is removed by its own graph), including marks on
+  // values only another graph's value_info named: all are spent now. A mark left behind
+  // would drop the value's next entry here, were it listed again.
+  for (const auto& v : values_) v->value_info_dropped_ = false;
   if (!has_overrides) return;
   // An index past the end is already broken (Verify says so); it is left as it is.
   auto past_end = [&](const InfoOverride& o) { return o.index >= moved_to.size(); };
