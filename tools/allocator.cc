@@ -31,9 +31,9 @@ void PreferHugePages(int /*argc*/, char** /*argv*/, char** envp) {
 
 }  // namespace
 
-__attribute__((section(".preinit_array"),
-               used)) void (*const onnxkit_prefer_huge_pages)(int, char**,
-                                                              char**) = &PreferHugePages;
+using PreinitFunction = void (*)(int, char**, char**);
+__attribute__((section(".preinit_array"), used)) const PreinitFunction onnxkit_prefer_huge_pages =
+    &PreferHugePages;
 
 namespace {
 

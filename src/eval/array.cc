@@ -13,14 +13,25 @@ namespace {
 
 DataType Dt(int32_t type) { return static_cast<DataType>(type); }
 
-// Reads the elements of an integer tensor whose C++ element type is T into int64.
-template <typename T>
-StatusOr<std::vector<int64_t>> ReadInts(const Tensor& tensor) {
+// Reads the elements of a tensor whose C++ element type is T into Storage (int64, or double
+// for the float types).
+template <typename T, typename Storage = int64_t>
+StatusOr<std::vector<Storage>> ReadElements(const Tensor& tensor) {
   ONNXKIT_ASSIGN_OR_RETURN(TypedView<T> view, View<T>(tensor));
-  std::vector<int64_t> out;
+  std::vector<Storage> out;
   out.reserve(view.size());
-  for (size_t i = 0; i < view.size(); ++i) out.push_back(static_cast<int64_t>(view[i]));
+  for (size_t i = 0; i < view.size(); ++i) out.push_back(static_cast<Storage>(view[i]));
   return out;
+}
+
+// The elements of a floating-point tensor as doubles: float and double read typed, the
+// narrow formats element by element.
+StatusOr<std::vector<double>> ReadRealElements(const Tensor& tensor, int64_t max_elements) {
+  switch (Dt(tensor.data_type)) {
+    case DataType::kFloat: return ReadElements<float, double>(tensor);
+    case DataType::kDouble: return ReadElements<double, double>(tensor);
+    default: return ToDoubles(tensor, max_elements);
+  }
 }
 
 template <typename T>
@@ -57,14 +68,14 @@ StatusOr<Tensor> RealsAs(const Array& a) {
 // The elements of a tensor stored as int64 (the signed and narrow unsigned integers, bool).
 StatusOr<std::vector<int64_t>> ReadIntElements(const Tensor& tensor) {
   switch (Dt(tensor.data_type)) {
-    case DataType::kInt64: return ReadInts<int64_t>(tensor);
-    case DataType::kInt32: return ReadInts<int32_t>(tensor);
-    case DataType::kInt16: return ReadInts<int16_t>(tensor);
-    case DataType::kInt8: return ReadInts<int8_t>(tensor);
-    case DataType::kUint32: return ReadInts<uint32_t>(tensor);
-    case DataType::kUint16: return ReadInts<uint16_t>(tensor);
-    case DataType::kUint8: return ReadInts<uint8_t>(tensor);
-    case DataType::kBool: return ReadInts<bool>(tensor);
+    case DataType::kInt64: return ReadElements<int64_t>(tensor);
+    case DataType::kInt32: return ReadElements<int32_t>(tensor);
+    case DataType::kInt16: return ReadElements<int16_t>(tensor);
+    case DataType::kInt8: return ReadElements<int8_t>(tensor);
+    case DataType::kUint32: return ReadElements<uint32_t>(tensor);
+    case DataType::kUint16: return ReadElements<uint16_t>(tensor);
+    case DataType::kUint8: return ReadElements<uint8_t>(tensor);
+    case DataType::kBool: return ReadElements<bool>(tensor);
     default: break;
   }
   return absl::InternalError("not an integer type");
@@ -268,7 +279,7 @@ StatusOr<Array> FromTensor(const Tensor& tensor, int64_t max_elements) {
     }
     default: {
       if (IsFloatingType(a.type)) {
-        ONNXKIT_ASSIGN_OR_RETURN(a.reals, ToDoubles(tensor, max_elements));
+        ONNXKIT_ASSIGN_OR_RETURN(a.reals, ReadRealElements(tensor, max_elements));
       } else {
         ONNXKIT_ASSIGN_OR_RETURN(a.ints, ReadIntElements(tensor));
       }

@@ -8,8 +8,10 @@
 // division by zero, a negative integer exponent, a shift past the width before BitShift-28)
 // the kernel refuses it instead of inventing a result. NaN operands of Min, Max and Clip
 // propagate, as in ONNX's reference implementation (numpy.minimum/maximum/clip).
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <span>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -29,11 +31,42 @@ Outputs One(Array a) {
   return outputs;
 }
 
+// Where each output element of a broadcast reads one input: the same position (the input
+// has the output's dims), its only element, or a listed position. Most folds are of the
+// first two kinds, which need no list of indices as long as the output.
+class InputIndex {
+ public:
+  InputIndex(std::span<const int64_t> in, std::span<const int64_t> out) {
+    if (std::equal(in.begin(), in.end(), out.begin(), out.end())) {
+      kind_ = Kind::kSame;
+    } else if (std::all_of(in.begin(), in.end(), [](int64_t d) { return d == 1; })) {
+      kind_ = Kind::kOne;
+    } else {
+      kind_ = Kind::kListed;
+      listed_ = BroadcastIndices(in, out);
+    }
+  }
+
+  int64_t operator[](size_t i) const {
+    switch (kind_) {
+      case Kind::kSame: return static_cast<int64_t>(i);
+      case Kind::kOne: return 0;
+      case Kind::kListed: break;
+    }
+    return listed_[i];
+  }
+
+ private:
+  enum class Kind { kSame, kOne, kListed };
+  Kind kind_;
+  std::vector<int64_t> listed_;
+};
+
 // Where each output element of a broadcast reads each input from.
 struct BroadcastPlan {
   std::vector<int64_t> dims;
   int64_t count = 0;
-  std::vector<std::vector<int64_t>> indices;  // one list per input
+  std::vector<InputIndex> indices;  // one per input
 };
 
 StatusOr<BroadcastPlan> PlanBroadcast(const KernelContext& ctx,
@@ -45,7 +78,7 @@ StatusOr<BroadcastPlan> PlanBroadcast(const KernelContext& ctx,
   BroadcastPlan plan;
   plan.dims = *std::move(dims);
   ONNXKIT_ASSIGN_OR_RETURN(plan.count, ctx.Count(plan.dims));
-  for (const Array* a : inputs) plan.indices.push_back(BroadcastIndices(a->dims, plan.dims));
+  for (const Array* a : inputs) plan.indices.emplace_back(a->dims, plan.dims);
   return plan;
 }
 
@@ -525,13 +558,21 @@ Outputs WhereKernel(const KernelContext& ctx) {
   const Array* inputs[] = {condition, x, y};
   ONNXKIT_ASSIGN_OR_RETURN(BroadcastPlan plan, PlanBroadcast(ctx, inputs));
   Array out = Array::Zeros(x->type, plan.dims);
-  for (int64_t i = 0; i < plan.count; ++i) {
-    const auto k = static_cast<size_t>(i);
-    if (condition->ints[static_cast<size_t>(plan.indices[0][k])] != 0) {
-      CopyElement(*x, plan.indices[1][k], out, i);
-    } else {
-      CopyElement(*y, plan.indices[2][k], out, i);
+  const InputIndex& ic = plan.indices[0];
+  const InputIndex& ix = plan.indices[1];
+  const InputIndex& iy = plan.indices[2];
+  auto choose = [&](const auto& from_x, const auto& from_y, auto& to) {
+    for (size_t i = 0; i < to.size(); ++i) {
+      to[i] = condition->ints[static_cast<size_t>(ic[i])] != 0
+                  ? from_x[static_cast<size_t>(ix[i])]
+                  : from_y[static_cast<size_t>(iy[i])];
     }
+  };
+  switch (x->storage()) {
+    case Storage::kReal: choose(x->reals, y->reals, out.reals); break;
+    case Storage::kInt: choose(x->ints, y->ints, out.ints); break;
+    case Storage::kUint: choose(x->uints, y->uints, out.uints); break;
+    case Storage::kString: choose(x->strings, y->strings, out.strings); break;
   }
   return One(std::move(out));
 }
