@@ -2,8 +2,9 @@
 
 #include <bit>
 #include <cmath>
+#include <cstring>
 #include <limits>
-#include <memory>
+#include <string>
 
 #include "fmt/format.h"
 #include "onnxkit/number_formats.h"
@@ -34,35 +35,52 @@ StatusOr<std::vector<double>> ReadRealElements(const Tensor& tensor, int64_t max
   }
 }
 
+// A tensor of element type T holding `convert` of each of `values`, written straight into
+// its raw bytes (a vector of T first would copy every output twice).
+template <typename T, typename V, typename Convert>
+StatusOr<Tensor> Written(const std::vector<int64_t>& dims, const std::vector<V>& values,
+                         Convert convert) {
+  ONNXKIT_ASSIGN_OR_RETURN(int64_t count, CheckedCount(dims, INT64_MAX));
+  if (static_cast<uint64_t>(count) != values.size()) {
+    return absl::InternalError(
+        fmt::format("{} values cannot fill dims {}", values.size(), DimsToString(dims)));
+  }
+  std::string bytes(values.size() * sizeof(T), '\0');
+  char* to = bytes.data();
+  for (const V& v : values) {
+    const T x = convert(v);
+    std::memcpy(to, &x, sizeof(T));
+    to += sizeof(T);
+  }
+  Tensor t;
+  t.data_type = static_cast<int32_t>(DataTypeOf<T>());
+  t.dims = dims;
+  t.SetRawData(Bytes::Own(std::move(bytes)));
+  return t;
+}
+
 template <typename T>
 StatusOr<Tensor> IntsAs(const Array& a) {
-  if constexpr (std::is_same_v<T, bool>) {
-    // std::vector<bool> has no contiguous storage to view.
-    auto values = std::make_unique<bool[]>(a.ints.size());
-    for (size_t i = 0; i < a.ints.size(); ++i) values[i] = a.ints[i] != 0;
-    return Tensor::FromValues<bool>(a.dims, std::span<const bool>(values.get(), a.ints.size()));
-  } else {
-    std::vector<T> values;
-    values.reserve(a.ints.size());
-    for (int64_t v : a.ints) values.push_back(static_cast<T>(v));
-    return Tensor::FromValues<T>(a.dims, values);
-  }
+  return Written<T>(a.dims, a.ints, [](int64_t v) {
+    if constexpr (std::is_same_v<T, bool>) {
+      return v != 0;
+    } else {
+      return static_cast<T>(v);
+    }
+  });
 }
 
 template <typename T>
 StatusOr<Tensor> RealsAs(const Array& a) {
-  std::vector<T> values;
-  values.reserve(a.reals.size());
-  for (double v : a.reals) {
+  return Written<T>(a.dims, a.reals, [](double v) {
     if constexpr (std::is_same_v<T, Float16>) {
-      values.push_back(ToFloat16(static_cast<float>(v)));
+      return ToFloat16(static_cast<float>(v));
     } else if constexpr (std::is_same_v<T, Bfloat16>) {
-      values.push_back(ToBfloat16(static_cast<float>(v)));
+      return ToBfloat16(static_cast<float>(v));
     } else {
-      values.push_back(static_cast<T>(v));
+      return static_cast<T>(v);
     }
-  }
-  return Tensor::FromValues<T>(a.dims, values);
+  });
 }
 
 // The elements of a tensor stored as int64 (the signed and narrow unsigned integers, bool).

@@ -563,9 +563,8 @@ Outputs WhereKernel(const KernelContext& ctx) {
   const InputIndex& iy = plan.indices[2];
   auto choose = [&](const auto& from_x, const auto& from_y, auto& to) {
     for (size_t i = 0; i < to.size(); ++i) {
-      to[i] = condition->ints[static_cast<size_t>(ic[i])] != 0
-                  ? from_x[static_cast<size_t>(ix[i])]
-                  : from_y[static_cast<size_t>(iy[i])];
+      to[i] = condition->ints[static_cast<size_t>(ic[i])] != 0 ? from_x[static_cast<size_t>(ix[i])]
+                                                               : from_y[static_cast<size_t>(iy[i])];
     }
   };
   switch (x->storage()) {
