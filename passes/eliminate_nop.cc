@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "onnxkit/constant.h"
+#include "onnxkit/number_formats.h"
 #include "passes/graph_sites.h"
 #include "passes/op_parameters.h"
 #include "passes/static_types.h"
@@ -37,14 +38,31 @@ std::string ComputedParam(std::string_view what) {
   return fmt::format("its {} computed at run time", what);
 }
 
+// The most elements a constant operand is read for: larger ones are left as they are.
+constexpr int64_t kMostNumbersRead = int64_t{1} << 20;
+
 // The constant tensor behind `v` as numbers, or nullopt (not constant, or too large).
 std::optional<std::vector<double>> ConstantNumbers(const Value* v) {
   if (!IsConstant(v)) return std::nullopt;
   StatusOr<Tensor> t = ConstantTensor(v);
   if (!t.ok()) return std::nullopt;
-  StatusOr<std::vector<double>> values = ToDoubles(*t, int64_t{1} << 20);
+  StatusOr<std::vector<double>> values = ToDoubles(*t, kMostNumbersRead);
   if (!values.ok()) return std::nullopt;
   return *std::move(values);
+}
+
+// Whether `t` has elements (at most as many as ConstantNumbers reads) and each is `unit`.
+// Reads up to the first that is not: a large constant of other values costs one element.
+bool EveryElementIs(const Tensor& t, double unit) {
+  if (!IsNumeric(t.data_type)) return false;
+  StatusOr<int64_t> count = t.ElementCount();
+  if (!count.ok() || *count == 0 || *count > kMostNumbersRead) return false;
+  StatusOr<Bytes> data = t.Data();
+  if (!data.ok()) return false;
+  for (int64_t i = 0; i < *count; ++i) {
+    if (ElementAsDouble(t.data_type, data->view(), i) != unit) return false;
+  }
+  return true;
 }
 
 Verdict Dropout(const Site& s) {
@@ -308,11 +326,7 @@ Verdict UnitOperand(const Site& s, Value* x, const Value* c, double unit) {
       if (t->dims[j] != 1 && !IsDim(d, t->dims[j]) && d.kind == Dim::Kind::kValue) return Works();
     }
   }
-  std::optional<std::vector<double>> values = ConstantNumbers(c);
-  if (!values || values->empty() ||
-      !std::all_of(values->begin(), values->end(), [&](double v) { return v == unit; })) {
-    return Works();
-  }
+  if (!EveryElementIs(*t, unit)) return Works();
   if (!dims) return Unknown("the other input's shape is unknown: the constant may broadcast it");
   if (!elem || *elem != t->data_type) return Unknown("the other input's element type is unknown");
   const size_t offset = dims->size() - t->dims.size();
