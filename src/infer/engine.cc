@@ -455,6 +455,34 @@ bool BelongsTo(const Value* v, const Node& node) {
   return false;
 }
 
+// Whether a value is among its graph's outputs or value_info entries, so that typing it
+// needs no entry of its own. The few values a node's inference types are looked for one by
+// one (a graph of thousands lists them all: a set of it per node would cost more than the
+// inference); many are looked up in one set per graph, taken before any entry is added.
+class ListedValues {
+ public:
+  explicit ListedValues(size_t lookups) : few_(lookups <= kFew) {}
+
+  bool Contains(const Value& v) {
+    const Graph& g = *v.graph();
+    if (few_) {
+      return std::find(g.outputs().begin(), g.outputs().end(), &v) != g.outputs().end() ||
+             std::find(g.value_info().begin(), g.value_info().end(), &v) != g.value_info().end();
+    }
+    auto [it, added] = by_graph_.try_emplace(&g);
+    if (added) {
+      it->second.insert(g.outputs().begin(), g.outputs().end());
+      it->second.insert(g.value_info().begin(), g.value_info().end());
+    }
+    return it->second.contains(&v);
+  }
+
+ private:
+  static constexpr size_t kFew = 16;
+  bool few_;
+  absl::flat_hash_map<const Graph*, absl::flat_hash_set<const Value*>> by_graph_;
+};
+
 }  // namespace
 
 void Engine::Found(const Value* v, onnx::TypeProto* type) {
@@ -475,37 +503,25 @@ void Engine::ForEachFound(const std::function<void(const Value*, Type)>& fn) con
 }
 
 size_t Engine::WriteFound(const std::function<bool(const Value*)>& wanted) {
-  // Per graph, its declarations without a type (few): typing such a value must not declare
-  // it a second time. Taken before the graph's first value is typed.
-  absl::flat_hash_map<const Graph*, absl::flat_hash_set<const Value*>> untyped_declared;
-  auto declared = [&](const Graph* g) -> const absl::flat_hash_set<const Value*>& {
-    auto [it, added] = untyped_declared.try_emplace(g);
-    if (added) {
-      for (const auto* list : {&g->outputs(), &g->value_info()}) {
-        for (const Value* v : *list) {
-          if (!v->type()) it->second.insert(v);
-        }
-      }
-    }
-    return it->second;
-  };
-  size_t typed = 0;
   // In the order found, which is node order within each graph: new value_info entries come
   // in node order, and no value is looked up again.
+  std::vector<std::pair<Value*, Type>> writes;
   for (const auto& [found, type] : found_) {
     if (found->type() || found->kind() == Value::Kind::kUndefined || !wanted(found)) continue;
     Type t = schema::FromOnnx(*type);
     if (t.kind == Type::Kind::kNone) continue;
     // The engine reads the model as const; the caller, who owns it, asked for the write.
-    auto* v = const_cast<Value*>(found);
-    const bool listed = v->kind() != Value::Kind::kNodeOutput || declared(v->graph()).contains(v);
+    writes.emplace_back(const_cast<Value*>(found), std::move(t));
+  }
+  ListedValues listed(writes.size());
+  for (auto& [v, type] : writes) {
+    const bool declared = v->kind() != Value::Kind::kNodeOutput || listed.Contains(*v);
     ValueInfo& info = v->mutable_info();
     info.has_type = true;
-    info.type = std::move(t);
-    ++typed;
-    if (!listed) v->graph()->AddValueInfo(v);
+    info.type = std::move(type);
+    if (!declared) v->graph()->AddValueInfo(v);
   }
-  return typed;
+  return writes.size();
 }
 
 size_t Engine::WriteTypes(Model& model) {
