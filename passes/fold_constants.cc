@@ -309,7 +309,11 @@ void ReserveNamesOutside(Model& model, const Graph* excluded, NameTable& values,
 class Folder {
  public:
   Folder(Model& model, const Settings& settings, PassResult& result)
-      : model_(model), settings_(settings), result_(result), types_(model) {}
+      : model_(model),
+        settings_(settings),
+        result_(result),
+        types_(model),
+        bound_(TrainingBoundNames(model)) {}
 
   // Infers types, then sweeps; again while a sweep folded something and left a Shape or
   // Size waiting for an unknown dim: the fold may have made it known. (A sweep in
@@ -599,15 +603,34 @@ class Folder {
       out->ReplaceAllUsesWith(init, Value::GraphOutputs::kRedirect);
       refined_.insert(init);
     }
+    std::vector<Value*> inputs;
     for (Value* in : n.inputs()) {
-      if (Given(in)) orphans_[in->graph()].push_back(in);
+      if (Given(in)) inputs.push_back(in);
     }
     if (Status removed = graph.RemoveNode(&n); !removed.ok()) {
       return absl::InternalError(
           fmt::format("{}: {}", NodePath(site, n), std::string(removed.message())));
     }
+    for (Value* in : inputs) {
+      if (IsOrphanInitializerOf(graph, *in)) {
+        ONNXKIT_RETURN_IF_ERROR(graph.RemoveInitializer(in));
+        result_.Count("initializers-removed");
+      } else {
+        orphans_[in->graph()].push_back(in);
+      }
+    }
     result_.changed = true;
     return absl::OkStatus();
+  }
+
+  // Whether `v` is an initializer of `graph` that nothing reads any more and that may go.
+  // The folds of a chain of constants go as the chain folds, so that the intermediate
+  // tensors (masks of a megabyte, in a Swin) are not all held until the sweep ends; the
+  // rest wait for RemoveOrphans.
+  bool IsOrphanInitializerOf(const Graph& graph, const Value& v) const {
+    return v.kind() == Value::Kind::kInitializer && v.graph() == &graph && !v.has_uses() &&
+           !v.is_graph_output() && !v.is_graph_input() &&
+           !(graph.parent() == nullptr && bound_.contains(v.name()));
   }
 
   // Replaces an If whose condition is constant by the nodes of the branch it takes.
@@ -690,7 +713,6 @@ class Folder {
   // children's graphs before their parents'.
   Status RemoveOrphans() {
     std::vector<GraphSite> sites = RewritableGraphs(model_);
-    absl::flat_hash_set<std::string> bound = TrainingBoundNames(model_);
     for (size_t s = sites.size(); s-- > 0;) {
       Graph& graph = *sites[s].graph;
       auto found = orphans_.find(&graph);
@@ -702,7 +724,7 @@ class Folder {
         worklist.pop_back();
         if (v->has_uses() || v->is_graph_output() || v->is_graph_input()) continue;
         if (v->kind() == Value::Kind::kInitializer) {
-          if (graph.parent() == nullptr && bound.contains(v->name())) continue;
+          if (graph.parent() == nullptr && bound_.contains(v->name())) continue;
           ONNXKIT_RETURN_IF_ERROR(graph.RemoveInitializer(v));
           result_.Count("initializers-removed");
           continue;
@@ -732,6 +754,8 @@ class Folder {
   const Settings& settings_;
   PassResult& result_;
   TypeSnapshot types_;
+  // Names the training info binds: their initializers stay.
+  absl::flat_hash_set<std::string> bound_;
   std::vector<SkippedCandidate> skipped_;  // of the last sweep
   size_t index_ = 0;                       // of the node the sweep is at, in its graph
   bool shapes_pending_ = false;            // a Shape or Size of the last sweep met an unknown dim
