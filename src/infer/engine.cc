@@ -461,7 +461,7 @@ bool BelongsTo(const Value* v, const Node& node) {
 // inference); many are looked up in one set per graph, taken before any entry is added.
 class ListedValues {
  public:
-  explicit ListedValues(size_t lookups) : few_(lookups <= kFew) {}
+  explicit ListedValues(std::ptrdiff_t lookups) : few_(lookups <= kFew) {}
 
   bool Contains(const Value& v) {
     const Graph& g = *v.graph();
@@ -478,7 +478,7 @@ class ListedValues {
   }
 
  private:
-  static constexpr size_t kFew = 16;
+  static constexpr std::ptrdiff_t kFew = 16;
   bool few_;
   absl::flat_hash_map<const Graph*, absl::flat_hash_set<const Value*>> by_graph_;
 };
@@ -503,25 +503,28 @@ void Engine::ForEachFound(const std::function<void(const Value*, Type)>& fn) con
 }
 
 size_t Engine::WriteFound(const std::function<bool(const Value*)>& wanted) {
+  auto to_write = [&](const Value* found) {
+    return !found->type() && found->kind() != Value::Kind::kUndefined && wanted(found);
+  };
+  ListedValues listed(std::count_if(found_.begin(), found_.end(),
+                                    [&](const auto& entry) { return to_write(entry.first); }));
+  size_t typed = 0;
   // In the order found, which is node order within each graph: new value_info entries come
   // in node order, and no value is looked up again.
-  std::vector<std::pair<Value*, Type>> writes;
   for (const auto& [found, type] : found_) {
-    if (found->type() || found->kind() == Value::Kind::kUndefined || !wanted(found)) continue;
+    if (!to_write(found)) continue;
     Type t = schema::FromOnnx(*type);
     if (t.kind == Type::Kind::kNone) continue;
     // The engine reads the model as const; the caller, who owns it, asked for the write.
-    writes.emplace_back(const_cast<Value*>(found), std::move(t));
-  }
-  ListedValues listed(writes.size());
-  for (auto& [v, type] : writes) {
+    auto* v = const_cast<Value*>(found);
     const bool declared = v->kind() != Value::Kind::kNodeOutput || listed.Contains(*v);
     ValueInfo& info = v->mutable_info();
     info.has_type = true;
-    info.type = std::move(type);
+    info.type = std::move(t);
+    ++typed;
     if (!declared) v->graph()->AddValueInfo(v);
   }
-  return writes.size();
+  return typed;
 }
 
 size_t Engine::WriteTypes(Model& model) {
