@@ -247,7 +247,9 @@ class TypeSnapshot {
   // Takes the partial types of intermediate values away before an inference (so that it
   // refines them), keeping the declarations they had when the pass started.
   void ForgetPartial(Model& model) {
-    for (auto& [v, info] : ForgetPartialTypes(model)) original_.try_emplace(v, std::move(info));
+    std::vector<std::pair<Value*, ValueInfo>> forgotten = ForgetPartialTypes(model);
+    original_.reserve(original_.size() + forgotten.size());
+    for (auto& [v, info] : forgotten) original_.try_emplace(v, std::move(info));
   }
 
   // Takes the type of `v` away before `v` is inferred again, keeping the declaration it had
