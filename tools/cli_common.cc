@@ -6,10 +6,12 @@
 #include <charconv>
 #include <filesystem>
 #include <iostream>
+#include <system_error>
 #include <vector>
 
 #include "onnxkit/check.h"
 #include "onnxkit/escape.h"
+#include "onnxkit/version.h"
 #include "terminal_progress.h"
 
 namespace onnxkit::cli {
@@ -88,6 +90,24 @@ StatusOr<std::unique_ptr<Model>> LoadModel(const std::string& path) {
 void KeepUntilExit(std::unique_ptr<Model> model) {
   static std::vector<std::unique_ptr<Model>> kept;
   kept.push_back(std::move(model));
+}
+
+OnnxSchemasInBackground::OnnxSchemasInBackground() {
+  try {
+    thread_ = std::thread([] {
+      try {
+        PrepareOnnxSchemas();
+      } catch (...) {
+        // Out of memory, say: the command meets the same failure on first use, and reports it.
+      }
+    });
+  } catch (const std::system_error&) {
+    // No thread to spare: the registry is built on first use instead.
+  }
+}
+
+OnnxSchemasInBackground::~OnnxSchemasInBackground() {
+  if (thread_.joinable()) thread_.join();
 }
 
 namespace {

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "onnxkit/io.h"
 #include "onnxkit/ir.h"
@@ -39,6 +40,20 @@ StatusOr<std::unique_ptr<Model>> LoadModel(const std::string& path);
 // that teardown is a noticeable share of a short command, and the kernel reclaims the
 // memory at once. A leak-checked build's exit() still destroys it.
 void KeepUntilExit(std::unique_ptr<Model> model);
+
+// Builds the ONNX op schema registry on a thread of its own while the command loads its
+// model (PrepareOnnxSchemas); the destructor waits for it, so that the process never ends
+// while the registry is half built.
+class OnnxSchemasInBackground {
+ public:
+  OnnxSchemasInBackground();
+  ~OnnxSchemasInBackground();
+  OnnxSchemasInBackground(const OnnxSchemasInBackground&) = delete;
+  OnnxSchemasInBackground& operator=(const OnnxSchemasInBackground&) = delete;
+
+ private:
+  std::thread thread_;
+};
 
 // Adds the options every command that writes a model shares to `cmd`: --external-data[=NAME],
 // --inline-data, --size-threshold, --align and --in-place. Kept like the load flags' values.

@@ -21,6 +21,7 @@ int Run(const CLI::App& cmd, const InferArgs& args) {
   // errors come before the model is read.
   auto options = CliSaveOptions(cmd, args.output);
   if (!options.ok()) return UsageError("infer-shapes", options.status());
+  OnnxSchemasInBackground schemas;
   auto model = LoadModel(args.input);
   if (!model.ok()) return Report("infer-shapes", model.status());
   Diagnostics diagnostics;

@@ -68,6 +68,7 @@ int Run(const CLI::App& cmd, SimplifyArgs args) {
   if (!save_options.ok()) return UsageError("simplify", StatusMessage(save_options.status()));
 
   const auto start = std::chrono::steady_clock::now();
+  OnnxSchemasInBackground schemas;
   auto model = LoadModel(args.input);
   if (!model.ok()) return Report("simplify", model.status());
   auto nodes_before = NodesPerOpType(**model);

@@ -16,4 +16,10 @@ struct OnnxLibraryInfo {
 
 OnnxLibraryInfo LinkedOnnxLibrary();
 
+// Builds the linked library's registry of op schemas, which it otherwise builds on first
+// use: every version of every op, some milliseconds. Checking, inference and folding need
+// it, so a caller about to load a model can have it built meanwhile on another thread. Safe
+// from any thread, any number of times.
+void PrepareOnnxSchemas();
+
 }  // namespace onnxkit

@@ -54,4 +54,6 @@ OnnxLibraryInfo LinkedOnnxLibrary() {
   return {schema::OnnxVersion(), schema::KnownMaxOpset(), schema::KnownMaxIrVersion()};
 }
 
+void PrepareOnnxSchemas() { (void)schema::FindAnyVersion("Identity", ""); }
+
 }  // namespace onnxkit
