@@ -5,7 +5,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 #include <string>
+#include <thread>
+#include <tuple>
+#include <vector>
 
 #include "onnxkit/check.h"
 #include "onnxkit/io.h"
@@ -15,6 +19,25 @@
 
 namespace onnxkit {
 namespace {
+
+// First in this program, so that the threads are the first to build the registry.
+TEST(OnnxApi, SchemasPreparedOnSeveralThreadsAtOnceAreOneWholeRegistry) {
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) threads.emplace_back(PrepareOnnxSchemas);
+  const onnx::OpSchema* conv = schema::Find("Conv", 11, "");
+  for (std::thread& t : threads) t.join();
+  ASSERT_NE(conv, nullptr);
+  EXPECT_EQ(conv->since_version(), 11);
+  // Each op version once: a registry built twice over would hold duplicates.
+  std::set<std::tuple<std::string, std::string, int>> seen;
+  for (const onnx::OpSchema& s : onnx::OpSchemaRegistry::get_all_schemas_with_history()) {
+    EXPECT_TRUE(seen.emplace(s.domain(), s.Name(), s.since_version()).second) << s.Name();
+  }
+  // Whole: the oldest and newest versions, and the other domains, are there.
+  EXPECT_TRUE(seen.contains({"", "Conv", 1}));
+  EXPECT_NE(schema::Find("Relu", schema::KnownMaxOpset(), ""), nullptr);
+  EXPECT_NE(schema::FindAnyVersion("LinearClassifier", "ai.onnx.ml"), nullptr);
+}
 
 TEST(OnnxApi, KnownMaxOpsetIsTheNewestDefaultDomainSchema) {
   int newest = 0;
