@@ -317,45 +317,26 @@ class Folder {
         types_(model),
         bound_(TrainingBoundNames(model)) {}
 
-  // Infers types, then sweeps; again while a sweep folded something and left a Shape or
-  // Size waiting for an unknown dim: the fold may have made it known. (A sweep in
-  // topological order already folds everything that only needed constants.)
-  // Only the first inference is of the whole model: before each further sweep, just the
-  // nodes that read what the last sweep folded are inferred again (RefineReaders), and
-  // those that read what that refined. Whole-model inference also propagates data through
-  // values no fold made constant, so when a sweep after such a partial inference finds
-  // nothing, a whole-model inference and a sweep make sure nothing was missed; so does the
-  // sweep after an If was inlined (its branch's nodes are new to inference). The sweeps
-  // fold what they would have folded with a whole-model inference before each, in the same
-  // order, unless data propagation alone would have let a Shape fold sooner.
+  // Infers the whole model's types, then sweeps; again while a sweep folded something and
+  // left a Shape or Size waiting for an unknown dim: whole-model inference propagates data
+  // through values no fold made constant, and may make that dim known. Within a sweep, a
+  // node that reads what the sweep folded (or what that refined) and is not folded itself
+  // is inferred again (Refine): in topological order, the dims a fold makes known reach the
+  // Shape nodes after it in the same sweep, so a chain of shape arithmetic folds in one.
   Status Run() {
-    bool whole = true;  // the next sweep starts from a whole-model inference
     while (true) {
       const int64_t before = Progress();
-      if (whole) {
-        types_.ForgetPartial(model_);
-        (void)InferModel(model_);  // what it cannot infer stays unknown: no fold needs it
-        result_.Count("model-inferences");
-      } else {
-        RefineReaders();
-      }
-      refined_.clear();  // from here on: what this sweep folds
+      types_.ForgetPartial(model_);
+      (void)InferModel(model_);  // what it cannot infer stays unknown: no fold needs it
+      result_.Count("model-inferences");
+      refined_.clear();
       bool restart = true;
-      bool inlined = false;
       while (restart) {
         skipped_.clear();
         shapes_pending_ = false;
         ONNXKIT_ASSIGN_OR_RETURN(restart, Sweep());
-        inlined = inlined || restart;
       }
-      if (!shapes_pending_) break;
-      if (Progress() > before) {
-        whole = inlined;
-      } else if (whole) {
-        break;
-      } else {
-        whole = true;
-      }
+      if (!shapes_pending_ || Progress() == before) break;
     }
     for (SkippedCandidate& s : skipped_) result_.Skip(std::move(s.where), std::move(s.reason));
     ONNXKIT_RETURN_IF_ERROR(RemoveOrphans());
@@ -385,6 +366,8 @@ class Folder {
         } else {
           ONNXKIT_ASSIGN_OR_RETURN(bool restart, Visit(site, *n));
           if (restart) return true;
+          // Not folded: the nodes after it may learn dims from it.
+          if (site.graph->node_count() == count) Refine(*n);
         }
         if (site.graph->node_count() == count) ++index_;  // else the fold removed `n`
       }
@@ -455,27 +438,18 @@ class Folder {
     return false;
   }
 
-  // Infers again, in topological order, the nodes that read a value the last sweep folded
-  // or one this refined.
-  void RefineReaders() {
-    if (refined_.empty()) return;
-    for (const GraphSite& site : RewritableGraphs(model_)) {
-      if (site.function) continue;  // inference leaves function bodies alone
-      for (Node* n : site.graph->nodes()) Refine(*n);
-    }
-  }
-
   // Infers `n` again when one of its inputs is in refined_, so that the nodes after it see
   // the dims that became known. Only the outputs whose dims are not all numbers are
   // inferred again, and a type that does not tell more than the one it had (inference of
   // one node lacks the data propagation of a whole-model run) is given back. A node
   // holding sub-graphs waits for the next whole-model inference.
   void Refine(Node& n) {
-    if (!n.subgraphs().empty()) return;
-    if (std::none_of(n.inputs().begin(), n.inputs().end(),
-                     [&](const Value* v) { return v != nullptr && refined_.contains(v); })) {
+    if (refined_.empty() || std::none_of(n.inputs().begin(), n.inputs().end(), [&](const Value* v) {
+          return v != nullptr && refined_.contains(v);
+        })) {
       return;
     }
+    if (!n.subgraphs().empty()) return;
     std::vector<std::pair<Value*, ValueInfo>> before;
     for (Value* out : n.outputs()) {
       if (!Given(out) || out->is_graph_output() || AllDimsNumbers(out->info())) continue;
@@ -761,8 +735,8 @@ class Folder {
   std::vector<SkippedCandidate> skipped_;  // of the last sweep
   size_t index_ = 0;                       // of the node the sweep is at, in its graph
   bool shapes_pending_ = false;            // a Shape or Size of the last sweep met an unknown dim
-  // Values the last sweep made constant, then those whose types that refined: their
-  // readers are inferred again (Refine).
+  // Values this sweep made constant, then those whose types that refined: their readers,
+  // later in the sweep, are inferred again (Refine).
   absl::flat_hash_set<const Value*> refined_;
   // Values whose reader a fold removed, by the graph that owns them.
   absl::flat_hash_map<const Graph*, std::vector<Value*>> orphans_;
