@@ -145,8 +145,8 @@ TEST(FoldConstantsPass, ShapeFoldsFromInferredDimsAndLeavesNoInferredTypes) {
 }
 
 TEST(FoldConstantsPass, DimsAFoldMadeKnownFoldInTheSameRun) {
-  // r's shape is known only once k is folded: the pass infers r again after the sweep that
-  // folded k, and the partial type it found first does not stand in the way.
+  // r's shape is known only once k is folded: the pass infers r again after folding k, and
+  // the partial type it found first does not stand in the way.
   auto model = Parse(R"(
     <ir_version: 8, opset_import: ["" : 17]>
     g (float[2,3] X) => (float[3,2] R, int64[2] S) <int64[2] A = {6, 4}, int64[2] B = {2, 2}> {
@@ -168,8 +168,8 @@ TEST(FoldConstantsPass, DimsAFoldMadeKnownFoldInTheSameRun) {
 TEST(FoldConstantsPass, AFoldRefinesItsReadersWithoutInferringTheWholeModelAgain) {
   // Mod has no data propagation, so the first inference leaves r and q of unknown dims.
   // The sweep folds k; Reshape, which reads it, and Relu, which reads what that refined,
-  // are inferred again on their own, and the next sweep folds the Shape without a second
-  // whole-model inference.
+  // are inferred again on their own as the sweep reaches them, and the same sweep folds the
+  // Shape: one whole-model inference in all.
   auto model = Parse(R"(
     <ir_version: 8, opset_import: ["" : 17]>
     g (float[2,3] X) => (float[3,2] Q, int64[2] S) <int64[2] A = {3, 2}, int64[1] B = {7}> {
