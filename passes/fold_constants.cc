@@ -599,10 +599,10 @@ class Folder {
     return absl::OkStatus();
   }
 
-  // Whether `v` is an initializer of `graph` that nothing reads any more and that may go.
-  // The folds of a chain of constants go as the chain folds, so that the intermediate
-  // tensors (masks of a megabyte, in a Swin) are not all held until the sweep ends; the
-  // rest wait for RemoveOrphans.
+  // Whether `v` is an initializer of `graph` that nothing reads any more and that may go
+  // (one the training info binds stays). Replace removes such inputs of a fold at once, so
+  // that the intermediate tensors of a constant chain (masks of a megabyte, in a Swin) are
+  // not all held until the sweep ends; RemoveOrphans asks the same of the rest.
   bool IsOrphanInitializerOf(const Graph& graph, const Value& v) const {
     return v.kind() == Value::Kind::kInitializer && v.graph() == &graph && !v.has_uses() &&
            !v.is_graph_output() && !v.is_graph_input() &&
@@ -700,9 +700,10 @@ class Folder {
         worklist.pop_back();
         if (v->has_uses() || v->is_graph_output() || v->is_graph_input()) continue;
         if (v->kind() == Value::Kind::kInitializer) {
-          if (graph.parent() == nullptr && bound_.contains(v->name())) continue;
-          ONNXKIT_RETURN_IF_ERROR(graph.RemoveInitializer(v));
-          result_.Count("initializers-removed");
+          if (IsOrphanInitializerOf(graph, *v)) {
+            ONNXKIT_RETURN_IF_ERROR(graph.RemoveInitializer(v));
+            result_.Count("initializers-removed");
+          }
           continue;
         }
         Node* producer = v->kind() == Value::Kind::kNodeOutput ? v->producer() : nullptr;
