@@ -461,7 +461,7 @@ bool BelongsTo(const Value* v, const Node& node) {
 // inference); many are looked up in one set per graph, taken before any entry is added.
 class ListedValues {
  public:
-  explicit ListedValues(std::ptrdiff_t lookups) : few_(lookups <= kFew) {}
+  explicit ListedValues(size_t lookups) : few_(lookups <= kFew) {}
 
   bool Contains(const Value& v) {
     const Graph& g = *v.graph();
@@ -478,7 +478,7 @@ class ListedValues {
   }
 
  private:
-  static constexpr std::ptrdiff_t kFew = 16;
+  static constexpr size_t kFew = 16;
   bool few_;
   absl::flat_hash_map<const Graph*, absl::flat_hash_set<const Value*>> by_graph_;
 };
@@ -503,16 +503,13 @@ void Engine::ForEachFound(const std::function<void(const Value*, Type)>& fn) con
 }
 
 size_t Engine::WriteFound(const std::function<bool(const Value*)>& wanted) {
-  auto to_write = [&](const Value* found) {
-    return !found->type() && found->kind() != Value::Kind::kUndefined && wanted(found);
-  };
-  ListedValues listed(std::count_if(found_.begin(), found_.end(),
-                                    [&](const auto& entry) { return to_write(entry.first); }));
+  // A node's inference finds its outputs (and undeclared initializers it read): few.
+  ListedValues listed(found_.size());
   size_t typed = 0;
   // In the order found, which is node order within each graph: new value_info entries come
   // in node order, and no value is looked up again.
   for (const auto& [found, type] : found_) {
-    if (!to_write(found)) continue;
+    if (found->type() || found->kind() == Value::Kind::kUndefined || !wanted(found)) continue;
     Type t = schema::FromOnnx(*type);
     if (t.kind == Type::Kind::kNone) continue;
     // The engine reads the model as const; the caller, who owns it, asked for the write.
